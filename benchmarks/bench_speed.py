@@ -1,0 +1,93 @@
+"""Speed of the scan pipeline against the bare model forward pass, in the same run.
+
+    python benchmarks/bench_speed.py --data ../shared/data/mlqepe_xen_dev.jsonl --sentences 1000
+
+Writes the sentences as text files (20 paragraphs each) into a temp folder, then times:
+1. bare forward: the LM's forward pass alone over the same sentences, same batch size,
+   same length-sorted batches (tokenisation done beforehand, not timed);
+2. pipeline: the library scan of those files, everything included (reading, segmenting,
+   filters, LM scoring with log-probs/ranks/entropies, features, classifier, spans);
+3. the `mtfix scan` command end to end (process start and model load included).
+Peak memory is the process's maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from mtfix.eval.mlqe import load_mlqe
+from mtfix.scan import Scanner, ScanOptions
+
+
+def write_corpus(texts: list[str], folder: Path, per_file: int = 20) -> None:
+    for begin in range(0, len(texts), per_file):
+        body = "\n\n".join(texts[begin:begin + per_file]) + "\n"
+        (folder / f"doc{begin // per_file:05d}.txt").write_text(body, encoding="utf-8")
+
+
+def bare_forward(scanner: Scanner, texts: list[str], batch_size: int) -> float:
+    scorer = scanner.garble.scorer
+    encoded = [ids for ids, _ in scorer.encode(texts)]
+    encoded.sort(key=len)
+    batches = [encoded[i:i + batch_size] for i in range(0, len(encoded), batch_size)]
+    started = time.perf_counter()
+    for batch in batches:
+        scorer.forward([ids or [scorer.pad_id] for ids in batch])
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default="../shared/data/mlqepe_xen_dev.jsonl")
+    parser.add_argument("--sentences", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--skip-cli", action="store_true")
+    args = parser.parse_args()
+
+    rows = load_mlqe(args.data, args.sentences // 5 + 1)[: args.sentences]
+    texts = [" ".join(r["mt"].split()) for r in rows]
+    scanner = Scanner(ScanOptions(device=args.device, batch_size=args.batch_size), quiet=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_corpus(texts, folder)
+        bare_forward(scanner, texts[: args.batch_size], args.batch_size)  # warm-up
+        forward_seconds = bare_forward(scanner, texts, args.batch_size)
+        started = time.perf_counter()
+        documents = list(scanner.scan([str(folder)]))
+        pipeline_seconds = time.perf_counter() - started
+        scanned = sum(len(d.sentences) for d in documents)
+        cli_seconds = None
+        if not args.skip_cli:
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "mtfix.cli", "scan", "-q", "--format", "jsonl",
+                            "--device", args.device, "--batch-size", str(args.batch_size),
+                            "-o", str(folder / "out.jsonl"), str(folder)], check=False)
+            cli_seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = {
+        "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads, device {scanner.garble.scorer.device}",
+        "sentences": len(texts),
+        "scanned_sentences": scanned,
+        "bare_forward_sentences_per_s": round(len(texts) / forward_seconds, 2),
+        "pipeline_sentences_per_s": round(scanned / pipeline_seconds, 2),
+        "pipeline_vs_forward": round((scanned / pipeline_seconds) / (len(texts) / forward_seconds), 3),
+        "cli_end_to_end_sentences_per_s": round(scanned / cli_seconds, 2) if cli_seconds else None,
+        "peak_rss_mb": round(peak_mb),
+        "signature": scanner.signature,
+    }
+    print(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()

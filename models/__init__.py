@@ -1,0 +1,1 @@
+"""Trained weights shipped with mtfix (installed as the package `mtfix.bundled`)."""

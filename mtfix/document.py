@@ -1,0 +1,87 @@
+"""The records that flow through mtfix: a Document holds Sentences, a Sentence holds Spans.
+
+Offsets are character offsets into `Document.text`, the decoded original (a BOM is not
+part of it). For HTML the sentence text is the extracted text and its offsets bound the
+markup it came from; for JSONL they point into the value of the chosen field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LABELS = ("garbled", "boilerplate", "duplicate", "ok")
+
+
+@dataclass
+class Span:
+    """A suspect stretch of a sentence, with offsets into the document text."""
+
+    start: int
+    end: int
+    text: str
+    score: float
+    local_start: int = 0  # where the span starts in Sentence.text
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    content_start: int = 0  # where the sentence starts in Document.content (differs for HTML)
+    line: int = 0
+    col: int = 0
+    label: str = "ok"
+    score: float = 0.0
+    reason: str = ""
+    spans: list[Span] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> bool:
+        return self.label != "ok"
+
+
+@dataclass
+class Document:
+    path: str
+    text: str
+    encoding: str
+    content: str = ""
+    source_map: list[int] | None = None
+    record: int | None = None
+    bom_length: int = 0
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.content:
+            self.content = self.text
+
+    def to_original(self, index: int) -> int:
+        """Map an offset in `content` (what was segmented) to an offset in `text`."""
+        if self.source_map is None:
+            return index
+        if index >= len(self.source_map):
+            return len(self.text)
+        return self.source_map[index]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset in `text`."""
+        if self.record is not None:
+            return self.record, offset + 1
+        line = self.text.count("\n", 0, offset) + 1
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        return line, offset - line_start + 1
+
+    def byte_offsets(self, offsets: list[int]) -> dict[int, int]:
+        """Byte positions in the file of the given character offsets (BOM included)."""
+        if self.record is not None or self.source_map is not None:
+            return {}
+        result: dict[int, int] = {}
+        position, consumed = 0, self.bom_length
+        for offset in sorted(set(offsets)):
+            consumed += len(self.text[position:offset].encode(self.encoding, errors="replace"))
+            position = offset
+            result[offset] = consumed
+        return result

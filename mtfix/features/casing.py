@@ -1,0 +1,51 @@
+"""Casing anomalies: function words capitalised mid-sentence ("summit Can according to
+Kremlin Take place"), a lower-case sentence start. Title-case headlines are exempt."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from mtfix.features.base import FeatureFamily, SentenceView
+from mtfix.features.words import Word
+
+TITLE_CASE_SHARE = 0.6
+_AFTER = set(":;\"“‘'([—–-")
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The most frequent English words: capitalised mid-sentence they are rarely names."""
+    from wordfreq import top_n_list
+
+    return frozenset(w for w in top_n_list("en", 400) if w.isalpha() and w != "i")
+
+
+def is_title_case(words: list[Word]) -> bool:
+    alpha = [w for w in words if w.is_alpha and len(w.text) > 3]
+    return bool(alpha) and sum(w.text[0].isupper() for w in alpha) / len(alpha) >= TITLE_CASE_SHARE
+
+
+def suspicious_capitals(words: list[Word]) -> list[Word]:
+    """Common lower-case words written with a capital in the middle of a sentence."""
+    if is_title_case(words):
+        return []
+    hits = []
+    for previous, word in zip(words, words[1:]):
+        if previous.text in _AFTER or previous.text in ".!?":
+            continue
+        if word.text[:1].isupper() and word.text[1:].islower() and word.text.lower() in common_words():
+            hits.append(word)
+    return hits
+
+
+class CasingFeatures(FeatureFamily):
+    names = ("midcap_common_rate", "lower_start")
+
+    def compute(self, view: SentenceView) -> dict[str, float]:
+        words = view.words
+        alpha = view.alpha_words
+        first = next((w for w in words if w.is_alpha), None)
+        return {
+            "midcap_common_rate": len(suspicious_capitals(words)) / max(1, len(alpha)),
+            "lower_start": float(first is not None and first.text[0].islower()),
+        }

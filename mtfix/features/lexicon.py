@@ -1,0 +1,34 @@
+"""Vocabulary features: unknown words, untranslated foreign-script words, length."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+from mtfix.features.base import FeatureFamily, SentenceView
+from mtfix.features.words import UNKNOWN_LOGPROB
+
+RARE_LOGPROB = math.log(1e-7)
+
+
+def is_latin(char: str) -> bool:
+    return char.isascii() or "LATIN" in unicodedata.name(char, "")
+
+
+class LexiconFeatures(FeatureFamily):
+    names = ("unknown_rate", "rare_lower_rate", "foreign_script_rate", "log_words")
+
+    def compute(self, view: SentenceView) -> dict[str, float]:
+        words = view.alpha_words
+        if not words:
+            return {"unknown_rate": 0.0, "rare_lower_rate": 0.0, "foreign_script_rate": 0.0,
+                    "log_words": 0.0}
+        unknown = sum(w.unigram_logprob <= UNKNOWN_LOGPROB for w in words)
+        rare_lower = sum(w.unigram_logprob < RARE_LOGPROB and w.text[0].islower() for w in words)
+        foreign = sum(not all(is_latin(c) for c in w.text if c.isalpha()) for w in words)
+        return {
+            "unknown_rate": unknown / len(words),
+            "rare_lower_rate": rare_lower / len(words),
+            "foreign_script_rate": foreign / len(words),
+            "log_words": math.log(len(words)),
+        }

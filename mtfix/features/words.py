@@ -1,0 +1,75 @@
+"""Words of a sentence with their LM log-probability (summed over their tokens) and their
+unigram log-probability from a word-frequency table (wordfreq), the basis of SLOR."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mtfix.lm.scorer import TokenScores
+
+_WORD = re.compile(r"\w+(?:[’'\-.]\w+)*|[^\w\s]")
+# wordfreq knows no punctuation; give it the probability of a common word.
+PUNCT_LOGPROB = math.log(1e-2)
+UNKNOWN_LOGPROB = math.log(1e-9)
+
+
+@dataclass
+class Word:
+    start: int
+    end: int
+    text: str
+    lm_logprob: float = 0.0
+    unigram_logprob: float = 0.0
+    tokens: int = 0
+    max_token_surprisal: float = 0.0
+
+    @property
+    def is_alpha(self) -> bool:
+        return self.text[:1].isalpha()
+
+    @property
+    def excess(self) -> float:
+        """How much more surprising the word is in context than out of context (−SLOR)."""
+        return -self.lm_logprob + self.unigram_logprob
+
+
+@lru_cache(maxsize=200_000)
+def unigram_logprob(word: str) -> float:
+    if not word[:1].isalnum():
+        return PUNCT_LOGPROB
+    from wordfreq import word_frequency
+
+    frequency = word_frequency(word, "en")
+    return math.log(frequency) if frequency > 0 else UNKNOWN_LOGPROB
+
+
+def split_words(text: str) -> list[Word]:
+    return [Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+def align(text: str, scores: TokenScores) -> list[Word]:
+    """Words of `text` with the LM log-probabilities of the tokens that start inside them."""
+    words = split_words(text)
+    if not words:
+        return words
+    owner = [-1] * (len(text) + 1)
+    for index, word in enumerate(words):
+        for position in range(word.start, word.end):
+            owner[position] = index
+    for (start, end), logprob in zip(scores.offsets, scores.logprob):
+        position = start
+        while position < end and text[position].isspace():
+            position += 1
+        index = owner[position] if position < len(text) else -1
+        if index < 0:
+            continue
+        word = words[index]
+        word.lm_logprob += float(logprob)
+        word.tokens += 1
+        word.max_token_surprisal = max(word.max_token_surprisal, -float(logprob))
+    for word in words:
+        word.unigram_logprob = unigram_logprob(word.text)
+    return words

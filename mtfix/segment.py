@@ -1,0 +1,130 @@
+"""Paragraphs and sentences with character offsets, tuned for scraped news text.
+
+Blank lines separate paragraphs. Inside a paragraph a line break ends a sentence when the
+line looks complete (final punctuation, or a short headline/caption/menu line); long
+lines that stop mid-sentence are treated as hard-wrapped and joined. Inside a line,
+sentence ends are `.`, `!`, `?` or `…` (with closing quotes or brackets) followed by
+whitespace and an upper-case letter, digit, quote or bracket, unless the word before
+is a known abbreviation or an initial.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "col", "lt", "sgt",
+    "capt", "cmdr", "adm", "gov", "sen", "rep", "pres", "rev", "hon", "messrs", "mme",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "inc", "ltd", "co", "corp", "bros", "dept", "univ", "assn", "est", "approx", "vs", "v",
+    "etc", "e.g", "i.e", "cf", "al", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec",
+    "u.s", "u.k", "u.n", "e.u", "u.s.a", "d.c", "a.m", "p.m", "ph.d", "b.a", "m.a",
+}
+# Abbreviations that end a sentence only rarely, but are real words too: "No." is
+# "number" only before a digit, so "no. Will" still splits.
+NUMBER_ABBREVIATIONS = {"no", "nos", "art", "op"}
+
+_BOUNDARY = re.compile(r"(?<=[^\s\"'“‘«(\[.!?…])(?:[.!?]+|…)[\"'”’»)\]]*(?=\s)")
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n")
+_PARAGRAPH = re.compile(r"(?:[ \t]*\r?\n){2,}")
+_MARKER = re.compile(r"(?:#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+|>\s*)")
+_COMPLETE_LINE = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
+WRAP_MIN_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    paragraph: int
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character spans of blank-line separated paragraphs."""
+    spans, position = [], 0
+    for match in _PARAGRAPH.finditer(text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a paragraph at line breaks that end a unit (see module doc)."""
+    units, unit_start, position = [], start, start
+    for match in _LINE_BREAK.finditer(text, start, end):
+        line = text[position:match.start()]
+        position = match.end()
+        following = text[position:end]
+        if (_COMPLETE_LINE.search(line) or len(line.strip()) < WRAP_MIN_LENGTH
+                or _MARKER.match(following) or _in_fence(line)):
+            units.append((unit_start, match.start()))
+            unit_start = position
+    units.append((unit_start, end))
+    return units
+
+
+def _in_fence(line: str) -> bool:
+    return line.lstrip().startswith("```")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Is the '.' at `dot` the end of an abbreviation or an initial?"""
+    word_start = dot
+    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "\"'“‘([":
+        word_start -= 1
+    word = text[word_start:dot].lower()
+    if not word:
+        return False
+    if word in ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha():  # an initial: "J. Smith"
+        return True
+    if word in NUMBER_ABBREVIATIONS:
+        return bool(re.match(r"\.\s*\d", text[dot:dot + 4]))
+    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))  # dotted acronyms: "u.s.a"
+
+
+def _sentence_ends(text: str, start: int, end: int) -> list[int]:
+    ends = []
+    for match in _BOUNDARY.finditer(text, start, end):
+        rest = text[match.end():end].lstrip()
+        if not rest:
+            continue
+        nxt = rest[0]
+        if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([«¿¡"):
+            continue
+        punct = text[match.start():match.end()]
+        if punct.startswith(".") and not punct.startswith("..") and _is_abbreviation(text, match.start()):
+            # "U.S. Army" stays whole, but "in the U.S. The" cannot be told apart cheaply;
+            # prefer not splitting, which at worst scores two sentences as one.
+            continue
+        ends.append(match.end())
+    return ends
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    marker = _MARKER.match(text, start, end)
+    if marker and marker.end() < end:
+        start = marker.end()
+    return start, end
+
+
+def segment(text: str) -> list[Segment]:
+    """All sentences of `text`, in order, as character spans."""
+    segments: list[Segment] = []
+    for number, (p_start, p_end) in enumerate(paragraphs(text)):
+        for u_start, u_end in _units(text, p_start, p_end):
+            cut = u_start
+            for boundary in [*_sentence_ends(text, u_start, u_end), u_end]:
+                s, e = _trimmed(text, cut, boundary)
+                if e > s and not _in_fence(text[s:e]):
+                    segments.append(Segment(s, e, number))
+                cut = boundary
+    return segments
