@@ -154,7 +154,7 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
             json.dump({"signature": scanner.signature, "summary": summary, "sentences": collected},
                       sink, ensure_ascii=False, indent=1)
             sink.write("\n")
-        else:
+        elif not quiet:
             err.print(f"{stats.files} files, {stats.sentences} sentences, {stats.garbled} garbled; "
                       f"{scanner.signature}", highlight=False, style="dim")
         _close_output(sink, output, ok=True)

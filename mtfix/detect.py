@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mtfix.classifier import Detector
+from mtfix.classifier import Detector, WordRule
 from mtfix.document import Document, Sentence, Span
 from mtfix.features import compute_features, sentence_view
+from mtfix.features.casing import suspicious_capitals
 from mtfix.features.words import Word
 from mtfix.lm.scorer import LMScorer
 from mtfix.normalize import normalize, span_to_original
@@ -44,14 +45,26 @@ class GarbleDetector:
     def _spans(self, document: Document, sentence: Sentence, words: list[Word],
                index_map: list[int]) -> list[Span]:
         """The most suspect words, as offsets into the original document."""
-        rule = self.detector.word_rule
-        scored = [(rule.badness(w.lm_logprob, w.unigram_logprob), w) for w in words
-                  if w.tokens and w.is_alpha]
-        suspects = sorted((pair for pair in scored if pair[0] > rule.threshold), key=lambda p: -p[0])
+        chosen = suspect_words(words, self.detector.word_rule)
         spans = []
-        for badness, word in sorted(suspects[:MAX_SPANS], key=lambda p: p[1].start):
+        for badness, word in sorted(chosen, key=lambda pair: pair[1].start):
             local_start, local_end = span_to_original(index_map, word.start, word.end)
             start = document.to_original(sentence.content_start + local_start)
             end = document.to_original(sentence.content_start + local_end - 1) + 1
             spans.append(Span(start, end, sentence.text[local_start:local_end], round(badness, 3), local_start))
         return spans
+
+
+def suspect_words(words: list[Word], rule: WordRule) -> list[tuple[float, Word]]:
+    """Casing anomalies first, then the words the LM found most surprising (above the rule's
+    threshold). The first word is left out: with no context every opening is surprising."""
+    scored = {id(w): (rule.badness(w.lm_logprob, w.unigram_logprob), w)
+              for w in words[1:] if w.tokens and w.is_alpha}
+    chosen = [scored[id(w)] for w in suspicious_capitals(words) if id(w) in scored]
+    ranked = sorted((pair for pair in scored.values() if pair[0] > rule.threshold), key=lambda p: -p[0])
+    for pair in ranked:
+        if len(chosen) >= MAX_SPANS:
+            break
+        if pair not in chosen:
+            chosen.append(pair)
+    return chosen[:MAX_SPANS]

@@ -52,7 +52,7 @@ def test_json_records_labels_and_exit_code(tmp_path):
     ("cp1252", b"", "\r\n"),
 ])
 def test_offsets_round_trip_to_the_original_bytes(tmp_path, encoding, bom, newline):
-    text = ("The minister’s plan\u00a0was “bold”. It added\u00a0that naïve cafés\nclosed early in the town.\n\n"
+    text = ("The minister’s plan\u00a0was “bold”. It added\u00a0that the naïve cafés of the old town\nclosed early that week.\n\n"
             "Second paragraph is here.\n").replace("\n", newline)
     raw = bom + text.encode(encoding)
     path = tmp_path / "doc.txt"
@@ -84,7 +84,7 @@ def test_bad_inputs_are_skipped_with_one_line_each(tmp_path):
     assert f"skipped {empty}: empty file" in err
     assert f"skipped {missing}: no such file or directory" in err
     assert "Traceback" not in err
-    assert "1 files" in result.stdout.decode()
+    assert "1 file, 1 sentence" in result.stdout.decode()
 
 
 def test_folder_globs_stdin_jsonl_and_html(tmp_path):
@@ -125,7 +125,7 @@ def test_text_output_shows_places_and_summary(tmp_path):
     out = result.stdout.decode()
     assert f"{path}:1:1 boilerplate" in out
     assert f"{path}:9:1 garbled" in out
-    assert "1 files, 5 sentences" in out and "mtfix:" in out
+    assert "1 file, 6 sentences" in out and "mtfix:" in out
 
 
 def test_unknown_model_is_a_clear_error(tmp_path):

@@ -24,15 +24,16 @@ def moses_spans(mt: str, mt_tok: str) -> list[tuple[int, int]] | None:
 
 
 def word_badness_rows(rows: list[dict], scores: list[TokenScores]) -> list[tuple[float, float, bool]]:
-    """(LM log-prob, unigram log-prob, is BAD) for every alignable tagged token."""
+    """(LM log-prob, unigram log-prob, is BAD) for every alignable tagged token but the first
+    word, which scan never highlights (with no context every opening is surprising)."""
     out = []
     for row, tokens in zip(rows, scores):
         spans = moses_spans(row["mt"], row["mt_tok"])
         tags = row.get("mt_word_tags") or []
         if spans is None or len(spans) != len(tags):
             continue
-        words = align(row["mt"], tokens)
-        for (start, end), tag in zip(spans, tags):
+        words = align(row["mt"], tokens)[1:]
+        for (start, end), tag in zip(spans[1:], tags[1:]):
             covering = [w for w in words if w.start < end and w.end > start and w.tokens]
             if covering:
                 worst = min(covering, key=lambda w: w.lm_logprob - w.unigram_logprob)

@@ -34,10 +34,10 @@ class ReadOptions:
     max_bytes: int = MAX_BYTES
 
 
-def discover(paths: Sequence[str], options: ReadOptions) -> Iterator[str | Skipped]:
-    """Expand folders into the files to read, in a stable order."""
+def discover(paths: Sequence[str | Skipped], options: ReadOptions) -> Iterator[str | Skipped]:
+    """Expand folders into the files to read, in a stable order (already expanded lists pass through)."""
     for raw in paths:
-        if raw == "-":
+        if isinstance(raw, Skipped) or raw == "-":
             yield raw
             continue
         path = Path(raw)

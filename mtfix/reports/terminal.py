@@ -8,7 +8,6 @@ from rich.console import Console
 from rich.text import Text
 
 from mtfix.document import Document, Sentence
-from mtfix.readers import Skipped
 
 STYLES = {"garbled": "bold red", "boilerplate": "yellow", "duplicate": "cyan", "ok": "green"}
 
@@ -51,11 +50,8 @@ class TerminalReport:
         text.append(_flat(sentence.text[position:]))
         return text
 
-    def skipped(self, item: Skipped) -> None:
-        self.console.print(Text(f"mtfix: skipped {item.path}: {item.reason}", style="yellow"), highlight=False)
-
     def summary(self, stats, signature: str) -> None:
-        parts = [f"{stats.files} files", f"{stats.sentences} sentences",
+        parts = [_count(stats.files, "file"), _count(stats.sentences, "sentence"),
                  f"{stats.garbled} garbled", f"{stats.boilerplate} boilerplate",
                  f"{stats.duplicate} duplicate"]
         if stats.skipped:
@@ -63,6 +59,10 @@ class TerminalReport:
         parts.append(f"{stats.seconds:.1f} s ({stats.rate:.1f} sentences/s)")
         self.console.print(Text(", ".join(parts), style="bold"))
         self.console.print(Text(signature, style="dim"))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _flat(text: str) -> str:
