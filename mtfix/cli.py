@@ -25,7 +25,7 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
-    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
 )
 models_app = typer.Typer(help="List and prepare the language models mtfix can use.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
@@ -41,6 +41,12 @@ class Device(str, Enum):
     auto = "auto"
     cpu = "cpu"
     cuda = "cuda"
+
+
+def default_cache_path() -> Path:
+    from mtfix.home import mtfix_home
+
+    return mtfix_home() / "score-cache.sqlite"
 
 
 def _fail(message: str) -> "typer.Exit":
@@ -79,6 +85,7 @@ def scan(
     field: Annotated[str, typer.Option(help="JSONL: the field holding the text.")] = "text",
     max_mb: Annotated[int, typer.Option(help="Skip files larger than this many MB.", min=1)] = 50,
     features: Annotated[bool, typer.Option(help="json/jsonl: include each sentence's features.")] = False,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse earlier analyses of the same sentences ($MTFIX_HOME/score-cache.sqlite).")] = True,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when garbled sentences are found.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")] = False,
 ) -> None:
@@ -97,7 +104,8 @@ def scan(
     read = ReadOptions(include=tuple(include or DEFAULT_INCLUDE), exclude=tuple(exclude or ()),
                        field=field, max_bytes=max_mb * 1024 * 1024)
     options_kwargs = dict(model=model, device=device.value, batch_size=batch_size, threshold=threshold,
-                          detector_path=str(detector) if detector else None, read=read)
+                          detector_path=str(detector) if detector else None, read=read,
+                          cache_path=str(default_cache_path()) if cache else None)
     try:
         stats = _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, features, quiet)
     except MtfixError as exc:
@@ -206,6 +214,138 @@ def _close_output(sink, output: Optional[Path], ok: bool) -> None:
         os.replace(sink.name, output)
     else:
         os.unlink(sink.name)
+
+
+class CorpusFormatName(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
+    lines = "lines"
+
+
+@app.command()
+def score(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to score; '-' reads stdin.")],
+    format: Annotated[CorpusFormatName, typer.Option("--format", "-f", help="text, json, sarif, junit, github (workflow annotations), markdown, or lines (path:line:col: message).")] = CorpusFormatName.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically).")] = None,
+    fail_above: Annotated[Optional[float], typer.Option("--fail-above", help="Fail (exit 1) when the garbled rate is above RATE (0-1).", min=0.0, max=1.0, metavar="RATE")] = None,
+    fail_under: Annotated[Optional[float], typer.Option("--fail-under", help="Fail (exit 1) when the quality score is under SCORE (0-100).", min=0.0, max=100.0, metavar="SCORE")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="Baseline file of accepted findings (default from config, else .mtfix-baseline.json when it exists).")] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's garbled findings as the baseline; later runs fail only on new ones.")] = False,
+    threshold: Annotated[Optional[float], typer.Option(help="Probability above which a sentence is garbled.", min=0.0, max=1.0)] = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", help="Language model (default from config, else smollm2-135m).")] = None,
+    detector: Annotated[Optional[Path], typer.Option(help="Detector weights (JSON).")] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upward from the first path).")] = None,
+    device: Annotated[Device, typer.Option(help="Where the LM runs.")] = Device.auto,
+    batch_size: Annotated[int, typer.Option(help="Sentences per LM forward pass.", min=1)] = 32,
+    include: Annotated[Optional[list[str]], typer.Option(help="Glob of files to read in folders (repeatable).")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(help="Glob of files to leave out (repeatable).")] = None,
+    field: Annotated[Optional[str], typer.Option(help="JSONL: the field holding the text.")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse earlier analyses ($MTFIX_HOME/score-cache.sqlite).")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")] = False,
+) -> None:
+    """Corpus quality for CI: figures, a per-file table worst first, a 0-100 quality score, a gate.
+
+    Quality = 100 x mean(1 - P(garbled)) over the sentences that are not boilerplate,
+    duplicates or suppressed. Configuration comes from [tool.mtfix] in pyproject.toml,
+    mtfix.toml or .mtfix.toml (searched upward from the first path); options override it.
+    Suppress a sentence inline with a `mtfix: ignore` marker on its line, or on a line of
+    its own just before it (`<!-- mtfix: ignore -->` in Markdown).
+
+    Exit codes: 0 passed (or no gate set), 1 gate failed, 2 usage or input error.
+    """
+    from mtfix.errors import MtfixError
+
+    try:
+        report = _run_score(locals())
+    except MtfixError as exc:
+        raise _fail(str(exc))
+    except KeyboardInterrupt:
+        raise _fail("interrupted")
+    if report.skipped or not report.files:
+        if not report.files and not report.skipped:
+            print("mtfix: error: no files matched", file=sys.stderr)
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_OK if report.gate.passed else EXIT_FOUND)
+
+
+def _run_score(args: dict):
+    from rich.console import Console
+
+    from mtfix.config import find_config, load_config
+    from mtfix.readers import DEFAULT_INCLUDE, ReadOptions, Skipped, discover
+    from mtfix.reports.corpus import FORMATS
+    from mtfix.scan import Scanner, ScanOptions
+    from mtfix.score import (CorpusReport, Figures, evaluate_gate, findings_of, load_baseline, relabel,
+                             write_baseline)
+
+    first = next((p for p in args["paths"] if p != "-"), ".")
+    config = load_config(args["config_file"] or find_config(Path(first)))
+    read = ReadOptions(include=tuple(args["include"] or config.include or DEFAULT_INCLUDE),
+                       exclude=tuple(args["exclude"] or config.exclude or ()),
+                       field=args["field"] or config.jsonl_field or "text")
+    detector = args["detector"] or config.detector
+    options = ScanOptions(model=args["model"] or config.model or "smollm2-135m", device=args["device"].value,
+                          batch_size=args["batch_size"],
+                          threshold=args["threshold"] if args["threshold"] is not None else config.threshold,
+                          detector_path=str(detector) if detector else None, read=read,
+                          cache_path=str(default_cache_path()) if args["cache"] else None,
+                          ignore=config.ignore, allow=config.allow)
+    baseline_path = args["baseline"] or (Path(config.baseline) if config.baseline else None)
+    if baseline_path is None and Path(".mtfix-baseline.json").is_file():
+        baseline_path = Path(".mtfix-baseline.json")
+    accepted = load_baseline(baseline_path) if baseline_path and not args["update_baseline"] else None
+
+    targets = list(discover(args["paths"], read))
+    err = Console(stderr=True)
+    show_progress = not args["quiet"] and err.is_terminal and not os.environ.get("CI")
+    scanner = Scanner(options, quiet=args["quiet"])
+    files: dict[str, Figures] = {}
+    findings, skipped = [], []
+    for item in _with_progress(scanner.scan(targets), len(targets), show_progress, err):
+        if isinstance(item, Skipped):
+            err.print(f"mtfix: skipped {item.path}: {item.reason}", style="yellow", highlight=False)
+            skipped.append((item.path, item.reason))
+            continue
+        override = config.override_for(item.path)
+        if override and override.threshold is not None and args["threshold"] is None:
+            relabel(item, override.threshold)
+        figures = files.setdefault(item.path, Figures(item.path))
+        for sentence in item.sentences:
+            figures.add(sentence)
+        findings.extend(findings_of(item, item.path))
+    total = Figures("(all)")
+    for figures in files.values():
+        total.merge(figures)
+    if accepted is not None:
+        for finding in findings:
+            finding.new = finding.fingerprint not in accepted
+    report = CorpusReport(scanner.signature, list(files.values()), total, findings, skipped,
+                          scanner.stats.seconds, baseline_used=accepted is not None)
+    fail_above = args["fail_above"] if args["fail_above"] is not None else config.fail_above
+    fail_under = args["fail_under"] if args["fail_under"] is not None else config.fail_under
+    report.gate = evaluate_gate(report, config, fail_above, fail_under)
+    if args["update_baseline"]:
+        target = baseline_path or Path(".mtfix-baseline.json")
+        count = write_baseline(target, report)
+        err.print(f"mtfix: baseline {target} records {count} garbled finding(s)", highlight=False)
+    _emit(FORMATS[args["format"].value].render(report), args["output"])
+    return report
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from mtfix.score import atomic_write
+
+    try:
+        atomic_write(output, text)
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}")
 
 
 @models_app.command("list")

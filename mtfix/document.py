@@ -35,6 +35,7 @@ class Sentence:
     label: str = "ok"
     score: float = 0.0
     reason: str = ""
+    suppressed: bool = False  # by an inline marker or an ignore pattern: not scored, not a finding
     spans: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mtfix import __version__
+from mtfix.cache import AnalysisCache
 from mtfix.classifier import Detector
 from mtfix.detect import GarbleDetector
 from mtfix.document import Document, Sentence
 from mtfix.errors import InputError
 from mtfix.filters.boilerplate import BoilerplateFilter
 from mtfix.filters.duplicates import DuplicateFilter
+from mtfix.filters.suppress import SuppressionFilter
 from mtfix.lm.provision import DEFAULT_MODEL
 from mtfix.readers import ReadOptions, Skipped, discover, read_path
 from mtfix.splitter import SentenceSplitter
@@ -31,6 +34,9 @@ class ScanOptions:
     batch_size: int = 32
     threshold: float | None = None
     detector_path: str | None = None
+    cache_path: str | None = None  # None: no persistent cache
+    ignore: list = field(default_factory=list)  # regular expressions of sentences to suppress
+    allow: set[str] = field(default_factory=set)  # words never highlighted
     read: ReadOptions = field(default_factory=ReadOptions)
 
 
@@ -41,12 +47,14 @@ class ScanStats:
     garbled: int = 0
     boilerplate: int = 0
     duplicate: int = 0
+    suppressed: int = 0
     skipped: int = 0
     seconds: float = 0.0
 
     def add(self, document: Document) -> None:
         self.sentences += len(document.sentences)
         for sentence in document.sentences:
+            self.suppressed += sentence.suppressed
             if sentence.label in ("garbled", "boilerplate", "duplicate"):
                 setattr(self, sentence.label, getattr(self, sentence.label) + 1)
 
@@ -63,7 +71,11 @@ class Scanner:
         detector = Detector.load(options.detector_path)
         scorer = LMScorer(options.model, options.device, options.batch_size, quiet=quiet)
         self.garble = GarbleDetector(scorer, detector, options.threshold)
-        self.steps = (SentenceSplitter(), BoilerplateFilter(), DuplicateFilter())
+        if options.cache_path:
+            self.garble.cache = AnalysisCache(Path(options.cache_path), self.garble.settings_key)
+        self.garble.allow = {word.casefold() for word in options.allow}
+        self.steps = (SentenceSplitter(), SuppressionFilter(options.ignore), BoilerplateFilter(),
+                      DuplicateFilter())
         self.stats = ScanStats()
 
     @property
@@ -109,7 +121,7 @@ class Scanner:
     def _flush(self, documents: list[Document],
                progress: Callable[[int], None] | None) -> Iterator[Document]:
         items: list[tuple[Document, Sentence]] = [
-            (d, s) for d in documents for s in d.sentences if s.label == "ok"
+            (d, s) for d in documents for s in d.sentences if s.label == "ok" and not s.suppressed
         ]
         if items:
             self.garble.run(items, progress)

@@ -30,9 +30,11 @@ def suspicious_capitals(words: list[Word]) -> list[Word]:
     if is_title_case(words):
         return []
     hits = []
-    for previous, word in zip(words, words[1:]):
-        if previous.text in _AFTER or previous.text in ".!?":
-            continue
+    for index in range(1, len(words)):
+        previous, word = words[index - 1], words[index]
+        following = words[index + 1].text if index + 1 < len(words) else ""
+        if previous.text in _AFTER or previous.text in ".!?" or following[:1].isupper():
+            continue  # after a colon or quote a capital is normal; before a name it is a title
         if word.text[:1].isupper() and word.text[1:].islower() and word.text.lower() in common_words():
             hits.append(word)
     return hits

@@ -67,7 +67,7 @@ class BoilerplateFilter:
 
     def run(self, document: Document) -> None:
         for sentence in document.sentences:
-            if sentence.label != "ok":
+            if sentence.label != "ok" or sentence.suppressed:
                 continue
             reason = boilerplate_reason(sentence.text)
             if reason:

@@ -25,7 +25,7 @@ class DuplicateFilter:
             by_opening.setdefault(key[:MIN_PREFIX_WORDS], []).append(index)
         first_seen: dict[tuple[str, ...], int] = {}
         for index, (sentence, key) in enumerate(zip(document.sentences, keys)):
-            if not key or sentence.label != "ok":
+            if not key or sentence.label != "ok" or sentence.suppressed:
                 continue
             if key in first_seen:
                 earlier = document.sentences[first_seen[key]]

@@ -108,6 +108,8 @@ class LMScorer:
     def score(self, texts: Sequence[str],
               progress: Callable[[int], None] | None = None) -> list[TokenScores]:
         """Score every text; `progress(n)` is called after each batch with its size."""
+        if not texts:
+            return []
         encoded = self.encode(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i][0]))
         results: list[TokenScores | None] = [None] * len(texts)

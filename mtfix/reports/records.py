@@ -29,6 +29,8 @@ def sentence_record(document: Document, sentence: Sentence, byte_map: dict[int, 
         "spans": [{"start": s.start, "end": s.end, "text": s.text, "score": s.score}
                   for s in sentence.spans],
     }
+    if sentence.suppressed:
+        record["suppressed"] = True
     if sentence.start in byte_map:
         record["byte_start"], record["byte_end"] = byte_map[sentence.start], byte_map[sentence.end]
     if document.record is not None:

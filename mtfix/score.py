@@ -1,0 +1,242 @@
+"""Corpus quality: figures per file and overall, findings, a baseline, and the CI gate.
+
+Quality score (0–100): 100 × the mean over scored sentences of (1 − P(garbled)), where
+scored sentences are those that are not boilerplate, duplicates or suppressed. A corpus
+whose every sentence the detector is sure is fine scores 100; one where it is sure every
+sentence is garbled scores 0. Garbled rate: garbled sentences / scored sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from mtfix.config import Config
+from mtfix.document import Document, Sentence
+from mtfix.errors import InputError
+
+FINDING_LABELS = ("garbled", "boilerplate", "duplicate")
+
+
+@dataclass
+class Figures:
+    path: str
+    sentences: int = 0
+    scored: int = 0
+    garbled: int = 0
+    boilerplate: int = 0
+    duplicate: int = 0
+    suppressed: int = 0
+    probability_sum: float = 0.0
+
+    def add(self, sentence: Sentence) -> None:
+        self.sentences += 1
+        if sentence.suppressed:
+            self.suppressed += 1
+        elif sentence.label in ("boilerplate", "duplicate"):
+            setattr(self, sentence.label, getattr(self, sentence.label) + 1)
+        else:
+            self.scored += 1
+            self.probability_sum += sentence.score
+            self.garbled += sentence.label == "garbled"
+
+    def merge(self, other: "Figures") -> None:
+        for name in ("sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def garbled_rate(self) -> float:
+        return self.garbled / self.scored if self.scored else 0.0
+
+    @property
+    def boilerplate_rate(self) -> float:
+        return self.boilerplate / self.sentences if self.sentences else 0.0
+
+    @property
+    def mean_probability(self) -> float:
+        return self.probability_sum / self.scored if self.scored else 0.0
+
+    @property
+    def quality(self) -> float:
+        return round(100 * (1 - self.mean_probability), 1) if self.scored else 100.0
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "sentences": self.sentences, "scored": self.scored,
+                "garbled": self.garbled, "boilerplate": self.boilerplate, "duplicate": self.duplicate,
+                "suppressed": self.suppressed, "garbled_rate": round(self.garbled_rate, 4),
+                "boilerplate_rate": round(self.boilerplate_rate, 4),
+                "mean_probability": round(self.mean_probability, 4), "quality": self.quality}
+
+
+@dataclass
+class Finding:
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    start: int
+    end: int
+    text: str
+    label: str
+    score: float
+    reason: str
+    spans: list[str]
+    fingerprint: str
+    new: bool = True
+
+    @property
+    def message(self) -> str:
+        flat = " ".join(self.text.split())
+        quoted = flat if len(flat) <= 100 else flat[:97] + "…"
+        if self.label == "garbled":
+            suspects = f"; suspect: {', '.join(self.spans)}" if self.spans else ""
+            return f"garbled machine translation (p={self.score:.2f}{suspects}): {quoted}"
+        return f"{self.label} ({self.reason}): {quoted}"
+
+
+@dataclass
+class GateResult:
+    checked: bool = False
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class CorpusReport:
+    signature: str
+    files: list[Figures]
+    total: Figures
+    findings: list[Finding]
+    skipped: list[tuple[str, str]]
+    seconds: float
+    gate: GateResult = field(default_factory=GateResult)
+    baseline_used: bool = False
+
+    @property
+    def worst_first(self) -> list[Figures]:
+        return sorted(self.files, key=lambda f: (f.quality, -f.garbled, f.path))
+
+    @property
+    def new_garbled(self) -> int:
+        return sum(f.label == "garbled" and f.new for f in self.findings)
+
+    def as_dict(self) -> dict:
+        return {"signature": self.signature, "summary": {**self.total.as_dict(), "files": len(self.files),
+                                                         "skipped": len(self.skipped),
+                                                         "seconds": round(self.seconds, 3)},
+                "gate": {"checked": self.gate.checked, "passed": self.gate.passed,
+                         "failures": self.gate.failures},
+                "files": [f.as_dict() for f in self.worst_first],
+                "findings": [{**asdict(f), "message": f.message} for f in self.findings],
+                "skipped": [{"path": p, "reason": r} for p, r in self.skipped]}
+
+
+def fingerprint(path: str, sentence: Sentence) -> str:
+    """Stable across runs and line moves: the file, the label and the sentence's words."""
+    words = " ".join(sentence.text.split())
+    return hashlib.sha1(f"{path}\x00{sentence.label}\x00{words}".encode()).hexdigest()[:16]
+
+
+def relabel(document: Document, threshold: float) -> None:
+    """Apply a per-path threshold to sentences the detector scored."""
+    for sentence in document.sentences:
+        if not sentence.suppressed and sentence.label in ("ok", "garbled") and sentence.features:
+            sentence.label = "garbled" if sentence.score >= threshold else "ok"
+
+
+def findings_of(document: Document, display_path: str) -> list[Finding]:
+    out = []
+    for sentence in document.sentences:
+        if sentence.suppressed or sentence.label not in FINDING_LABELS:
+            continue
+        end_line, end_col = document.line_col(max(sentence.start, sentence.end - 1))
+        out.append(Finding(display_path, sentence.line, sentence.col, end_line, end_col + 1,
+                           sentence.start, sentence.end, sentence.text, sentence.label,
+                           round(sentence.score, 4), sentence.reason, [s.text for s in sentence.spans],
+                           fingerprint(display_path, sentence)))
+    return out
+
+
+def load_baseline(path: Path) -> set[str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return set(data["findings"])
+    except FileNotFoundError:
+        raise InputError(f"baseline {path} does not exist (create it with --update-baseline)") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"baseline {path} is not a mtfix baseline: {exc}") from None
+
+
+def write_baseline(path: Path, report: CorpusReport) -> int:
+    findings = {f.fingerprint: {"path": f.path, "line": f.line, "label": f.label, "text": f.text[:200]}
+                for f in report.findings if f.label == "garbled"}
+    payload = json.dumps({"version": 1, "signature": report.signature, "findings": findings},
+                         indent=1, ensure_ascii=False, sort_keys=True)
+    atomic_write(path, payload + "\n")
+    return len(findings)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def evaluate_gate(report: CorpusReport, config: Config, fail_above: float | None,
+                  fail_under: float | None) -> GateResult:
+    """Global thresholds on the whole corpus, per-path ones on each matching file. With a
+    baseline, only new garbled findings count, and any new one fails when no threshold is set."""
+    gate = GateResult()
+    new_by_path: dict[str, int] = {}
+    for finding in report.findings:
+        if finding.label == "garbled" and finding.new:
+            new_by_path[finding.path] = new_by_path.get(finding.path, 0) + 1
+
+    def garbled(figures: Figures, new: int) -> float:
+        count = new if report.baseline_used else figures.garbled
+        return count / figures.scored if figures.scored else 0.0
+
+    total_new = sum(new_by_path.values())
+    if fail_above is not None:
+        gate.checked = True
+        rate = garbled(report.total, total_new)
+        if rate > fail_above:
+            which = "new garbled" if report.baseline_used else "garbled"
+            gate.failures.append(f"{which} rate {rate:.2%} is above --fail-above {fail_above:.2%}")
+    if fail_under is not None:
+        gate.checked = True
+        if report.total.quality < fail_under:
+            gate.failures.append(f"quality {report.total.quality:.1f} is under --fail-under {fail_under:g}")
+    for figures in report.files:
+        override = config.override_for(figures.path)
+        if override is None:
+            continue
+        if override.fail_above is not None:
+            gate.checked = True
+            rate = garbled(figures, new_by_path.get(figures.path, 0))
+            if rate > override.fail_above:
+                gate.failures.append(f"{figures.path}: garbled rate {rate:.2%} is above {override.fail_above:.2%} "
+                                     f"(override for {', '.join(override.paths)})")
+        if override.fail_under is not None:
+            gate.checked = True
+            if figures.quality < override.fail_under:
+                gate.failures.append(f"{figures.path}: quality {figures.quality:.1f} is under {override.fail_under:g}")
+    if report.baseline_used and not gate.checked:
+        gate.checked = True
+        if total_new:
+            gate.failures.append(f"{total_new} new garbled sentence(s) not in the baseline")
+    return gate
