@@ -16,6 +16,7 @@ import hashlib
 import json
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -37,7 +38,10 @@ class AnalysisCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return self._connect()
-        except sqlite3.DatabaseError:
+        except sqlite3.OperationalError as exc:  # locked or unwritable: a busy cache is not a corrupt one
+            print(f"mtfix: warning: score cache disabled ({exc})", file=sys.stderr)
+            return None
+        except sqlite3.DatabaseError:  # "file is not a database" and the like
             self._move_aside()
             try:
                 return self._connect()
@@ -50,7 +54,16 @@ class AnalysisCache:
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
+        for attempt in range(50):
+            # Switching to WAL needs a moment alone with the file and ignores the busy
+            # timeout, so a run that starts beside another one waits and tries again.
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
         connection.execute(SCHEMA)
         connection.execute("SELECT count(*) FROM analysis LIMIT 1").fetchone()
         return connection

@@ -234,7 +234,7 @@ def score(
     fail_above: Annotated[Optional[float], typer.Option("--fail-above", help="Fail (exit 1) when the garbled rate is above RATE (0-1).", min=0.0, max=1.0, metavar="RATE")] = None,
     fail_under: Annotated[Optional[float], typer.Option("--fail-under", help="Fail (exit 1) when the quality score is under SCORE (0-100).", min=0.0, max=100.0, metavar="SCORE")] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="Baseline file of accepted findings (default from config, else .mtfix-baseline.json when it exists).")] = None,
-    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's garbled findings as the baseline; later runs fail only on new ones.")] = False,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's findings as the baseline; later runs fail only on new ones.")] = False,
     threshold: Annotated[Optional[float], typer.Option(help="Probability above which a sentence is garbled.", min=0.0, max=1.0)] = None,
     model: Annotated[Optional[str], typer.Option("--model", "-m", help="Language model (default from config, else smollm2-135m).")] = None,
     detector: Annotated[Optional[Path], typer.Option(help="Detector weights (JSON).")] = None,
@@ -331,7 +331,7 @@ def _run_score(args: dict):
     if args["update_baseline"]:
         target = baseline_path or Path(".mtfix-baseline.json")
         count = write_baseline(target, report)
-        err.print(f"mtfix: baseline {target} records {count} garbled finding(s)", highlight=False)
+        err.print(f"mtfix: baseline {target} records {count} finding(s)", highlight=False)
     _emit(FORMATS[args["format"].value].render(report), args["output"])
     return report
 

@@ -177,7 +177,7 @@ def load_baseline(path: Path) -> set[str]:
 
 def write_baseline(path: Path, report: CorpusReport) -> int:
     findings = {f.fingerprint: {"path": f.path, "line": f.line, "label": f.label, "text": f.text[:200]}
-                for f in report.findings if f.label == "garbled"}
+                for f in report.findings}
     payload = json.dumps({"version": 1, "signature": report.signature, "findings": findings},
                          indent=1, ensure_ascii=False, sort_keys=True)
     atomic_write(path, payload + "\n")
