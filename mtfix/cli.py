@@ -112,11 +112,16 @@ def scan(
         raise _fail(str(exc))
     except KeyboardInterrupt:
         raise _fail("interrupted")
-    if stats.skipped or (stats.files == 0 and stats.skipped == 0):
-        if stats.files == 0 and not stats.skipped:
-            print("mtfix: error: no files matched", file=sys.stderr)
-        raise typer.Exit(EXIT_ERROR)
+    _exit_on_input_problems(stats.files, stats.skipped)
     raise typer.Exit(EXIT_FOUND if stats.garbled and not exit_zero else EXIT_OK)
+
+
+def _exit_on_input_problems(files: int, skipped: int) -> None:
+    """Exit 2 when an input was skipped or nothing matched (each skip was already reported)."""
+    if files == 0 and not skipped:
+        print("mtfix: error: no files matched", file=sys.stderr)
+    if skipped or files == 0:
+        raise typer.Exit(EXIT_ERROR)
 
 
 def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, features, quiet):
@@ -265,10 +270,7 @@ def score(
         raise _fail(str(exc))
     except KeyboardInterrupt:
         raise _fail("interrupted")
-    if report.skipped or not report.files:
-        if not report.files and not report.skipped:
-            print("mtfix: error: no files matched", file=sys.stderr)
-        raise typer.Exit(EXIT_ERROR)
+    _exit_on_input_problems(len(report.files), len(report.skipped))
     raise typer.Exit(EXIT_OK if report.gate.passed else EXIT_FOUND)
 
 

@@ -35,7 +35,7 @@ class GarbleDetector:
     @property
     def settings_key(self) -> str:
         """What a cached analysis depends on (the threshold is not part of it)."""
-        return f"{__version__}|{self.scorer.name}|{self.detector.digest}|{MAX_TOKENS}"
+        return f"{__version__}|{self.scorer.name}|int8:{self.scorer.int8}|{self.detector.digest}|{MAX_TOKENS}"
 
     def run(self, items: list[tuple[Document, Sentence]],
             progress: Callable[[int], None] | None = None) -> None:

@@ -24,7 +24,7 @@ from mtfix.lm.provision import DEFAULT_MODEL
 from mtfix.readers import ReadOptions, Skipped, discover, read_path
 from mtfix.splitter import SentenceSplitter
 
-CHUNK_SENTENCES = 256
+CHUNK_SENTENCES = 1024  # large enough for well-filled length-sorted batches
 
 
 @dataclass
@@ -32,6 +32,7 @@ class ScanOptions:
     model: str = DEFAULT_MODEL
     device: str = "auto"
     batch_size: int = 32
+    int8: bool = False
     threshold: float | None = None
     detector_path: str | None = None
     cache_path: str | None = None  # None: no persistent cache
@@ -69,7 +70,7 @@ class Scanner:
 
         self.options = options
         detector = Detector.load(options.detector_path)
-        scorer = LMScorer(options.model, options.device, options.batch_size, quiet=quiet)
+        scorer = LMScorer(options.model, options.device, options.batch_size, quiet=quiet, int8=options.int8)
         self.garble = GarbleDetector(scorer, detector, options.threshold)
         if options.cache_path:
             self.garble.cache = AnalysisCache(Path(options.cache_path), self.garble.settings_key)

@@ -59,14 +59,14 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
         position = match.end()
         following = text[position:end]
         if (_COMPLETE_LINE.search(line) or len(line.strip()) < WRAP_MIN_LENGTH
-                or _MARKER.match(following) or _in_fence(line)):
+                or _MARKER.match(following) or _is_fence_line(line)):
             units.append((unit_start, match.start()))
             unit_start = position
     units.append((unit_start, end))
     return units
 
 
-def _in_fence(line: str) -> bool:
+def _is_fence_line(line: str) -> bool:
     return line.lstrip().startswith("```")
 
 
@@ -124,7 +124,7 @@ def segment(text: str) -> list[Segment]:
             cut = u_start
             for boundary in [*_sentence_ends(text, u_start, u_end), u_end]:
                 s, e = _trimmed(text, cut, boundary)
-                if e > s and not _in_fence(text[s:e]):
+                if e > s and not _is_fence_line(text[s:e]):
                     segments.append(Segment(s, e, number))
                 cut = boundary
     return segments

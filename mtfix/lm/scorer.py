@@ -62,7 +62,7 @@ class LMScorer:
     """Scores texts with a causal LM, in length-sorted batches."""
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "auto", batch_size: int = 32,
-                 quiet: bool = False) -> None:
+                 quiet: bool = False, int8: bool = False) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -81,9 +81,25 @@ class LMScorer:
         if not getattr(self.tokenizer, "is_fast", False):
             raise ModelUnavailable(f"model {model!r} has no fast tokenizer; mtfix needs token offsets")
         self.model.to(self.device).eval()
+        self.int8 = int8
+        if int8:
+            self._quantize()
         self.prefix_id = self._prefix_token_id()
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.prefix_id
         self.forward_seconds = 0.0
+
+    def _quantize(self) -> None:
+        """int8 dynamic quantisation of the linear layers, CPU only. Not offered on the command
+        line: on SmolLM2-135M it moves the garbled probabilities too far from fp32 for the
+        trained detector (benchmarks/bench_score.py measures it; RESULTS.md has the figures)."""
+        import torch
+
+        if self.device != "cpu":
+            raise ModelUnavailable("--int8 works on the CPU only; use --device cpu")
+        # The output layer stays fp32: quantising it moves every token's log-probability.
+        layers = {name for name, module in self.model.named_modules()
+                  if isinstance(module, torch.nn.Linear) and module is not self.model.get_output_embeddings()}
+        self.model = torch.ao.quantization.quantize_dynamic(self.model, layers, dtype=torch.qint8)
 
     def _prefix_token_id(self) -> int:
         """The token a text is scored after: a document separator if the vocabulary has one."""
@@ -98,7 +114,7 @@ class LMScorer:
 
     @property
     def signature(self) -> str:
-        return f"lm:{self.name}|device:{self.device}"
+        return f"lm:{self.name}{'+int8' if self.int8 else ''}|device:{self.device}"
 
     def encode(self, texts: Sequence[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
         encoded = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True)
