@@ -29,7 +29,8 @@ class TerminalReport:
 
     def _line(self, document: Document, sentence: Sentence) -> Text:
         place = f"{document.path}:{sentence.line}:{sentence.col}"
-        line = Text(f"  {place} ", style="dim")
+        line = Text()
+        line.append(f"  {place} ", style="dim")
         line.append(f"{sentence.label:<11}", style=STYLES[sentence.label])
         if sentence.label in ("garbled", "ok"):
             line.append(f" {sentence.score:.2f} ")
