@@ -17,6 +17,7 @@ from mtfix.classifier import Detector
 from mtfix.detect import GarbleDetector
 from mtfix.document import Document, Sentence
 from mtfix.errors import InputError
+from mtfix.figures import Figures
 from mtfix.filters.boilerplate import BoilerplateFilter
 from mtfix.filters.duplicates import DuplicateFilter
 from mtfix.filters.suppress import SuppressionFilter
@@ -42,22 +43,17 @@ class ScanOptions:
 
 
 @dataclass
-class ScanStats:
+class ScanStats(Figures):
+    """Figures of a whole scan, plus what a run summary needs."""
+
+    path: str = "(scan)"
     files: int = 0
-    sentences: int = 0
-    garbled: int = 0
-    boilerplate: int = 0
-    duplicate: int = 0
-    suppressed: int = 0
     skipped: int = 0
     seconds: float = 0.0
 
-    def add(self, document: Document) -> None:
-        self.sentences += len(document.sentences)
+    def add_document(self, document: Document) -> None:
         for sentence in document.sentences:
-            self.suppressed += sentence.suppressed
-            if sentence.label in ("garbled", "boilerplate", "duplicate"):
-                setattr(self, sentence.label, getattr(self, sentence.label) + 1)
+            self.add(sentence)
 
     @property
     def rate(self) -> float:
@@ -127,5 +123,5 @@ class Scanner:
         if items:
             self.garble.run(items, progress)
         for document in documents:
-            self.stats.add(document)
+            self.stats.add_document(document)
             yield document
