@@ -137,8 +137,7 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
     err = Console(stderr=True)
     show_progress = not quiet and err.is_terminal and not os.environ.get("CI")
     scanner = Scanner(options, quiet=quiet)
-    sink = _open_output(output)
-    try:
+    with _output(output) as sink:
         console = Console(file=sink, highlight=False, soft_wrap=True,
                           no_color=output is not None, force_terminal=None if output is None else False)
         text_report = TerminalReport(console, only_flagged=not show_all)
@@ -170,10 +169,6 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
         elif not quiet:
             err.print(f"{stats.files} files, {stats.sentences} sentences, {stats.garbled} garbled; "
                       f"{scanner.signature}", highlight=False, style="dim")
-        _close_output(sink, output, ok=True)
-    except BaseException:
-        _close_output(sink, output, ok=False)
-        raise
     return stats
 
 
@@ -196,29 +191,18 @@ def _with_progress(items, total: int, enabled: bool, console):
             yield item
 
 
-def _open_output(output: Optional[Path]):
-    """stdout, or a temp file beside OUTPUT that replaces it only when the report is complete."""
-    if output is None:
-        return sys.stdout
-    import tempfile
+def _output(output: Optional[Path]):
+    """stdout, or OUTPUT written atomically: a failed run leaves no half-written report."""
+    from contextlib import nullcontext
 
+    from mtfix.atomic import atomic_output
+
+    if output is None:
+        return nullcontext(sys.stdout)
     folder = output.resolve().parent
     if not folder.is_dir():
         raise _fail(f"cannot write {output}: folder {folder} does not exist")
-    handle, name = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
-    os.close(handle)
-    return open(name, "w", encoding="utf-8")
-
-
-def _close_output(sink, output: Optional[Path], ok: bool) -> None:
-    if output is None:
-        sink.flush()
-        return
-    sink.close()
-    if ok:
-        os.replace(sink.name, output)
-    else:
-        os.unlink(sink.name)
+    return atomic_output(output)
 
 
 class CorpusFormatName(str, Enum):
@@ -342,7 +326,7 @@ def _emit(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from mtfix.score import atomic_write
+    from mtfix.atomic import atomic_write
 
     try:
         atomic_write(output, text)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from mtfix.atomic import atomic_write
 from mtfix.config import Config
 from mtfix.document import Document, Sentence
 from mtfix.errors import InputError
@@ -126,20 +125,9 @@ def write_baseline(path: Path, report: CorpusReport) -> int:
                 for f in report.findings}
     payload = json.dumps({"version": 1, "signature": report.signature, "findings": findings},
                          indent=1, ensure_ascii=False, sort_keys=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, payload + "\n")
     return len(findings)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 def evaluate_gate(report: CorpusReport, config: Config, fail_above: float | None,

