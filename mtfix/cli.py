@@ -142,7 +142,7 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
                           no_color=output is not None, force_terminal=None if output is None else False)
         text_report = TerminalReport(console, only_flagged=not show_all)
         collected: list[dict] = []
-        for item in _with_progress(scanner.scan(targets), len(targets), show_progress, err):
+        for item in _scan_with_progress(scanner, targets, show_progress, err):
             if isinstance(item, Skipped):
                 err.print(f"mtfix: skipped {item.path}: {item.reason}", style="yellow", highlight=False)
                 continue
@@ -172,22 +172,30 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
     return stats
 
 
-def _with_progress(items, total: int, enabled: bool, console):
+def _scan_with_progress(scanner, targets: list, enabled: bool, console):
+    """Yield the scanner's results; on a terminal, with a bar over files and a count of the
+    sentences the model has scored so far (a large file moves the count, not the bar)."""
     if not enabled:
-        yield from items
+        yield from scanner.scan(targets)
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-               TimeElapsedColumn())
+    columns = (TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("files,"),
+               TextColumn("{task.fields[scored]} sentences scored"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("scan", total=total)
+        task = progress.add_task("scan", total=len(targets), scored=0)
+        scored = 0
+
+        def on_batch(count: int) -> None:
+            nonlocal scored
+            scored += count
+            progress.update(task, scored=scored)
+
         last_path = None
-        for item in items:
-            path = item.path
-            if path != last_path:
+        for item in scanner.scan(targets, progress=on_batch):
+            if item.path != last_path:
                 progress.advance(task)
-                last_path = path
+                last_path = item.path
             yield item
 
 
@@ -291,7 +299,7 @@ def _run_score(args: dict):
     scanner = Scanner(options, quiet=args["quiet"])
     files: dict[str, Figures] = {}
     findings, skipped = [], []
-    for item in _with_progress(scanner.scan(targets), len(targets), show_progress, err):
+    for item in _scan_with_progress(scanner, targets, show_progress, err):
         if isinstance(item, Skipped):
             err.print(f"mtfix: skipped {item.path}: {item.reason}", style="yellow", highlight=False)
             skipped.append((item.path, item.reason))
