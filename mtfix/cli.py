@@ -86,7 +86,7 @@ def scan(
     max_mb: Annotated[int, typer.Option(help="Skip files larger than this many MB.", min=1)] = 50,
     features: Annotated[bool, typer.Option(help="json/jsonl: include each sentence's features.")] = False,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse earlier analyses of the same sentences ($MTFIX_HOME/score-cache.sqlite).")] = True,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when garbled sentences are found.")] = False,
+    fail_on_garbled: Annotated[bool, typer.Option("--fail-on-garbled", help="Exit 1 when garbled sentences are found (for gates, see also `mtfix score`).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")] = False,
 ) -> None:
     """Score every sentence and report the garbled ones, with their suspect words.
@@ -95,8 +95,8 @@ def scan(
     menus, share buttons, bylines, injected links, site notices), duplicate (a repeated or
     cut-off copy of another sentence in the same file), ok.
 
-    Exit codes: 0 nothing garbled, 1 garbled sentences found, 2 an input was skipped or
-    an error occurred.
+    Exit codes: 0 scanned (findings are reported, not failed on), 1 garbled sentences
+    found with --fail-on-garbled, 2 an input was skipped or an error occurred.
     """
     from mtfix.errors import MtfixError
     from mtfix.readers import DEFAULT_INCLUDE, ReadOptions
@@ -113,7 +113,7 @@ def scan(
     except KeyboardInterrupt:
         raise _fail("interrupted")
     _exit_on_input_problems(stats.files, stats.skipped)
-    raise typer.Exit(EXIT_FOUND if stats.garbled and not exit_zero else EXIT_OK)
+    raise typer.Exit(EXIT_FOUND if stats.garbled and fail_on_garbled else EXIT_OK)
 
 
 def _exit_on_input_problems(files: int, skipped: int) -> None:
