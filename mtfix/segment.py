@@ -70,7 +70,7 @@ def _is_fence_line(line: str) -> bool:
     return line.lstrip().startswith("```")
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
     """Is the '.' at `dot` the end of an abbreviation or an initial?"""
     word_start = dot
     while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "\"'“‘([":
@@ -97,7 +97,7 @@ def _sentence_ends(text: str, start: int, end: int) -> list[int]:
         if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([«¿¡"):
             continue
         punct = text[match.start():match.end()]
-        if punct.startswith(".") and not punct.startswith("..") and _is_abbreviation(text, match.start()):
+        if punct.startswith(".") and not punct.startswith("..") and is_abbreviation(text, match.start()):
             # "U.S. Army" stays whole, but "in the U.S. The" cannot be told apart cheaply;
             # prefer not splitting, which at worst scores two sentences as one.
             continue

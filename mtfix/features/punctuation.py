@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 from mtfix.features.base import FeatureFamily, SentenceView
+from mtfix.features.casing import common_words
+from mtfix.segment import is_abbreviation
 
 _STOP_THEN_LOWER = re.compile(r"\w[.!?] +[a-z]")
 _SPACE_BEFORE = re.compile(r"\w +[,.;:!?](?:\s|$)")
@@ -21,10 +23,8 @@ def unbalanced(text: str) -> int:
 
 def stops_inside(text: str) -> list[re.Match]:
     """Full stops followed by a lower-case word: a sentence broken in two by the MT system."""
-    from mtfix.segment import _is_abbreviation
-
     return [m for m in _STOP_THEN_LOWER.finditer(text)
-            if text[m.start() + 1] != "." or not _is_abbreviation(text, m.start() + 1)]
+            if text[m.start() + 1] != "." or not is_abbreviation(text, m.start() + 1)]
 
 
 def repeated_bigrams(words: list[str]) -> int:
@@ -35,8 +35,6 @@ def repeated_bigrams(words: list[str]) -> int:
 
 def repeated_content(words: list[str]) -> float:
     """Share of content words (not among the most common words) that occur again."""
-    from mtfix.features.casing import common_words
-
     content = [w for w in words if w not in common_words()]
     return (len(content) - len(set(content))) / len(content) if content else 0.0
 
