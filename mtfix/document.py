@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LABELS = ("garbled", "boilerplate", "duplicate", "ok")
-
-
 @dataclass
 class Span:
     """A suspect stretch of a sentence, with offsets into the document text."""
