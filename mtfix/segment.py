@@ -67,7 +67,20 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_fence_line(line: str) -> bool:
-    return line.lstrip().startswith("```")
+    return line.lstrip().startswith(("```", "~~~"))
+
+
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
+
+
+def code_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of fenced code blocks (``` or ~~~), fences included; an unclosed one runs to the end."""
+    fences = [m.start() for m in _FENCE.finditer(text)]
+    blocks = []
+    for opening, closing in zip(fences[::2], fences[1::2] + [len(text)]):
+        line_end = text.find("\n", closing)
+        blocks.append((opening, len(text) if line_end < 0 else line_end))
+    return blocks
 
 
 def is_abbreviation(text: str, dot: int) -> bool:
@@ -119,12 +132,13 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 def segment(text: str) -> list[Segment]:
     """All sentences of `text`, in order, as character spans."""
     segments: list[Segment] = []
+    code = code_blocks(text)
     for number, (p_start, p_end) in enumerate(paragraphs(text)):
         for u_start, u_end in _units(text, p_start, p_end):
             cut = u_start
             for boundary in [*_sentence_ends(text, u_start, u_end), u_end]:
                 s, e = _trimmed(text, cut, boundary)
-                if e > s and not _is_fence_line(text[s:e]):
+                if e > s and not any(c_start <= s < c_end for c_start, c_end in code):
                     segments.append(Segment(s, e, number))
                 cut = boundary
     return segments

@@ -44,3 +44,8 @@ def test_offsets_are_exact_and_paragraphs_counted():
     found = segment(text)
     assert [text[s.start:s.end] for s in found] == ["One.", "Two?", "Three!"]
     assert [s.paragraph for s in found] == [0, 0, 1]
+
+
+def test_fenced_code_blocks_are_not_sentences():
+    text = "Intro sentence here.\n\n```python\nx = compute(a. b)\nprint(x)\n```\n\nAfter the code."
+    assert sentences(text) == ["Intro sentence here.", "After the code."]
