@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from mtfix import __version__
+from mtfix.lm.provision import DEFAULT_MODEL
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -76,7 +77,7 @@ def scan(
     only_flagged: Annotated[bool, typer.Option("--only-flagged", help="json/jsonl: only garbled, boilerplate and duplicate sentences.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="text: show every sentence, not only flagged ones.")] = False,
     threshold: Annotated[Optional[float], typer.Option(help="Probability above which a sentence is garbled (default: the detector's, 0.5).", min=0.0, max=1.0)] = None,
-    model: Annotated[str, typer.Option("--model", "-m", help="Built-in model name (see `mtfix models list`), a local folder, or a Hugging Face causal LM id.")] = "smollm2-135m",
+    model: Annotated[str, typer.Option("--model", "-m", help="Built-in model name (see `mtfix models list`), a local folder, or a Hugging Face causal LM id.")] = DEFAULT_MODEL,
     detector: Annotated[Optional[Path], typer.Option(help="Detector weights (JSON) trained for --model; default: the bundled one.")] = None,
     device: Annotated[Device, typer.Option(help="Where the LM runs.")] = Device.auto,
     batch_size: Annotated[int, typer.Option(help="Sentences per LM forward pass.", min=1)] = 32,
@@ -127,24 +128,20 @@ def _exit_on_input_problems(files: int, skipped: int) -> None:
 def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, features, quiet):
     from rich.console import Console
 
-    from mtfix.readers import Skipped, discover
+    from mtfix.readers import Skipped
     from mtfix.reports.records import sentence_records
     from mtfix.reports.terminal import TerminalReport
     from mtfix.scan import Scanner, ScanOptions
 
-    options = ScanOptions(**options_kwargs)
-    targets = list(discover(paths, options.read))
+    scanner = Scanner(ScanOptions(**options_kwargs), quiet=quiet)
     err = Console(stderr=True)
-    show_progress = not quiet and err.is_terminal and not os.environ.get("CI")
-    scanner = Scanner(options, quiet=quiet)
     with _output(output) as sink:
         console = Console(file=sink, highlight=False, soft_wrap=True,
                           no_color=output is not None, force_terminal=None if output is None else False)
         text_report = TerminalReport(console, only_flagged=not show_all)
         collected: list[dict] = []
-        for item in _scan_with_progress(scanner, targets, show_progress, err):
+        for item in _scanned(scanner, paths, quiet, err):
             if isinstance(item, Skipped):
-                err.print(f"mtfix: skipped {item.path}: {item.reason}", style="yellow", highlight=False)
                 continue
             if format is Format.text:
                 text_report.document(item)
@@ -170,6 +167,18 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
             err.print(f"{stats.files} files, {stats.sentences} sentences, {stats.garbled} garbled; "
                       f"{scanner.signature}", highlight=False, style="dim")
     return stats
+
+
+def _scanned(scanner, paths: list[str], quiet: bool, err):
+    """Scan PATHS, yielding Documents and Skipped inputs (each skip reported on stderr once)."""
+    from mtfix.readers import Skipped, discover
+
+    targets = list(discover(paths, scanner.options.read))
+    show_progress = not quiet and err.is_terminal and not os.environ.get("CI")
+    for item in _scan_with_progress(scanner, targets, show_progress, err):
+        if isinstance(item, Skipped):
+            err.print(f"mtfix: skipped {item.path}: {item.reason}", style="yellow", highlight=False)
+        yield item
 
 
 def _scan_with_progress(scanner, targets: list, enabled: bool, console):
@@ -270,7 +279,7 @@ def _run_score(args: dict):
     from rich.console import Console
 
     from mtfix.config import find_config, load_config
-    from mtfix.readers import DEFAULT_INCLUDE, ReadOptions, Skipped, discover
+    from mtfix.readers import DEFAULT_INCLUDE, ReadOptions, Skipped
     from mtfix.reports.corpus import FORMATS
     from mtfix.scan import Scanner, ScanOptions
     from mtfix.score import (CorpusReport, Figures, evaluate_gate, findings_of, load_baseline, relabel,
@@ -282,7 +291,7 @@ def _run_score(args: dict):
                        exclude=tuple(args["exclude"] or config.exclude or ()),
                        field=args["field"] or config.jsonl_field or "text")
     detector = args["detector"] or config.detector
-    options = ScanOptions(model=args["model"] or config.model or "smollm2-135m", device=args["device"].value,
+    options = ScanOptions(model=args["model"] or config.model or DEFAULT_MODEL, device=args["device"].value,
                           batch_size=args["batch_size"],
                           threshold=args["threshold"] if args["threshold"] is not None else config.threshold,
                           detector_path=str(detector) if detector else None, read=read,
@@ -293,23 +302,18 @@ def _run_score(args: dict):
         baseline_path = Path(".mtfix-baseline.json")
     accepted = load_baseline(baseline_path) if baseline_path and not args["update_baseline"] else None
 
-    targets = list(discover(args["paths"], read))
     err = Console(stderr=True)
-    show_progress = not args["quiet"] and err.is_terminal and not os.environ.get("CI")
     scanner = Scanner(options, quiet=args["quiet"])
     files: dict[str, Figures] = {}
     findings, skipped = [], []
-    for item in _scan_with_progress(scanner, targets, show_progress, err):
+    for item in _scanned(scanner, args["paths"], args["quiet"], err):
         if isinstance(item, Skipped):
-            err.print(f"mtfix: skipped {item.path}: {item.reason}", style="yellow", highlight=False)
             skipped.append((item.path, item.reason))
             continue
         override = config.override_for(item.path)
         if override and override.threshold is not None and args["threshold"] is None:
             relabel(item, override.threshold)
-        figures = files.setdefault(item.path, Figures(item.path))
-        for sentence in item.sentences:
-            figures.add(sentence)
+        files.setdefault(item.path, Figures(item.path)).add_document(item)
         findings.extend(findings_of(item, item.path))
     total = Figures("(all)")
     for figures in files.values():
@@ -356,7 +360,7 @@ def models_list() -> None:
 
 @models_app.command("pull")
 def models_pull(
-    name: Annotated[str, typer.Argument(help="A built-in model name, or a Hugging Face causal LM id.")] = "smollm2-135m",
+    name: Annotated[str, typer.Argument(help="A built-in model name, or a Hugging Face causal LM id.")] = DEFAULT_MODEL,
 ) -> None:
     """Download and convert a model now, so the first scan does not wait for it."""
     from mtfix.errors import MtfixError

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mtfix.document import Sentence
+from mtfix.document import Document, Sentence
 
 
 @dataclass
@@ -32,6 +32,10 @@ class Figures:
             self.scored += 1
             self.probability_sum += sentence.score
             self.garbled += sentence.label == "garbled"
+
+    def add_document(self, document: Document) -> None:
+        for sentence in document.sentences:
+            self.add(sentence)
 
     def merge(self, other: "Figures") -> None:
         for name in ("sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"):

@@ -51,10 +51,6 @@ class ScanStats(Figures):
     skipped: int = 0
     seconds: float = 0.0
 
-    def add_document(self, document: Document) -> None:
-        for sentence in document.sentences:
-            self.add(sentence)
-
     @property
     def rate(self) -> float:
         return self.sentences / self.seconds if self.seconds else 0.0
