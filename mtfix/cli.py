@@ -36,6 +36,7 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    html = "html"
 
 
 class Device(str, Enum):
@@ -72,7 +73,7 @@ def main_options(
 @app.command()
 def scan(
     paths: Annotated[list[str], typer.Argument(help="Files or folders to scan; '-' reads stdin.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text (coloured), json or jsonl.")] = Format.text,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text (coloured), json, jsonl, or html (one self-contained page; use with -o).")] = Format.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     only_flagged: Annotated[bool, typer.Option("--only-flagged", help="json/jsonl: only garbled, boilerplate and duplicate sentences.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="text: show every sentence, not only flagged ones.")] = False,
@@ -129,6 +130,7 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
     from rich.console import Console
 
     from mtfix.readers import Skipped
+    from mtfix.reports.html import HtmlReport
     from mtfix.reports.records import sentence_records
     from mtfix.reports.terminal import TerminalReport
     from mtfix.scan import Scanner, ScanOptions
@@ -139,9 +141,13 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
         console = Console(file=sink, highlight=False, soft_wrap=True,
                           no_color=output is not None, force_terminal=None if output is None else False)
         text_report = TerminalReport(console, only_flagged=not show_all)
+        html_report = HtmlReport("mtfix scan")
         collected: list[dict] = []
         for item in _scanned(scanner, paths, quiet, err):
             if isinstance(item, Skipped):
+                continue
+            if format is Format.html:
+                html_report.add(item)
                 continue
             if format is Format.text:
                 text_report.document(item)
@@ -154,12 +160,14 @@ def _run_scan(paths, options_kwargs, format, output, only_flagged, show_all, fea
             else:
                 collected.extend(records)
         stats = scanner.stats
+        summary = {k: getattr(stats, k) for k in ("files", "sentences", "garbled", "boilerplate",
+                                                  "duplicate", "skipped")}
+        summary["seconds"] = round(stats.seconds, 3)
         if format is Format.text:
             text_report.summary(stats, scanner.signature)
+        elif format is Format.html:
+            sink.write(html_report.render(scanner.signature, summary))
         elif format is Format.json:
-            summary = {k: getattr(stats, k) for k in ("files", "sentences", "garbled", "boilerplate",
-                                                      "duplicate", "skipped")}
-            summary["seconds"] = round(stats.seconds, 3)
             json.dump({"signature": scanner.signature, "summary": summary, "sentences": collected},
                       sink, ensure_ascii=False, indent=1)
             sink.write("\n")
@@ -344,6 +352,267 @@ def _emit(text: str, output: Optional[Path]) -> None:
         atomic_write(output, text)
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
+class FixFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class GrammarChecker(str, Enum):
+    harper = "harper"
+    languagetool = "languagetool"
+
+
+@app.command()
+def fix(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to repair; '-' reads stdin (suggestions only).")],
+    write: Annotated[bool, typer.Option("--write", help="Apply the best suggestion of each sentence in place (atomically).")] = False,
+    backup: Annotated[bool, typer.Option("--backup/--no-backup", help="With --write, keep the original as FILE.bak.")] = True,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of the best suggestions (for git apply or patch -p1) instead of the report.")] = False,
+    format: Annotated[FixFormat, typer.Option("--format", "-f", help="Report: text (word diffs), json, or html (one self-contained page; use with -o).")] = FixFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report or diff to this file (atomically).")] = None,
+    min_confidence: Annotated[float, typer.Option(help="Offer and apply only suggestions at least this confident (0-1).", min=0.0, max=1.0)] = 0.1,
+    max_suggestions: Annotated[int, typer.Option(help="Suggestions shown per sentence.", min=1)] = 3,
+    sources: Annotated[str, typer.Option(help="Comma-separated candidate sources: seq2seq (round-trip translation, or --seq2seq-model), grammar, lm (LM-guided edits).")] = "seq2seq,grammar,lm",
+    seq2seq_model: Annotated[Optional[str], typer.Option(help="A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source; default: offline round-trip translation en→pt→en.")] = None,
+    seq2seq_prefix: Annotated[str, typer.Option(help="Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")] = "",
+    grammar: Annotated[GrammarChecker, typer.Option(help="Grammar checker: harper (offline) or languagetool.")] = GrammarChecker.harper,
+    languagetool_url: Annotated[Optional[str], typer.Option(help="LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).")] = None,
+    min_similarity: Annotated[float, typer.Option(help="Drop rewrites whose meaning similarity to the original is below this (0-1).", min=0.0, max=1.0)] = 0.8,
+    threshold: Annotated[Optional[float], typer.Option(help="Probability above which a sentence is garbled and gets fixed.", min=0.0, max=1.0)] = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", help="Language model for detection and fluency (default from config, else smollm2-135m).")] = None,
+    detector: Annotated[Optional[Path], typer.Option(help="Detector weights (JSON).")] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upward from the first path).")] = None,
+    device: Annotated[Device, typer.Option(help="Where the models run.")] = Device.auto,
+    include: Annotated[Optional[list[str]], typer.Option(help="Glob of files to read in folders (repeatable).")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(help="Glob of files to leave out (repeatable).")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse earlier analyses ($MTFIX_HOME/score-cache.sqlite).")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")] = False,
+) -> None:
+    """Propose rewrites for the garbled sentences, and apply them if asked.
+
+    Candidates come from round-trip translation (or any seq2seq model), a grammar checker
+    and LM-guided local edits (case fixes, the LM's own word predictions, near spellings,
+    deleting stray words, swapping neighbours). Each is checked (numbers, dates, names and
+    quotations must survive; the meaning must stay) and reranked by fluency gain against
+    meaning drift and edit size. "No good fix" is a valid answer: no suggestion ever reads
+    worse than the original.
+
+    By default suggestions are only shown, as word diffs. --diff prints a patch, --write
+    applies it (keeping FILE.bak unless --no-backup). Only changed sentences change;
+    encoding, line endings and everything else stay byte-identical. Plain text and Markdown
+    are rewritten; HTML and JSONL get suggestions only.
+
+    Exit codes: 0 done, 2 an input was skipped or an error occurred.
+    """
+    from mtfix.errors import MtfixError
+
+    if write and diff:
+        raise _fail("--write and --diff do not go together: --diff shows what --write would do")
+    try:
+        files_and_skipped = _run_fix(locals())
+    except MtfixError as exc:
+        raise _fail(str(exc))
+    except KeyboardInterrupt:
+        raise _fail("interrupted")
+    _exit_on_input_problems(*files_and_skipped)
+    raise typer.Exit(EXIT_OK)
+
+
+def _scan_options(args: dict, config):
+    """ScanOptions from command-line ARGS over CONFIG (the same precedence as `score`)."""
+    from mtfix.readers import DEFAULT_INCLUDE, ReadOptions
+    from mtfix.scan import ScanOptions
+
+    read = ReadOptions(include=tuple(args["include"] or config.include or DEFAULT_INCLUDE),
+                       exclude=tuple(args["exclude"] or config.exclude or ()),
+                       field=args.get("field") or config.jsonl_field or "text")
+    detector = args["detector"] or config.detector
+    return ScanOptions(model=args["model"] or config.model or DEFAULT_MODEL, device=args["device"].value,
+                       batch_size=args.get("batch_size") or 32,
+                       threshold=args["threshold"] if args["threshold"] is not None else config.threshold,
+                       detector_path=str(detector) if detector else None, read=read,
+                       cache_path=str(default_cache_path()) if args["cache"] else None,
+                       ignore=config.ignore, allow=config.allow)
+
+
+def _build_fixer(args: dict):
+    """A Scanner and a Fixer from the options `fix` and `review` share, over the config file."""
+    from mtfix.config import find_config, load_config
+    from mtfix.fix.fixer import Fixer, FixOptions
+    from mtfix.fix.rerank import RerankSettings
+    from mtfix.scan import Scanner
+
+    first = next((p for p in args["paths"] if p != "-"), ".")
+    config = load_config(args["config_file"] or find_config(Path(first)))
+    scanner = Scanner(_scan_options(args, config), quiet=args["quiet"])
+    rerank = RerankSettings(min_similarity=args["min_similarity"], max_suggestions=args["max_suggestions"])
+    options = FixOptions(sources=tuple(s.strip() for s in args["sources"].split(",") if s.strip()),
+                         grammar=args["grammar"].value, languagetool_url=args["languagetool_url"],
+                         seq2seq_model=args["seq2seq_model"], seq2seq_prefix=args["seq2seq_prefix"], rerank=rerank)
+    return scanner, Fixer(scanner, options, quiet=args["quiet"])
+
+
+def _run_fix(args: dict) -> tuple[int, int]:
+    from rich.console import Console
+
+    from mtfix.readers import Skipped
+    from mtfix.reports.fixes import FixTerminalReport, fix_records
+    from mtfix.reports.html import HtmlReport
+
+    scanner, fixer = _build_fixer(args)
+    err = Console(stderr=True)
+    output, min_confidence = args["output"], args["min_confidence"]
+    patches: list[bytes] = []
+    records: list[dict] = []
+    html_report = HtmlReport("mtfix fix")
+    applied = 0
+    with _output(output) as sink:
+        console = Console(file=sink, highlight=False, soft_wrap=True, no_color=output is not None,
+                          force_terminal=None if output is None else False)
+        report = FixTerminalReport(console, markers=output is not None or not console.is_terminal
+                                   or console.no_color)
+        for item in fixer.fix(scanned=_scanned(scanner, args["paths"], args["quiet"], err)):
+            if isinstance(item, Skipped):
+                continue
+            document, fixes = item
+            for sentence_fix in fixes:
+                sentence_fix.suggestions = [s for s in sentence_fix.suggestions if s.confidence >= min_confidence]
+            if args["diff"] or args["write"]:
+                applied += _apply(document, fixes, min_confidence, args, patches, err)
+            if args["diff"]:
+                continue
+            if args["format"] is FixFormat.json:
+                records.extend(fix_records(document, fixes))
+            elif args["format"] is FixFormat.html:
+                html_report.add(document, fixes)
+            else:
+                report.document(document, fixes)
+        if args["diff"]:
+            sink.flush()
+            sink.buffer.write(b"".join(patches))  # each file's patch is in that file's encoding
+            return scanner.stats.files, scanner.stats.skipped
+        summary = {"files": scanner.stats.files, "flagged": fixer.stats.flagged,
+                   "with_suggestion": fixer.stats.with_suggestion, "applied": applied,
+                   "wins": fixer.stats.wins, "seconds": round(fixer.stats.seconds, 3)}
+        if args["format"] is FixFormat.html:
+            sink.write(html_report.render(fixer.signature, {**summary, "wins": ", ".join(
+                f"{k} {v}" for k, v in fixer.stats.wins.items()) or "none"}))
+        elif args["format"] is FixFormat.json:
+            json.dump({"signature": fixer.signature, "summary": summary, "sentences": records},
+                      sink, ensure_ascii=False, indent=1)
+            sink.write("\n")
+        else:
+            report.summary(fixer.stats, applied, fixer.signature)
+    return scanner.stats.files, scanner.stats.skipped
+
+
+def _apply(document, fixes, min_confidence, args, patches, err) -> int:
+    """Apply (or, with --diff, collect the patch of) the best suggestions of one document."""
+    from mtfix.fix.apply import chosen_replacements, patched_bytes, unified_diff, writable, write_with_backup
+
+    replacements = chosen_replacements(document, fixes, min_confidence)
+    if not replacements:
+        return 0
+    why_not = writable(document)
+    if why_not:
+        err.print(f"mtfix: not applied to {document.path}: {why_not}", style="yellow", highlight=False)
+        return 0
+    old, new = patched_bytes(document, replacements)
+    if old == new:
+        return 0
+    if args["diff"]:
+        patches.append(unified_diff(document.path, old, new))
+        return len(replacements)
+    try:
+        kept = write_with_backup(document.path, new, backup=args["backup"])
+    except OSError as exc:
+        raise _fail(f"cannot write {document.path}: {exc.strerror or exc}")
+    note = f" (original kept as {kept})" if kept else ""
+    err.print(f"mtfix: applied {len(replacements)} fix(es) to {document.path}{note}", highlight=False)
+    return len(replacements)
+
+
+@app.command()
+def review(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to review.")],
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Line-by-line prompts on stdin instead of the full-screen view (also used when stdin is not a terminal).")] = False,
+    state: Annotated[Path, typer.Option(help="Where decisions are saved as they are made; a later run resumes from it.")] = Path(".mtfix-review.json"),
+    backup: Annotated[bool, typer.Option("--backup/--no-backup", help="Keep each original as FILE.bak when writing accepted edits.")] = True,
+    min_confidence: Annotated[float, typer.Option(help="Offer only suggestions at least this confident (0-1).", min=0.0, max=1.0)] = 0.1,
+    max_suggestions: Annotated[int, typer.Option(help="Candidates offered per sentence.", min=1)] = 3,
+    sources: Annotated[str, typer.Option(help="Comma-separated candidate sources (see `mtfix fix --help`).")] = "seq2seq,grammar,lm",
+    seq2seq_model: Annotated[Optional[str], typer.Option(help="A Hugging Face encoder-decoder id or folder for the seq2seq source.")] = None,
+    seq2seq_prefix: Annotated[str, typer.Option(help="Text put before each sentence for the seq2seq model.")] = "",
+    grammar: Annotated[GrammarChecker, typer.Option(help="Grammar checker: harper (offline) or languagetool.")] = GrammarChecker.harper,
+    languagetool_url: Annotated[Optional[str], typer.Option(help="LanguageTool server URL.")] = None,
+    min_similarity: Annotated[float, typer.Option(help="Drop rewrites whose meaning similarity is below this.", min=0.0, max=1.0)] = 0.8,
+    threshold: Annotated[Optional[float], typer.Option(help="Probability above which a sentence is garbled.", min=0.0, max=1.0)] = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", help="Language model (default from config, else smollm2-135m).")] = None,
+    detector: Annotated[Optional[Path], typer.Option(help="Detector weights (JSON).")] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upward from the first path).")] = None,
+    device: Annotated[Device, typer.Option(help="Where the models run.")] = Device.auto,
+    include: Annotated[Optional[list[str]], typer.Option(help="Glob of files to read in folders (repeatable).")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(help="Glob of files to leave out (repeatable).")] = None,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse earlier analyses.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")] = False,
+) -> None:
+    """Go through the suggestions one sentence at a time, like `git add -p` for sentences.
+
+    Keys: a accept, n/p cycle candidates, 1-9 pick one, r reject, e edit by hand, s skip
+    the rest of the file, u undo, q quit, ? help. Decisions are saved as they are made
+    (--state), so quitting and running the same command again resumes where you stopped.
+    On exit the accepted edits are written atomically (originals kept as FILE.bak) and a
+    summary is printed.
+
+    Exit codes: 0 done (or quit), 2 an input was skipped or an error occurred.
+    """
+    from mtfix.errors import MtfixError
+
+    try:
+        counts = _run_review(locals())
+    except MtfixError as exc:
+        raise _fail(str(exc))
+    except KeyboardInterrupt:
+        raise _fail("interrupted; decisions made so far are saved")
+    _exit_on_input_problems(*counts)
+    raise typer.Exit(EXIT_OK)
+
+
+def _run_review(args: dict) -> tuple[int, int]:
+    from rich.console import Console
+
+    from mtfix.readers import Skipped
+    from mtfix.review.session import ReviewItem, ReviewSession
+
+    scanner, fixer = _build_fixer(args)
+    err = Console(stderr=True)
+    items = []
+    for item in fixer.fix(scanned=_scanned(scanner, args["paths"], args["quiet"], err)):
+        if isinstance(item, Skipped):
+            continue
+        document, fixes = item
+        for sentence_fix in fixes:
+            sentence_fix.suggestions = [s for s in sentence_fix.suggestions if s.confidence >= args["min_confidence"]]
+            items.append(ReviewItem(document, sentence_fix))
+    session = ReviewSession(items, args["state"], backup=args["backup"])
+    if not items:
+        print("mtfix: no garbled sentences to review")
+    elif session.done:
+        print(f"mtfix: all {len(items)} flagged sentences were reviewed before (see {args['state']})")
+    elif args["no_tui"] or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from mtfix.review.lines import LineReview
+
+        LineReview(session, Console(highlight=False, soft_wrap=True), sys.stdin).run()
+    else:
+        from mtfix.review.tui import ReviewApp
+
+        ReviewApp(session).run()
+    for line in session.apply().lines():
+        print(line)
+    return scanner.stats.files, scanner.stats.skipped
 
 
 @models_app.command("list")

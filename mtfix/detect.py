@@ -15,6 +15,7 @@ from mtfix.lm.scorer import MAX_TOKENS, LMScorer
 from mtfix.normalize import normalize, span_to_original
 
 MAX_SPANS = 3
+RECORD_VERSION = 2  # of the cached analysis: 2 added per-word surprisal
 
 
 class GarbleDetector:
@@ -35,7 +36,8 @@ class GarbleDetector:
     @property
     def settings_key(self) -> str:
         """What a cached analysis depends on (the threshold is not part of it)."""
-        return f"{__version__}|{self.scorer.name}|int8:{self.scorer.int8}|{self.detector.digest}|{MAX_TOKENS}"
+        return (f"{__version__}|{self.scorer.name}|int8:{self.scorer.int8}|{self.detector.digest}|{MAX_TOKENS}"
+                f"|record:{RECORD_VERSION}")
 
     def run(self, items: list[tuple[Document, Sentence]],
             progress: Callable[[int], None] | None = None) -> None:
@@ -50,6 +52,8 @@ class GarbleDetector:
                 sentence.label = "garbled"
             spans = self._spans(document, sentence, analyses[text]["spans"], index_map)
             sentence.spans = [s for s in spans if s.text.casefold() not in self.allow]
+            sentence.words = [(*span_to_original(index_map, start, end), surprisal)
+                              for start, end, surprisal in analyses[text]["words"]]
 
     def analyse(self, texts: list[str], progress: Callable[[int], None] | None = None) -> dict[str, dict]:
         """Features and suspect-word spans of each distinct text, from the cache or the LM."""
@@ -61,7 +65,8 @@ class GarbleDetector:
         for text, tokens in zip(missing, self.scorer.score(missing, progress=progress)):
             view = sentence_view(text, tokens)
             spans = [[w.start, w.end, round(b, 3)] for b, w in suspect_words(view.words, self.detector.word_rule)]
-            fresh[text] = {"features": compute_features(view), "spans": spans}
+            words = [[w.start, w.end, round(-w.lm_logprob, 2)] for w in view.words if w.tokens]
+            fresh[text] = {"features": compute_features(view), "spans": spans, "words": words}
         if self.cache:
             self.cache.put_many(fresh)
         return {**known, **fresh}

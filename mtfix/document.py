@@ -35,6 +35,9 @@ class Sentence:
     suppressed: bool = False  # by an inline marker or an ignore pattern: not scored, not a finding
     spans: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    # (start, end, surprisal in nats) of each word, offsets into `text`: for reports that
+    # show where the LM stumbled
+    words: list[tuple[int, int, float]] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:

@@ -137,6 +137,24 @@ class LMScorer:
                 progress(len(batch))
         return results  # type: ignore[return-value]
 
+    def predictions(self, texts: Sequence[str], k: int) -> list[tuple[TokenScores, np.ndarray]]:
+        """Each text's token scores, plus the LM's top-k token ids at every position (what it
+        expected instead of each token): the raw material of LM-guided edits."""
+        import torch
+
+        encoded = self.encode(texts)
+        out: list[tuple[TokenScores, np.ndarray]] = []
+        for begin in range(0, len(encoded), self.batch_size):
+            batch = [(ids or [self.pad_id], offs) for ids, offs in encoded[begin:begin + self.batch_size]]
+            logits, targets, _ = self.forward([ids for ids, _ in batch])
+            for row, (ids, offsets) in enumerate(batch):
+                row_logits = logits[row, : len(ids)]
+                logprob, rank, entropy = token_statistics(row_logits, targets[row, : len(ids)])
+                with torch.inference_mode():
+                    top = torch.topk(row_logits, k, dim=-1).indices.cpu().numpy()
+                out.append((TokenScores(offsets, logprob, rank, entropy), top))
+        return out
+
     def forward(self, ids_batch: list[list[int]]):
         """One padded forward pass; returns (log-probs of the next token, targets, mask)."""
         import torch

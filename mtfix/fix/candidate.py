@@ -1,0 +1,73 @@
+"""The records of the fix pipeline: a FixTarget (a flagged sentence to repair), the
+Candidates the sources propose for it, and the Suggestions that survive reranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mtfix.document import Document, Sentence
+from mtfix.normalize import normalize
+
+
+@dataclass
+class FixTarget:
+    """A flagged sentence, in the normalised form the LM and the sources see."""
+
+    document: Document
+    sentence: Sentence
+    text: str = ""
+    index_map: list[int] = field(default_factory=list)
+    suspects: list[tuple[int, int]] = field(default_factory=list)  # suspect words, in `text`
+
+    @classmethod
+    def of(cls, document: Document, sentence: Sentence) -> "FixTarget":
+        text, index_map = normalize(sentence.text)
+        back = {original: normalised for normalised, original in enumerate(index_map)}
+        suspects = [(back[s.local_start], back[s.local_start] + len(s.text))
+                    for s in sentence.spans if s.local_start in back]
+        return cls(document, sentence, text, index_map, suspects)
+
+
+@dataclass
+class Candidate:
+    text: str
+    source: str  # roundtrip, seq2seq, grammar or lm
+    detail: str = ""  # what the source did, e.g. "lower-cased 'Proposed'"
+
+
+@dataclass
+class Suggestion:
+    """A candidate that passed the guards and beats the original."""
+
+    text: str
+    source: str
+    detail: str
+    score_before: float  # P(garbled) of the original, as `scan` computes it
+    score_after: float
+    nll_before: float  # mean token surprisal (nats)
+    nll_after: float
+    similarity: float  # meaning similarity to the original, 0-1
+    edit_rate: float  # changed words / words of the original
+    confidence: float
+    reason: str = ""
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "source": self.source, "detail": self.detail,
+                "score_before": round(self.score_before, 4), "score_after": round(self.score_after, 4),
+                "nll_before": round(self.nll_before, 4), "nll_after": round(self.nll_after, 4),
+                "similarity": round(self.similarity, 4), "edit_rate": round(self.edit_rate, 4),
+                "confidence": round(self.confidence, 4), "reason": self.reason}
+
+
+@dataclass
+class SentenceFix:
+    """Everything mtfix proposes for one flagged sentence, best first (may be empty)."""
+
+    target: FixTarget
+    suggestions: list[Suggestion] = field(default_factory=list)
+    considered: int = 0  # candidates proposed before guards and reranking
+    rejected: dict[str, int] = field(default_factory=dict)  # why candidates were dropped
+
+    @property
+    def best(self) -> Suggestion | None:
+        return self.suggestions[0] if self.suggestions else None

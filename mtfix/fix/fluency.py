@@ -1,0 +1,45 @@
+"""How fluent a text reads, measured exactly as `scan` measures it: the detector's
+P(garbled) over the same LM features, plus the LM's mean and total token surprisal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mtfix.classifier import Detector
+from mtfix.features import compute_features, sentence_view
+from mtfix.lm.scorer import LMScorer
+
+
+@dataclass(frozen=True)
+class Fluency:
+    p_garbled: float
+    mean_nll: float  # nats per token
+    total_nll: float
+    tokens: int
+
+
+class FluencyMeter:
+    """Measures texts in batches and remembers them: sources and the reranker ask about
+    the same candidate texts, and the LM pass is the expensive part."""
+
+    def __init__(self, scorer: LMScorer, detector: Detector) -> None:
+        self.scorer = scorer
+        self.detector = detector
+        self.known: dict[str, Fluency] = {}
+
+    def measure(self, texts: list[str]) -> dict[str, Fluency]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if missing:
+            scores = self.scorer.score(missing)
+            features = [compute_features(sentence_view(t, s)) for t, s in zip(missing, scores)]
+            probabilities = self.detector.probability(features)
+            for text, tokens, probability in zip(missing, scores, probabilities):
+                nll = -np.asarray(tokens.logprob, dtype=np.float64)
+                self.known[text] = Fluency(float(probability), float(nll.mean()) if len(nll) else 0.0,
+                                           float(nll.sum()), len(nll))
+        return {t: self.known[t] for t in texts}
+
+    def forget(self) -> None:
+        self.known.clear()

@@ -1,0 +1,86 @@
+"""Hard guards on a candidate rewrite: what must survive it (numbers, dates, names,
+quotations) and what it must not bring in (new facts, much more text). A candidate that
+fails one is dropped whatever its fluency."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from mtfix.features.casing import common_words, suspicious_capitals
+from mtfix.features.words import split_words
+
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*%?")
+_QUOTE = re.compile(r"[\"“]([^\"”]{3,})[\"”]|(?<!\w)['‘]([^'’]{3,})['’](?!\w)")
+_MONTHS = ("january february march april may june july august september october november december "
+           "monday tuesday wednesday thursday friday saturday sunday").split()
+MAX_GROWTH = 1.25  # a rewrite may be at most this much longer in words …
+MAX_EXTRA_WORDS = 3  # … plus this many
+
+
+@lru_cache(maxsize=100_000)
+def everyday(word: str) -> bool:
+    """A frequent lower-case English word (zipf ≥ 3.5): as a capital it may be a stray one."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= 3.5
+
+
+def numbers(text: str) -> Counter:
+    return Counter(m.group().rstrip(".,") for m in _NUMBER.finditer(text))
+
+
+def quotations(text: str) -> list[str]:
+    return [(m.group(1) or m.group(2)).strip() for m in _QUOTE.finditer(text)]
+
+
+def names(text: str) -> list[str]:
+    """Words that look like names: capitalised mid-sentence (not a stray capital of a common
+    word), acronyms, and a capitalised first word that is not a common function word."""
+    words = split_words(text)
+    stray = {w.start for w in suspicious_capitals(words)}
+    out = []
+    for index, word in enumerate(words):
+        token = word.text
+        if not token[:1].isupper() or word.start in stray:
+            continue
+        after_stop = index > 0 and words[index - 1].text in ".!?:\"“'‘"
+        if token.isupper() and len(token) > 1:
+            out.append(token)
+        elif index == 0 or after_stop:
+            if token.lower() not in common_words():  # "Putin said", not "The" or "When"
+                out.append(token)
+        else:
+            out.append(token)
+    return out
+
+
+def _has_word(text: str, word: str, ignore_case: bool) -> bool:
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags) is not None
+
+
+def violation(original: str, candidate: str) -> str:
+    """Why the candidate must be dropped, or '' when it passes every guard."""
+    if not candidate.strip():
+        return "empty"
+    if numbers(original) != numbers(candidate):
+        return "numbers changed"
+    original_dates = [m for m in _MONTHS if _has_word(original, m, True)]
+    if any(not _has_word(candidate, m, True) for m in original_dates):
+        return "date changed"
+    for quote in quotations(original):
+        if quote not in candidate:
+            return "quotation changed"
+    for name in names(original):
+        # A capitalised everyday word may lose its capital ("America Proposed summit"), not vanish.
+        if not _has_word(candidate, name, ignore_case=everyday(name.lower())):
+            return f"name '{name}' lost"
+    old_words, new_words = split_words(original), split_words(candidate)
+    if len(new_words) > len(old_words) * MAX_GROWTH + MAX_EXTRA_WORDS:
+        return "adds content"
+    old_names = {n.lower() for n in names(original)} | {w.text.lower() for w in old_words}
+    if any(n.lower() not in old_names for n in names(candidate)):
+        return "adds a name"
+    return ""

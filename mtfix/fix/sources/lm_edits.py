@@ -1,0 +1,231 @@
+"""LM-guided local edits around the words the LM found most surprising: case fixes, the
+LM's own top predictions and near spellings as substitutions, deletion of stray words and
+punctuation, swaps of neighbouring words. An edit is kept only if it clearly lowers the
+sentence's surprisal; the kept edits are offered alone and together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from mtfix.features.casing import common_words, suspicious_capitals
+from mtfix.features.words import Word, align, unigram_logprob
+from mtfix.fix.candidate import Candidate, FixTarget
+from mtfix.fix.fluency import FluencyMeter
+from mtfix.fix.guards import everyday
+from mtfix.fix.sources.base import CandidateSource
+from mtfix.fix.sources.grammar import apply_edits
+
+TOP_K = 64  # LM predictions read at each focus word
+SUBSTITUTIONS = 4  # of them tried as plain substitutions
+FOCUS_WORDS = 4
+MIN_TOTAL_GAIN = 1.5  # nats the whole sentence must get cheaper by
+MIN_MEAN_GAIN = 0.05  # nats per token: stops deletions winning by shortening alone
+MAX_KEPT = 4
+DELETION_FACTOR = 2.0  # a deletion always shortens the sentence: it must gain twice as much
+RARE_LOGPROB = -16.0  # unigram log-prob below which a predicted "word" is a fragment
+
+
+@dataclass(frozen=True)
+class LocalEdit:
+    start: int
+    end: int
+    replacement: str
+    detail: str
+
+
+class LMEditSource(CandidateSource):
+    name = "lm"
+
+    def __init__(self, meter: FluencyMeter) -> None:
+        self.meter = meter
+        self.scorer = meter.scorer
+
+    def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:
+        if not targets:
+            return []
+        predicted = self.scorer.predictions([t.text for t in targets], TOP_K)
+        proposals = [self._edits(t, scores, top) for t, (scores, top) in zip(targets, predicted)]
+        texts = [t.text for t in targets] + [_applied(t.text, [e]) for t, edits in zip(targets, proposals)
+                                             for e in edits]
+        measured = self.meter.measure(texts)
+        kept = [self._kept(t, edits, measured) for t, edits in zip(targets, proposals)]
+        combined = self._combine(targets, kept)
+        out = []
+        for target, edits, together in zip(targets, kept, combined):
+            candidates = [Candidate(_applied(target.text, [e]), self.name, e.detail) for e in edits]
+            if len(together) > 1:
+                candidates.append(Candidate(_applied(target.text, together), self.name,
+                                            "; ".join(e.detail for e in together)))
+            out.append(candidates)
+        return out
+
+    def _kept(self, target: FixTarget, edits: list[LocalEdit], measured) -> list[LocalEdit]:
+        """Edits that clearly lower surprisal on their own, best first, at most one per place."""
+        before = measured[target.text]
+        good = []
+        for edit in edits:
+            after = measured[_applied(target.text, [edit])]
+            needed = MIN_TOTAL_GAIN * (DELETION_FACTOR if not edit.replacement else 1.0)
+            if (before.total_nll - after.total_nll >= needed
+                    and before.mean_nll - after.mean_nll >= MIN_MEAN_GAIN):
+                good.append((after.total_nll, edit))
+        good.sort(key=lambda pair: pair[0])
+        chosen: list[LocalEdit] = []
+        for _, edit in good:  # edits that touch the same words are alternatives
+            if all(edit.end <= c.start or edit.start >= c.end for c in chosen):
+                chosen.append(edit)
+        return chosen[:MAX_KEPT]
+
+    def _combine(self, targets: list[FixTarget], kept: list[list[LocalEdit]]) -> list[list[LocalEdit]]:
+        """Greedy combination: add each kept edit (best first) while the sentence keeps getting
+        cheaper. One batched LM pass per step, for all targets at once."""
+        together = [edits[:1] for edits in kept]
+        for step in range(1, MAX_KEPT):
+            trials = {i: together[i] + [kept[i][step]] for i in range(len(targets)) if len(kept[i]) > step}
+            if not trials:
+                break
+            texts = [_applied(targets[i].text, e) for i, e in trials.items()]
+            texts += [_applied(targets[i].text, together[i]) for i in trials]
+            measured = self.meter.measure(texts)
+            for i, edits in trials.items():
+                now = measured[_applied(targets[i].text, together[i])]
+                trial = measured[_applied(targets[i].text, edits)]
+                if now.total_nll - trial.total_nll >= MIN_TOTAL_GAIN and trial.mean_nll < now.mean_nll:
+                    together[i] = edits
+        return together
+
+    def _edits(self, target: FixTarget, scores, top) -> list[LocalEdit]:
+        text = target.text
+        words = align(text, scores)
+        if len(words) < 2:
+            return []
+        predictions = self._predictions_by_word(text, words, scores, top)
+        edits: dict[tuple[int, int, str], LocalEdit] = {}
+        for index in self._focus(target, words):
+            for edit in self._around(text, words, index, predictions.get(index, [])):
+                if text[edit.start:edit.end] != edit.replacement:
+                    edits.setdefault((edit.start, edit.end, edit.replacement), edit)
+        for index in range(1, len(words)):
+            for edit in self._case_fixes(words, index):
+                if words[index].text[:1].isupper():
+                    edits.setdefault((edit.start, edit.end, edit.replacement), edit)
+        for edit in self._stray_punctuation(text, words):
+            edits.setdefault((edit.start, edit.end, edit.replacement), edit)
+        return list(edits.values())
+
+    @staticmethod
+    def _focus(target: FixTarget, words: list[Word]) -> list[int]:
+        """Suspect words first, then the most surprising words relative to their frequency."""
+        by_start = {w.start: i for i, w in enumerate(words)}
+        chosen = [by_start[s] for s, _ in target.suspects if s in by_start]
+        chosen += [words.index(w) for w in suspicious_capitals(words)]
+        ranked = sorted(range(1, len(words)), key=lambda i: -words[i].excess)
+        for index in ranked:
+            if len(dict.fromkeys(chosen)) >= FOCUS_WORDS:
+                break
+            chosen.append(index)
+        return list(dict.fromkeys(chosen))[:FOCUS_WORDS + 2]
+
+    def _predictions_by_word(self, text: str, words: list[Word], scores, top) -> dict[int, list[str]]:
+        """The words the LM expected at the first token of each word, most likely first."""
+        starts = {w.start: i for i, w in enumerate(words)}
+        out: dict[int, list[str]] = {}
+        for position, (start, _) in enumerate(scores.offsets):
+            while start < len(text) and text[start].isspace():
+                start += 1
+            index = starts.get(start)
+            if index is None or index in out:
+                continue
+            decoded = self.scorer.tokenizer.convert_ids_to_tokens([int(t) for t in top[position]])
+            out[index] = [w for w in (self._as_word(t) for t in decoded) if w]
+        return out
+
+    @staticmethod
+    def _as_word(token: str) -> str:
+        """A predicted token that begins a new word and is itself a word, else ''."""
+        if not token.startswith(("Ġ", "▁")):
+            return ""
+        word = token[1:]
+        if not word.isalpha() or len(word) < 2 or unigram_logprob(word.lower()) < RARE_LOGPROB:
+            return ""
+        return word
+
+    def _around(self, text: str, words: list[Word], index: int, predicted: list[str]) -> list[LocalEdit]:
+        word = words[index]
+        out = []
+        if word.is_alpha and index > 0 and word.text[:1].isupper():
+            return self._case_fixes(words, index)  # a name, or a stray capital: never respelt
+        if word.is_alpha:
+            out.extend(self._case_fixes(words, index))
+            # A content word the LM merely finds unlikely is replaced only by a near spelling:
+            # swapping in the LM's favourite word reads smoothly and invents meaning.
+            function_word = word.text.lower() in common_words()
+            for guess in predicted[:SUBSTITUTIONS]:
+                if function_word and guess.lower() in common_words():
+                    out.append(LocalEdit(word.start, word.end, guess, f"'{word.text}' → '{guess}' (LM prediction)"))
+            for guess in predicted:
+                if _near(word.text, guess):
+                    out.append(LocalEdit(word.start, word.end, guess, f"'{word.text}' → '{guess}' (near spelling)"))
+        if 0 < index < len(words) - 1 and _deletable(words, index):  # a word goes with the space before it
+            start = words[index - 1].end if word.is_alpha else word.start
+            out.append(LocalEdit(start, word.end, "", f"deleted '{word.text}'"))
+        for other in (index - 1, index + 1):
+            if 0 < other < len(words) and index > 0 and _swappable(words[other]) and _swappable(word):
+                first, second = sorted((index, other))
+                a, b = words[first], words[second]
+                between = text[a.end:b.start]
+                out.append(LocalEdit(a.start, b.end, b.text + between + a.text,
+                                     f"swapped '{a.text}' and '{b.text}'"))
+        return out
+
+    @staticmethod
+    def _case_fixes(words: list[Word], index: int) -> list[LocalEdit]:
+        word = words[index]
+        if index == 0:
+            return []
+        following = words[index + 1].text if index + 1 < len(words) else ""
+        if (word.text[:1].isupper() and word.text[1:].islower() and everyday(word.text.lower())
+                and not following[:1].isupper() and words[index - 1].text not in ".!?:\"“"):
+            lowered = word.text.lower()
+            return [LocalEdit(word.start, word.end, lowered, f"'{word.text}' → '{lowered}' (stray capital)")]
+        if word.text.islower():
+            titled = word.text.capitalize()
+            return [LocalEdit(word.start, word.end, titled, f"'{word.text}' → '{titled}' (name case)")]
+        return []
+
+    @staticmethod
+    def _stray_punctuation(text: str, words: list[Word]) -> list[LocalEdit]:
+        """A full stop, comma or colon inside the sentence followed by a lower-case word
+        ("issues. during") is usually an artifact of a split or join."""
+        out = []
+        for index in range(1, len(words) - 1):
+            word, following = words[index], words[index + 1]
+            if word.text in ".,;:" and following.text[:1].islower():
+                out.append(LocalEdit(word.start, word.end, "", f"deleted stray '{word.text}'"))
+        return out
+
+
+def _swappable(word: Word) -> bool:
+    """Only lower-case words move: a capitalised one is a name or starts the sentence."""
+    return word.is_alpha and word.text.islower()
+
+
+def _deletable(words: list[Word], index: int) -> bool:
+    """Only stray tokens are deleted: punctuation, function words and repeated words.
+    Deleting a content word always reads smoother and always loses meaning."""
+    word = words[index].text
+    if not word[:1].isalnum():
+        return True
+    return word.lower() in common_words() or word.lower() == words[index - 1].text.lower()
+
+
+def _applied(text: str, edits: list[LocalEdit]) -> str:
+    return apply_edits(text, [(e.start, e.end, e.replacement) for e in edits])
+
+
+def _near(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= 0.7 or (len(a) > 4 and a[:4] == b[:4])

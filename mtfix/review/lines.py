@@ -1,0 +1,79 @@
+"""`mtfix review --no-tui`: the same review, one prompt per sentence on stdin/stdout, for
+terminals without full-screen support and for scripts (pipe the keys in)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from mtfix.reports.fixes import diff_text
+from mtfix.review.session import ReviewSession
+
+HELP = ("a accept the marked candidate · 1-9 accept that candidate · n next candidate · "
+        "r reject · e edit by hand · s skip the rest of this file · u undo · q quit · ? help")
+
+
+class LineReview:
+    def __init__(self, session: ReviewSession, console: Console, stdin: TextIO) -> None:
+        self.session = session
+        self.console = console
+        self.stdin = stdin
+
+    def run(self) -> None:
+        while not self.session.done:
+            self.show()
+            answer = self.ask("> ")
+            if answer is None or answer == "q":
+                return
+            self.handle(answer)
+
+    def ask(self, prompt: str) -> str | None:
+        self.console.print(prompt, end="")
+        line = self.stdin.readline()
+        return None if not line else line.strip()
+
+    def handle(self, answer: str) -> None:
+        s = self.session
+        if answer in ("a", "") and not s.accept():
+            self.console.print("no candidate to accept: r rejects, e edits")
+        elif answer.isdigit() and s.current and 1 <= int(answer) <= len(s.current.fix.suggestions):
+            s.choice[s.position] = int(answer) - 1
+            s.accept()
+        elif answer == "n":
+            s.cycle()
+        elif answer == "r":
+            s.reject()
+        elif answer == "e":
+            text = self.ask("new text> ")
+            if text:
+                s.edit(text)
+        elif answer == "s":
+            s.skip_file()
+        elif answer == "u":
+            if not s.undo():
+                self.console.print("nothing to undo")
+        else:
+            self.console.print(HELP)
+
+    def show(self) -> None:
+        s, item = self.session, self.session.current
+        sentence = item.fix.target.sentence
+        counts = s.counts
+        self.console.print(Text(f"\n[{s.position + 1}/{len(s.items)}] {item.document.path}:{sentence.line}:"
+                                f"{sentence.col}  P(garbled) {sentence.score:.2f}  accepted {counts['accepted']}, "
+                                f"edited {counts['edited']}, rejected {counts['rejected']}", style="bold"))
+        paragraph, start, end = item.paragraph
+        context = Text(" ".join(paragraph[:start].split()) + " ", style="dim")
+        context.append(" ".join(sentence.text.split()), style="bold")
+        context.append(" " + " ".join(paragraph[end:].split()), style="dim")
+        self.console.print(context)
+        if not item.fix.suggestions:
+            self.console.print("  no suggestion (r reject, e edit, s skip file)")
+        for index, suggestion in enumerate(item.fix.suggestions):
+            mark = "*" if index == s.candidate_index() else " "
+            line = Text(f" {mark}{index + 1}. [{suggestion.source} {suggestion.confidence:.2f}] ")
+            line.append_text(diff_text(item.fix.target.text, suggestion.text, markers=True))
+            self.console.print(line)
+        self.console.print(Text(HELP, style="dim"))

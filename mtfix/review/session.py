@@ -1,0 +1,210 @@
+"""A review session: the flagged sentences with their suggestions, the reviewer's decisions
+(saved to a state file as they are made, so a later run resumes), undo, and applying the
+accepted rewrites to the files atomically with backups."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mtfix.atomic import atomic_write
+from mtfix.document import Document
+from mtfix.errors import InputError
+from mtfix.fix.apply import chosen_replacements, patched_bytes, writable, write_with_backup
+from mtfix.fix.candidate import SentenceFix
+
+ACCEPTED, EDITED, REJECTED = "accepted", "edited", "rejected"
+
+
+@dataclass
+class ReviewItem:
+    document: Document
+    fix: SentenceFix
+
+    @property
+    def key(self) -> str:
+        """Stable across runs while the sentence is unchanged: the file and the sentence text."""
+        digest = hashlib.sha1(self.fix.target.sentence.text.encode("utf-8")).hexdigest()[:16]
+        return f"{os.path.abspath(self.document.path)}\t{digest}"
+
+    @property
+    def paragraph(self) -> tuple[str, int, int]:
+        """The sentence's paragraph, and where the sentence lies in it."""
+        sentence = self.fix.target.sentence
+        same = [s for s in self.document.sentences if s.paragraph == sentence.paragraph] or [sentence]
+        start, end = same[0].start, same[-1].end
+        text = self.document.text[start:end]
+        return text, sentence.start - start, sentence.end - start
+
+
+@dataclass
+class Summary:
+    accepted: int = 0
+    edited: int = 0
+    rejected: int = 0
+    undecided: int = 0
+    applied: dict[str, int] = field(default_factory=dict)  # path → sentences rewritten
+    backups: dict[str, str] = field(default_factory=dict)
+    not_applied: dict[str, str] = field(default_factory=dict)  # path → why
+
+    def lines(self) -> list[str]:
+        out = [f"reviewed: {self.accepted} accepted, {self.edited} edited, {self.rejected} rejected, "
+               f"{self.undecided} left for later"]
+        for path, count in self.applied.items():
+            kept = f" (original kept as {self.backups[path]})" if path in self.backups else ""
+            out.append(f"  wrote {count} change(s) to {path}{kept}")
+        for path, why in self.not_applied.items():
+            out.append(f"  not written: {path}: {why}")
+        return out
+
+
+class ReviewSession:
+    def __init__(self, items: list[ReviewItem], state_path: Path, backup: bool = True) -> None:
+        self.items = items
+        self.state_path = state_path
+        self.backup = backup
+        self.decisions: dict[str, dict] = self._load()
+        self.choice: dict[int, int] = {}  # item index → candidate shown
+        self.history: list[tuple[int, str, dict | None]] = []
+        self.position = 0
+        self._seek(0)
+
+    # -- state file -------------------------------------------------------------------
+    def _load(self) -> dict[str, dict]:
+        if not self.state_path.is_file():
+            return {}
+        try:
+            data = json.loads(self.state_path.read_text("utf-8"))
+            return dict(data["decisions"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"review state {self.state_path} is unreadable ({exc}); move it aside to start over")
+
+    def save(self) -> None:
+        atomic_write(self.state_path, json.dumps({"version": 1, "decisions": self.decisions},
+                                                 ensure_ascii=False, indent=1) + "\n")
+
+    # -- where we are -----------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.items)
+
+    @property
+    def current(self) -> ReviewItem | None:
+        return None if self.done else self.items[self.position]
+
+    def decided(self, index: int) -> bool:
+        return self.items[index].key in self.decisions
+
+    @property
+    def counts(self) -> dict[str, int]:
+        keys = {item.key for item in self.items}
+        out = {ACCEPTED: 0, EDITED: 0, REJECTED: 0}
+        for key, decision in self.decisions.items():
+            if key in keys:
+                out[decision["action"]] += 1
+        return out
+
+    def candidate_index(self) -> int:
+        return self.choice.get(self.position, 0)
+
+    def candidate_text(self) -> str | None:
+        item = self.current
+        if item is None or not item.fix.suggestions:
+            return None
+        return item.fix.suggestions[self.candidate_index()].text
+
+    def _seek(self, start: int) -> None:
+        """Move to the first undecided item from START on."""
+        self.position = start
+        while self.position < len(self.items) and self.decided(self.position):
+            self.position += 1
+
+    # -- actions ----------------------------------------------------------------------
+    def cycle(self, step: int = 1) -> None:
+        item = self.current
+        if item and item.fix.suggestions:
+            self.choice[self.position] = (self.candidate_index() + step) % len(item.fix.suggestions)
+
+    def accept(self) -> bool:
+        text = self.candidate_text()
+        if text is None:
+            return False
+        self._decide({"action": ACCEPTED, "text": text, "applied": False})
+        return True
+
+    def edit(self, text: str) -> None:
+        self._decide({"action": EDITED, "text": text, "applied": False})
+
+    def reject(self) -> None:
+        self._decide({"action": REJECTED, "text": None, "applied": False})
+
+    def skip_file(self) -> None:
+        """Leave the rest of this file undecided for now and go to the next file."""
+        item = self.current
+        if item is None:
+            return
+        self.history.append((self.position, "", None))
+        index = self.position
+        while index < len(self.items) and self.items[index].document.path == item.document.path:
+            index += 1
+        self._seek(index)
+
+    def undo(self) -> bool:
+        if not self.history:
+            return False
+        position, key, previous = self.history.pop()
+        if key:
+            if previous is None:
+                self.decisions.pop(key, None)
+            else:
+                self.decisions[key] = previous
+            self.save()
+        self.position = position
+        return True
+
+    def _decide(self, decision: dict) -> None:
+        item = self.current
+        if item is None:
+            return
+        self.history.append((self.position, item.key, self.decisions.get(item.key)))
+        self.decisions[item.key] = decision
+        self.save()
+        self._seek(self.position + 1)
+
+    # -- writing ----------------------------------------------------------------------
+    def apply(self) -> Summary:
+        """Write every accepted or edited rewrite not yet written, file by file."""
+        summary = Summary(**{k: v for k, v in self.counts.items()})
+        summary.undecided = sum(1 for i in range(len(self.items)) if not self.decided(i))
+        by_document: dict[int, list[ReviewItem]] = {}
+        for item in self.items:
+            decision = self.decisions.get(item.key)
+            if decision and decision["text"] is not None and not decision.get("applied"):
+                by_document.setdefault(id(item.document), []).append(item)
+        for items in by_document.values():
+            self._apply_document(items, summary)
+        self.save()
+        return summary
+
+    def _apply_document(self, items: list[ReviewItem], summary: Summary) -> None:
+        document = items[0].document
+        why = writable(document)
+        if why:
+            summary.not_applied[document.path] = why
+            return
+        choices = {i.fix.target.sentence.start: self.decisions[i.key]["text"] for i in items}
+        replacements = chosen_replacements(document, [i.fix for i in items], 0.0, choices)
+        try:
+            old, new = patched_bytes(document, replacements)
+            kept = write_with_backup(document.path, new, self.backup) if new != old else None
+        except (InputError, OSError) as exc:
+            summary.not_applied[document.path] = str(exc)
+            return
+        for item in items:
+            self.decisions[item.key]["applied"] = True
+        summary.applied[document.path] = len(replacements)
+        if kept:
+            summary.backups[document.path] = str(kept)

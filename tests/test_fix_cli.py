@@ -1,0 +1,113 @@
+"""`mtfix fix` as a user runs it: word diffs, JSON, a patch that applies and reverts byte
+for byte, and --write on CRLF and non-UTF-8 files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import run_cli
+
+GARBLED = ("One of the following America Proposed summit between US President Joe Biden And their "
+           "Russian colleagues Vladimir Putin Can according to Kremlin Take place in June.")
+ARTICLE = ["Summit plans", "",
+           "Tensions between the two countries have grown in recent months. " + GARBLED
+           + " Officials said the date was not yet fixed.", "",
+           "Café owners near the lake expect more visitors – and higher prices – during the meeting."]
+
+
+def write_article(folder, name: str, newline: str, encoding: str):
+    path = folder / name
+    path.write_bytes(newline.join(ARTICLE).encode(encoding) + newline.encode())
+    return path
+
+
+@pytest.fixture(scope="module")
+def article_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fix")
+    write_article(folder, "article.txt", "\n", "utf-8")
+    return folder
+
+
+def test_fix_shows_word_diffs(article_dir):
+    result = run_cli("fix", "article.txt", "--no-cache", "-q", cwd=article_dir)
+    assert result.returncode == 0, result.stderr.decode()
+    out = result.stdout.decode()
+    assert "article.txt:3:" in out and "garbled" in out
+    assert "[-Take-]{+take+}" in out  # word diff markers when output is not a terminal
+    assert "1 with a suggestion" in out and "mtfix:0.1.0|lm:smollm2-135m" in out
+
+
+def test_fix_json_records_carry_scores_and_sources(article_dir):
+    result = run_cli("fix", "article.txt", "--no-cache", "-q", "--format", "json", cwd=article_dir)
+    assert result.returncode == 0, result.stderr.decode()
+    report = json.loads(result.stdout)
+    [record] = report["sentences"]
+    assert record["text"] == GARBLED and record["line"] == 3
+    best = record["suggestions"][0]
+    assert best["score_after"] < best["score_before"] and best["source"] in {"seq2seq", "roundtrip", "grammar", "lm"}
+    assert best["similarity"] >= 0.8 and 0 < best["confidence"] <= 1
+    assert report["summary"]["flagged"] == 1 and "sources:" in report["signature"]
+
+
+def test_patch_applies_and_reverts_byte_for_byte(tmp_path):
+    path = write_article(tmp_path, "article.txt", "\r\n", "utf-8")
+    original = path.read_bytes()
+    result = run_cli("fix", "article.txt", "--diff", "--no-cache", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    patch_bytes = result.stdout
+    assert patch_bytes.startswith(b"--- a/article.txt\n+++ b/article.txt\n")
+    assert path.read_bytes() == original, "--diff must not touch the file"
+    (tmp_path / "fix.patch").write_bytes(patch_bytes)
+    subprocess.run(["git", "apply", "--check", "fix.patch"], cwd=tmp_path, check=True)
+    subprocess.run(["patch", "-p1", "-i", "fix.patch"], cwd=tmp_path, check=True, capture_output=True)
+    patched = path.read_bytes()
+    assert patched != original and b"Kremlin take place" in patched
+    assert patched.count(b"\r\n") == original.count(b"\r\n")
+    subprocess.run(["patch", "-p1", "-R", "-i", "fix.patch"], cwd=tmp_path, check=True, capture_output=True)
+    assert path.read_bytes() == original
+
+
+@pytest.mark.parametrize("name, newline, encoding", [("crlf.txt", "\r\n", "utf-8"),
+                                                     ("latin.txt", "\n", "cp1252")])
+def test_write_keeps_encoding_line_endings_and_a_backup(tmp_path, name, newline, encoding):
+    path = write_article(tmp_path, name, newline, encoding)
+    original = path.read_bytes()
+    result = run_cli("fix", name, "--write", "--no-cache", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "applied 1 fix(es)" in result.stderr.decode()
+    assert (tmp_path / f"{name}.bak").read_bytes() == original
+    new = path.read_bytes()
+    assert new != original and new.count(b"\r\n") == original.count(b"\r\n")
+    text = new.decode(encoding)  # still valid in its own encoding
+    assert "Café owners" in text and GARBLED not in text
+    start = original.index(GARBLED.encode(encoding))
+    assert new[:start] == original[:start]  # everything before the sentence is untouched
+    tail = (" Officials said the date was not yet fixed." + newline).encode(encoding)
+    assert new[new.index(tail):] == original[original.index(tail):]
+
+
+def test_write_without_backup_and_never_twice_over_a_backup(tmp_path):
+    path = write_article(tmp_path, "a.txt", "\n", "utf-8")
+    (tmp_path / "a.txt.bak").write_bytes(b"an older backup")
+    result = run_cli("fix", "a.txt", "--write", "--no-cache", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / "a.txt.bak").read_bytes() == b"an older backup"
+    assert (tmp_path / "a.txt.bak.1").is_file()
+    shutil.copy(tmp_path / "a.txt.bak.1", path)
+    result = run_cli("fix", "a.txt", "--write", "--no-backup", "--no-cache", "-q", cwd=tmp_path)
+    assert result.returncode == 0
+    assert not (tmp_path / "a.txt.bak.2").exists()
+
+
+def test_fix_errors_are_one_line_with_exit_2(tmp_path):
+    result = run_cli("fix", "missing.txt", "-q", cwd=tmp_path)
+    assert result.returncode == 2 and b"no such file" in result.stderr
+    write_article(tmp_path, "a.txt", "\n", "utf-8")
+    result = run_cli("fix", "a.txt", "--sources", "magic", "-q", cwd=tmp_path)
+    assert result.returncode == 2 and b"unknown source magic" in result.stderr
+    result = run_cli("fix", "a.txt", "--write", "--diff", cwd=tmp_path)
+    assert result.returncode == 2 and b"do not go together" in result.stderr
