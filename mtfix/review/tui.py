@@ -89,13 +89,13 @@ class ReviewApp(App):
             status.update(self.status_line)
             return
         item = s.current
-        self.query_one("#context", Static).update(self._context(item))
+        self.query_one("#context", Static).update(self._paragraph_view(item))
         self.query_one("#candidate-list", Static).update(self._candidates(item))
         sentence = item.fix.target.sentence
         self.status_line = f"{s.position + 1} of {len(s.items)} · {tally} · {item.document.path}:{sentence.line} · ? help"
         status.update(self.status_line)
 
-    def _context(self, item) -> Text:
+    def _paragraph_view(self, item) -> Text:
         paragraph, start, end = item.paragraph
         sentence = item.fix.target.sentence
         text = Text(f"{item.document.path}:{sentence.line}:{sentence.col}  P(garbled) {sentence.score:.2f}\n",
