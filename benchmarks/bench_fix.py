@@ -48,12 +48,14 @@ def run_mlqe(args) -> None:
     from mtfix.eval.mlqe import load_mlqe
     from mtfix.fix.candidate import FixTarget
     from mtfix.fix.fixer import Fixer, FixOptions
+    from mtfix.fix.rerank import RerankSettings
     from mtfix.scan import Scanner, ScanOptions
 
     rows = load_mlqe(args.data, per_pair=args.per_pair)
     by_id = {f"dev:{r['id']}": r for r in rows}
     scanner = Scanner(ScanOptions(device=args.device), quiet=True)
-    fixer = Fixer(scanner, FixOptions(sources=tuple(args.sources.split(","))), quiet=True)
+    rerank = RerankSettings(min_confidence=args.min_confidence)
+    fixer = Fixer(scanner, FixOptions(sources=tuple(args.sources.split(",")), rerank=rerank), quiet=True)
     started = time.perf_counter()
     items = load_targets(rows, scanner)
     scan_seconds = time.perf_counter() - started
@@ -65,7 +67,7 @@ def run_mlqe(args) -> None:
         fixes.extend(fixer.fix_targets(targets[begin:begin + 16]))
         print(f"  fixed {len(fixes)}/{len(targets)}  {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     fix_seconds = time.perf_counter() - started
-    changed = [(f, f.best) for f in fixes if f.best and f.best.confidence >= args.min_confidence]
+    changed = [(f, f.best) for f in fixes if f.best]
     references = [by_id[f.target.document.path]["post_edit"] for f, _ in changed]
     ter_before, chrf_before = sentence_metrics([f.target.text for f, _ in changed], references)
     ter_after, chrf_after = sentence_metrics([s.text for _, s in changed], references)

@@ -286,25 +286,14 @@ def score(
 def _run_score(args: dict):
     from rich.console import Console
 
-    from mtfix.config import find_config, load_config
-    from mtfix.readers import DEFAULT_INCLUDE, ReadOptions, Skipped
+    from mtfix.readers import Skipped
     from mtfix.reports.corpus import FORMATS
-    from mtfix.scan import Scanner, ScanOptions
+    from mtfix.scan import Scanner
     from mtfix.score import (CorpusReport, Figures, evaluate_gate, findings_of, load_baseline, relabel,
                              write_baseline)
 
-    first = next((p for p in args["paths"] if p != "-"), ".")
-    config = load_config(args["config_file"] or find_config(Path(first)))
-    read = ReadOptions(include=tuple(args["include"] or config.include or DEFAULT_INCLUDE),
-                       exclude=tuple(args["exclude"] or config.exclude or ()),
-                       field=args["field"] or config.jsonl_field or "text")
-    detector = args["detector"] or config.detector
-    options = ScanOptions(model=args["model"] or config.model or DEFAULT_MODEL, device=args["device"].value,
-                          batch_size=args["batch_size"],
-                          threshold=args["threshold"] if args["threshold"] is not None else config.threshold,
-                          detector_path=str(detector) if detector else None, read=read,
-                          cache_path=str(default_cache_path()) if args["cache"] else None,
-                          ignore=config.ignore, allow=config.allow)
+    config = _load_config(args)
+    options = _scan_options(args, config)
     baseline_path = args["baseline"] or (Path(config.baseline) if config.baseline else None)
     if baseline_path is None and Path(".mtfix-baseline.json").is_file():
         baseline_path = Path(".mtfix-baseline.json")
@@ -365,31 +354,52 @@ class GrammarChecker(str, Enum):
     languagetool = "languagetool"
 
 
+# Options that `fix` and `review` share: declared once, so their meaning and help stay alike.
+MinConfidence = Annotated[float, typer.Option(help="Offer (and apply) only suggestions at least this confident (0-1).", min=0.0, max=1.0)]
+MaxSuggestions = Annotated[int, typer.Option(help="Suggestions offered per sentence.", min=1)]
+Sources = Annotated[str, typer.Option(help="Comma-separated candidate sources: seq2seq (round-trip translation, or --seq2seq-model), grammar, lm (LM-guided edits).")]
+Seq2SeqModel = Annotated[Optional[str], typer.Option(help="A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source; default: offline round-trip translation en→pt→en.")]
+Seq2SeqPrefix = Annotated[str, typer.Option(help="Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")]
+GrammarOption = Annotated[GrammarChecker, typer.Option("--grammar", help="Grammar checker: harper (offline) or languagetool.")]
+LanguageToolUrl = Annotated[Optional[str], typer.Option(help="LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).")]
+MinSimilarity = Annotated[float, typer.Option(help="Drop rewrites whose meaning similarity to the original is below this (0-1).", min=0.0, max=1.0)]
+FixThreshold = Annotated[Optional[float], typer.Option("--threshold", help="Probability above which a sentence is garbled and gets fixed.", min=0.0, max=1.0)]
+FixModel = Annotated[Optional[str], typer.Option("--model", "-m", help="Language model for detection and fluency (default from config, else smollm2-135m).")]
+DetectorPath = Annotated[Optional[Path], typer.Option("--detector", help="Detector weights (JSON).")]
+ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upward from the first path).")]
+ModelDevice = Annotated[Device, typer.Option("--device", help="Where the models run.")]
+IncludeGlobs = Annotated[Optional[list[str]], typer.Option("--include", help="Glob of files to read in folders (repeatable).")]
+ExcludeGlobs = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files to leave out (repeatable).")]
+UseCache = Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse earlier analyses ($MTFIX_HOME/score-cache.sqlite).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")]
+Backup = Annotated[bool, typer.Option("--backup/--no-backup", help="When writing, keep each original as FILE.bak.")]
+
+
 @app.command()
 def fix(
     paths: Annotated[list[str], typer.Argument(help="Files or folders to repair; '-' reads stdin (suggestions only).")],
     write: Annotated[bool, typer.Option("--write", help="Apply the best suggestion of each sentence in place (atomically).")] = False,
-    backup: Annotated[bool, typer.Option("--backup/--no-backup", help="With --write, keep the original as FILE.bak.")] = True,
+    backup: Backup = True,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of the best suggestions (for git apply or patch -p1) instead of the report.")] = False,
     format: Annotated[FixFormat, typer.Option("--format", "-f", help="Report: text (word diffs), json, or html (one self-contained page; use with -o).")] = FixFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report or diff to this file (atomically).")] = None,
-    min_confidence: Annotated[float, typer.Option(help="Offer and apply only suggestions at least this confident (0-1).", min=0.0, max=1.0)] = 0.1,
-    max_suggestions: Annotated[int, typer.Option(help="Suggestions shown per sentence.", min=1)] = 3,
-    sources: Annotated[str, typer.Option(help="Comma-separated candidate sources: seq2seq (round-trip translation, or --seq2seq-model), grammar, lm (LM-guided edits).")] = "seq2seq,grammar,lm",
-    seq2seq_model: Annotated[Optional[str], typer.Option(help="A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source; default: offline round-trip translation en→pt→en.")] = None,
-    seq2seq_prefix: Annotated[str, typer.Option(help="Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")] = "",
-    grammar: Annotated[GrammarChecker, typer.Option(help="Grammar checker: harper (offline) or languagetool.")] = GrammarChecker.harper,
-    languagetool_url: Annotated[Optional[str], typer.Option(help="LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).")] = None,
-    min_similarity: Annotated[float, typer.Option(help="Drop rewrites whose meaning similarity to the original is below this (0-1).", min=0.0, max=1.0)] = 0.8,
-    threshold: Annotated[Optional[float], typer.Option(help="Probability above which a sentence is garbled and gets fixed.", min=0.0, max=1.0)] = None,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", help="Language model for detection and fluency (default from config, else smollm2-135m).")] = None,
-    detector: Annotated[Optional[Path], typer.Option(help="Detector weights (JSON).")] = None,
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upward from the first path).")] = None,
-    device: Annotated[Device, typer.Option(help="Where the models run.")] = Device.auto,
-    include: Annotated[Optional[list[str]], typer.Option(help="Glob of files to read in folders (repeatable).")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option(help="Glob of files to leave out (repeatable).")] = None,
-    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse earlier analyses ($MTFIX_HOME/score-cache.sqlite).")] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")] = False,
+    min_confidence: MinConfidence = 0.1,
+    max_suggestions: MaxSuggestions = 3,
+    sources: Sources = "seq2seq,grammar,lm",
+    seq2seq_model: Seq2SeqModel = None,
+    seq2seq_prefix: Seq2SeqPrefix = "",
+    grammar: GrammarOption = GrammarChecker.harper,
+    languagetool_url: LanguageToolUrl = None,
+    min_similarity: MinSimilarity = 0.8,
+    threshold: FixThreshold = None,
+    model: FixModel = None,
+    detector: DetectorPath = None,
+    config_file: ConfigFile = None,
+    device: ModelDevice = Device.auto,
+    include: IncludeGlobs = None,
+    exclude: ExcludeGlobs = None,
+    cache: UseCache = True,
+    quiet: Quiet = False,
 ) -> None:
     """Propose rewrites for the garbled sentences, and apply them if asked.
 
@@ -421,6 +431,14 @@ def fix(
     raise typer.Exit(EXIT_OK)
 
 
+def _load_config(args: dict):
+    """--config, else the config file found upward from the first path."""
+    from mtfix.config import find_config, load_config
+
+    first = next((p for p in args["paths"] if p != "-"), ".")
+    return load_config(args["config_file"] or find_config(Path(first)))
+
+
 def _scan_options(args: dict, config):
     """ScanOptions from command-line ARGS over CONFIG (the same precedence as `score`)."""
     from mtfix.readers import DEFAULT_INCLUDE, ReadOptions
@@ -440,15 +458,13 @@ def _scan_options(args: dict, config):
 
 def _build_fixer(args: dict):
     """A Scanner and a Fixer from the options `fix` and `review` share, over the config file."""
-    from mtfix.config import find_config, load_config
     from mtfix.fix.fixer import Fixer, FixOptions
     from mtfix.fix.rerank import RerankSettings
     from mtfix.scan import Scanner
 
-    first = next((p for p in args["paths"] if p != "-"), ".")
-    config = load_config(args["config_file"] or find_config(Path(first)))
-    scanner = Scanner(_scan_options(args, config), quiet=args["quiet"])
-    rerank = RerankSettings(min_similarity=args["min_similarity"], max_suggestions=args["max_suggestions"])
+    scanner = Scanner(_scan_options(args, _load_config(args)), quiet=args["quiet"])
+    rerank = RerankSettings(min_similarity=args["min_similarity"], max_suggestions=args["max_suggestions"],
+                            min_confidence=args["min_confidence"])
     options = FixOptions(sources=tuple(s.strip() for s in args["sources"].split(",") if s.strip()),
                          grammar=args["grammar"].value, languagetool_url=args["languagetool_url"],
                          seq2seq_model=args["seq2seq_model"], seq2seq_prefix=args["seq2seq_prefix"], rerank=rerank)
@@ -464,7 +480,7 @@ def _run_fix(args: dict) -> tuple[int, int]:
 
     scanner, fixer = _build_fixer(args)
     err = Console(stderr=True)
-    output, min_confidence = args["output"], args["min_confidence"]
+    output = args["output"]
     patches: list[bytes] = []
     records: list[dict] = []
     html_report = HtmlReport("mtfix fix")
@@ -478,10 +494,8 @@ def _run_fix(args: dict) -> tuple[int, int]:
             if isinstance(item, Skipped):
                 continue
             document, fixes = item
-            for sentence_fix in fixes:
-                sentence_fix.suggestions = [s for s in sentence_fix.suggestions if s.confidence >= min_confidence]
             if args["diff"] or args["write"]:
-                applied += _apply(document, fixes, min_confidence, args, patches, err)
+                applied += _apply(document, fixes, args, patches, err)
             if args["diff"]:
                 continue
             if args["format"] is FixFormat.json:
@@ -509,11 +523,11 @@ def _run_fix(args: dict) -> tuple[int, int]:
     return scanner.stats.files, scanner.stats.skipped
 
 
-def _apply(document, fixes, min_confidence, args, patches, err) -> int:
+def _apply(document, fixes, args, patches, err) -> int:
     """Apply (or, with --diff, collect the patch of) the best suggestions of one document."""
     from mtfix.fix.apply import chosen_replacements, patched_bytes, unified_diff, writable, write_with_backup
 
-    replacements = chosen_replacements(document, fixes, min_confidence)
+    replacements = chosen_replacements(document, fixes)
     if not replacements:
         return 0
     why_not = writable(document)
@@ -540,24 +554,24 @@ def review(
     paths: Annotated[list[str], typer.Argument(help="Files or folders to review.")],
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Line-by-line prompts on stdin instead of the full-screen view (also used when stdin is not a terminal).")] = False,
     state: Annotated[Path, typer.Option(help="Where decisions are saved as they are made; a later run resumes from it.")] = Path(".mtfix-review.json"),
-    backup: Annotated[bool, typer.Option("--backup/--no-backup", help="Keep each original as FILE.bak when writing accepted edits.")] = True,
-    min_confidence: Annotated[float, typer.Option(help="Offer only suggestions at least this confident (0-1).", min=0.0, max=1.0)] = 0.1,
-    max_suggestions: Annotated[int, typer.Option(help="Candidates offered per sentence.", min=1)] = 3,
-    sources: Annotated[str, typer.Option(help="Comma-separated candidate sources (see `mtfix fix --help`).")] = "seq2seq,grammar,lm",
-    seq2seq_model: Annotated[Optional[str], typer.Option(help="A Hugging Face encoder-decoder id or folder for the seq2seq source.")] = None,
-    seq2seq_prefix: Annotated[str, typer.Option(help="Text put before each sentence for the seq2seq model.")] = "",
-    grammar: Annotated[GrammarChecker, typer.Option(help="Grammar checker: harper (offline) or languagetool.")] = GrammarChecker.harper,
-    languagetool_url: Annotated[Optional[str], typer.Option(help="LanguageTool server URL.")] = None,
-    min_similarity: Annotated[float, typer.Option(help="Drop rewrites whose meaning similarity is below this.", min=0.0, max=1.0)] = 0.8,
-    threshold: Annotated[Optional[float], typer.Option(help="Probability above which a sentence is garbled.", min=0.0, max=1.0)] = None,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", help="Language model (default from config, else smollm2-135m).")] = None,
-    detector: Annotated[Optional[Path], typer.Option(help="Detector weights (JSON).")] = None,
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upward from the first path).")] = None,
-    device: Annotated[Device, typer.Option(help="Where the models run.")] = Device.auto,
-    include: Annotated[Optional[list[str]], typer.Option(help="Glob of files to read in folders (repeatable).")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option(help="Glob of files to leave out (repeatable).")] = None,
-    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse earlier analyses.")] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")] = False,
+    backup: Backup = True,
+    min_confidence: MinConfidence = 0.1,
+    max_suggestions: MaxSuggestions = 3,
+    sources: Sources = "seq2seq,grammar,lm",
+    seq2seq_model: Seq2SeqModel = None,
+    seq2seq_prefix: Seq2SeqPrefix = "",
+    grammar: GrammarOption = GrammarChecker.harper,
+    languagetool_url: LanguageToolUrl = None,
+    min_similarity: MinSimilarity = 0.8,
+    threshold: FixThreshold = None,
+    model: FixModel = None,
+    detector: DetectorPath = None,
+    config_file: ConfigFile = None,
+    device: ModelDevice = Device.auto,
+    include: IncludeGlobs = None,
+    exclude: ExcludeGlobs = None,
+    cache: UseCache = True,
+    quiet: Quiet = False,
 ) -> None:
     """Go through the suggestions one sentence at a time, like `git add -p` for sentences.
 
@@ -594,9 +608,7 @@ def _run_review(args: dict) -> tuple[int, int]:
         if isinstance(item, Skipped):
             continue
         document, fixes = item
-        for sentence_fix in fixes:
-            sentence_fix.suggestions = [s for s in sentence_fix.suggestions if s.confidence >= args["min_confidence"]]
-            items.append(ReviewItem(document, sentence_fix))
+        items.extend(ReviewItem(document, sentence_fix) for sentence_fix in fixes)
     session = ReviewSession(items, args["state"], backup=args["backup"])
     if not items:
         print("mtfix: no garbled sentences to review")

@@ -63,17 +63,17 @@ def _to_original(index_map: list[int], index: int, length: int) -> int:
     return index_map[-1] + 1 if index_map else length
 
 
-def chosen_replacements(document: Document, fixes: list[SentenceFix], min_confidence: float,
+def chosen_replacements(document: Document, fixes: list[SentenceFix],
                         choices: dict[int, str] | None = None) -> list[Replacement]:
-    """The replacement of each sentence: CHOICES (sentence start → text) where given, else the
-    best suggestion at or above MIN_CONFIDENCE."""
+    """The replacement of each sentence: CHOICES (sentence start → text) where given, else its
+    best suggestion (the reranker already dropped those under the confidence floor)."""
     out = []
     for fix in fixes:
         sentence = fix.target.sentence
         if choices is not None:
             new = choices.get(sentence.start)
         else:
-            new = fix.best.text if fix.best and fix.best.confidence >= min_confidence else None
+            new = fix.best.text if fix.best else None
         if new is None or document.text[sentence.start:sentence.end] != sentence.text:
             continue
         out.append(Replacement(sentence.start, sentence.end, rewrite_sentence(fix.target, new)))

@@ -73,14 +73,15 @@ def violation(original: str, candidate: str) -> str:
     for quote in quotations(original):
         if quote not in candidate:
             return "quotation changed"
-    for name in names(original):
+    original_names = names(original)
+    for name in original_names:
         # A capitalised everyday word may lose its capital ("America Proposed summit"), not vanish.
         if not _has_word(candidate, name, ignore_case=everyday(name.lower())):
             return f"name '{name}' lost"
     old_words, new_words = split_words(original), split_words(candidate)
     if len(new_words) > len(old_words) * MAX_GROWTH + MAX_EXTRA_WORDS:
         return "adds content"
-    old_names = {n.lower() for n in names(original)} | {w.text.lower() for w in old_words}
-    if any(n.lower() not in old_names for n in names(candidate)):
+    known = {n.lower() for n in original_names} | {w.text.lower() for w in old_words}
+    if any(n.lower() not in known for n in names(candidate)):
         return "adds a name"
     return ""

@@ -24,11 +24,12 @@ class RerankSettings:
     drift_weight: float = 1.0  # per unit of lost similarity
     edit_weight: float = 1.0  # per share of words changed: a paraphrase must earn its changes
     max_suggestions: int = 3
+    min_confidence: float = 0.1  # suggestions below it are not offered
 
     @property
     def signature(self) -> str:
         return (f"rerank:sim>={self.min_similarity:g},gain>={self.min_gain:g},"
-                f"w={self.nll_weight:g}/{self.drift_weight:g}/{self.edit_weight:g}")
+                f"w={self.nll_weight:g}/{self.drift_weight:g}/{self.edit_weight:g},conf>={self.min_confidence:g}")
 
 
 class Reranker:
@@ -59,8 +60,8 @@ class Reranker:
             else:
                 fix.rejected[why] = fix.rejected.get(why, 0) + 1
         for fix in fixes:
-            fix.suggestions.sort(key=lambda s: -s.confidence)
-            fix.suggestions = fix.suggestions[: self.settings.max_suggestions]
+            offered = [s for s in fix.suggestions if s.confidence >= self.settings.min_confidence]
+            fix.suggestions = sorted(offered, key=lambda s: -s.confidence)[: self.settings.max_suggestions]
             if fix.suggestions:
                 best = fix.suggestions[0]
                 best.reason += f"; best of {fix.considered} candidates"

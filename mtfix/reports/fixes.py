@@ -3,23 +3,23 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.console import Console
 from rich.text import Text
 
 from mtfix.document import Document
 from mtfix.fix.candidate import SentenceFix
 from mtfix.reports.records import sentence_record
+from mtfix.reports.terminal import one_line
 from mtfix.worddiff import word_diff
 
 REMOVED, ADDED = "red strike", "green underline"
 
 
 def diff_text(old: str, new: str, markers: bool) -> Text:
-    """NEW against OLD; with MARKERS, also [-removed-]{+added+} so the diff survives no colour."""
+    """NEW against OLD (both normalised, one line each, as FixTarget.text and suggestions are);
+    with MARKERS, also [-removed-]{+added+} so the diff survives no colour."""
     text = Text()
-    for piece in word_diff(_flat(old), _flat(new)):
+    for piece in word_diff(old, new):
         if piece.op == "equal":
             text.append(piece.old)
             continue
@@ -47,7 +47,7 @@ class FixTerminalReport:
         sentence = fix.target.sentence
         head = Text(f"  {document.path}:{sentence.line}:{sentence.col} ", style="dim")
         head.append(f"garbled {sentence.score:.2f}  ", style="bold red")
-        head.append(_flat(sentence.text))
+        head.append(one_line(sentence.text).strip())
         self.console.print(head)
         if not fix.suggestions:
             self.console.print(Text(f"    no good fix ({_rejections(fix)})", style="dim"))
@@ -84,6 +84,3 @@ def fix_records(document: Document, fixes: list[SentenceFix]) -> list[dict]:
         records.append(record)
     return records
 
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()

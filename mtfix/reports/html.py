@@ -8,6 +8,7 @@ string concatenation of user text."""
 
 from __future__ import annotations
 
+import html
 import json
 from importlib import resources
 
@@ -58,8 +59,5 @@ class HtmlReport:
         payload = json.dumps({"title": self.title, "signature": signature, "summary": summary,
                               "files": self.files}, ensure_ascii=False)
         payload = payload.replace("</", "<\\/").replace("<!--", "<\\!--")  # cannot close the script
-        return template.replace("__TITLE__", _escape(self.title)).replace("__DATA__", payload)
+        return template.replace("__TITLE__", html.escape(self.title)).replace("__DATA__", payload)
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

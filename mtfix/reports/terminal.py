@@ -45,10 +45,10 @@ class TerminalReport:
         text = Text()
         position = 0
         for span in sentence.spans:
-            text.append(_flat(sentence.text[position:span.local_start]))
-            text.append(_flat(span.text), style="bold red underline")
+            text.append(one_line(sentence.text[position:span.local_start]))
+            text.append(one_line(span.text), style="bold red underline")
             position = span.local_start + len(span.text)
-        text.append(_flat(sentence.text[position:]))
+        text.append(one_line(sentence.text[position:]))
         return text
 
     def summary(self, stats, signature: str) -> None:
@@ -66,6 +66,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _flat(text: str) -> str:
+def one_line(text: str) -> str:
     """Newlines and runs of whitespace shown as one space, so a sentence fits one line."""
     return re.sub(r"\s+", " ", text)

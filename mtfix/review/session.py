@@ -196,7 +196,7 @@ class ReviewSession:
             summary.not_applied[document.path] = why
             return
         choices = {i.fix.target.sentence.start: self.decisions[i.key]["text"] for i in items}
-        replacements = chosen_replacements(document, [i.fix for i in items], 0.0, choices)
+        replacements = chosen_replacements(document, [i.fix for i in items], choices)
         try:
             old, new = patched_bytes(document, replacements)
             kept = write_with_backup(document.path, new, self.backup) if new != old else None

@@ -155,7 +155,7 @@ class LMEditSource(CandidateSource):
         word = words[index]
         out = []
         if word.is_alpha and index > 0 and word.text[:1].isupper():
-            return self._case_fixes(words, index)  # a name, or a stray capital: never respelt
+            return out  # a name or a stray capital: never respelt (case fixes come from _edits)
         if word.is_alpha:
             out.extend(self._case_fixes(words, index))
             # A content word the LM merely finds unlikely is replaced only by a near spelling:
