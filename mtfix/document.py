@@ -30,14 +30,15 @@ class Sentence:
     line: int = 0
     col: int = 0
     label: str = "ok"
-    score: float = 0.0
+    score: float = 0.0  # P(garbled)
+    quality: float = 0.0  # the detector's quality estimate (higher is better; MLQE-PE da_z scale)
     reason: str = ""
     suppressed: bool = False  # by an inline marker or an ignore pattern: not scored, not a finding
     spans: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
-    # (start, end, surprisal in nats) of each word, offsets into `text`: for reports that
-    # show where the LM stumbled
-    words: list[tuple[int, int, float]] = field(default_factory=list)
+    # (start, end, surprisal in nats, P(BAD) from the word head) of each word, offsets into
+    # `text`: for reports that show where the LM stumbled and what the detector suspects
+    words: list[tuple[int, int, float, float]] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -52,8 +53,13 @@ class Document:
     content: str = ""
     source_map: list[int] | None = None
     record: int | None = None
+    group: str | None = None  # consecutive documents of one group are read as one context
     bom_length: int = 0
+    markdown: bool = False  # code in it (blocks and inline) is not prose
+    lossy: bool = False  # bad bytes were replaced when decoding: no byte offsets, no rewriting
     sentences: list[Sentence] = field(default_factory=list)
+    protected: list[tuple[int, int]] = field(default_factory=list)  # spans of `text` never rewritten (code)
+    fixes: list = field(default_factory=list)  # SentenceFix of each garbled sentence, after `fix`
 
     def __post_init__(self) -> None:
         if not self.content:
@@ -77,7 +83,7 @@ class Document:
 
     def byte_offsets(self, offsets: list[int]) -> dict[int, int]:
         """Byte positions in the file of the given character offsets (BOM included)."""
-        if self.record is not None or self.source_map is not None:
+        if self.record is not None or self.source_map is not None or self.lossy:
             return {}
         result: dict[int, int] = {}
         position, consumed = 0, self.bom_length

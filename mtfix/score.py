@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mtfix.atomic import atomic_write
-from mtfix.config import Config
 from mtfix.document import Document, Sentence
 from mtfix.errors import InputError
 from mtfix.figures import Figures
+from mtfix.settings import Settings
 
 FINDING_LABELS = ("garbled", "boilerplate", "duplicate")
 
@@ -90,13 +91,6 @@ def fingerprint(path: str, sentence: Sentence) -> str:
     return hashlib.sha1(f"{path}\x00{sentence.label}\x00{words}".encode()).hexdigest()[:16]
 
 
-def relabel(document: Document, threshold: float) -> None:
-    """Apply a per-path threshold to sentences the detector scored."""
-    for sentence in document.sentences:
-        if not sentence.suppressed and sentence.label in ("ok", "garbled") and sentence.features:
-            sentence.label = "garbled" if sentence.score >= threshold else "ok"
-
-
 def findings_of(document: Document, display_path: str) -> list[Finding]:
     out = []
     for sentence in document.sentences:
@@ -130,10 +124,29 @@ def write_baseline(path: Path, report: CorpusReport) -> int:
     return len(findings)
 
 
-def evaluate_gate(report: CorpusReport, config: Config, fail_above: float | None,
-                  fail_under: float | None) -> GateResult:
-    """Global thresholds on the whole corpus, per-path ones on each matching file. With a
-    baseline, only new garbled findings count, and any new one fails when no threshold is set."""
+def judge(report: CorpusReport, settings: Settings, update_baseline: bool = False) -> None:
+    """Mark findings new or known against the baseline (or record a new baseline), and
+    evaluate the gate."""
+    path = Path(settings.baseline) if settings.baseline else None
+    if path is None and Path(".mtfix-baseline.json").is_file():
+        path = Path(".mtfix-baseline.json")
+    if path is not None and not update_baseline:
+        accepted = load_baseline(path)
+        report.baseline_used = True
+        for finding in report.findings:
+            finding.new = finding.fingerprint not in accepted
+    report.gate = evaluate_gate(report, settings)
+    if update_baseline:
+        target = path or Path(".mtfix-baseline.json")
+        count = write_baseline(target, report)
+        print(f"mtfix: baseline {target} records {count} finding(s)", file=sys.stderr)
+
+
+def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
+    """Global thresholds on the whole corpus, per-path ones (config overrides, unless the
+    command line set them) on each matching file. With a baseline, only new garbled
+    findings count, and any new one fails when no threshold is set."""
+    fail_above, fail_under = settings.fail_above, settings.fail_under
     gate = GateResult()
     new_by_path: dict[str, int] = {}
     for finding in report.findings:
@@ -156,19 +169,20 @@ def evaluate_gate(report: CorpusReport, config: Config, fail_above: float | None
         if report.total.quality < fail_under:
             gate.failures.append(f"quality {report.total.quality:.1f} is under --fail-under {fail_under:g}")
     for figures in report.files:
-        override = config.override_for(figures.path)
+        override = settings.override_for(figures.path)
         if override is None:
             continue
-        if override.fail_above is not None:
+        own = settings.for_path(figures.path)
+        if override.fail_above is not None and "fail_above" not in settings.explicit:
             gate.checked = True
             rate = garbled(figures, new_by_path.get(figures.path, 0))
-            if rate > override.fail_above:
-                gate.failures.append(f"{figures.path}: garbled rate {rate:.2%} is above {override.fail_above:.2%} "
+            if rate > own.fail_above:
+                gate.failures.append(f"{figures.path}: garbled rate {rate:.2%} is above {own.fail_above:.2%} "
                                      f"(override for {', '.join(override.paths)})")
-        if override.fail_under is not None:
+        if override.fail_under is not None and "fail_under" not in settings.explicit:
             gate.checked = True
-            if figures.quality < override.fail_under:
-                gate.failures.append(f"{figures.path}: quality {figures.quality:.1f} is under {override.fail_under:g}")
+            if figures.quality < own.fail_under:
+                gate.failures.append(f"{figures.path}: quality {figures.quality:.1f} is under {own.fail_under:g}")
     if report.baseline_used and not gate.checked:
         gate.checked = True
         if total_new:

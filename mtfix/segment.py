@@ -32,6 +32,7 @@ _PARAGRAPH = re.compile(r"(?:[ \t]*\r?\n){2,}")
 _MARKER = re.compile(r"(?:#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+|>\s*)")
 _COMPLETE_LINE = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
 WRAP_MIN_LENGTH = 60
+MAX_SENTENCE_CHARS = 1500  # a longer run without sentence ends is cut into pieces of about this size
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,29 @@ def code_blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
+_INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_INDENTED = re.compile(r"^(?: {4}|\t)")
+
+
+def indented_code_blocks(text: str) -> list[tuple[int, int]]:
+    """Markdown indented code: paragraphs whose every line is indented by 4 spaces or a tab
+    (list items, whose continuation lines are indented too, start with a marker and are kept)."""
+    blocks = []
+    for start, end in paragraphs(text):
+        lines = text[start:end].split("\n")
+        if all(_INDENTED.match(line) or not line.strip() for line in lines) and _INDENTED.match(lines[0]):
+            blocks.append((start, end))
+    return blocks
+
+
+def markdown_code(text: str) -> list[tuple[int, int, bool]]:
+    """Code in Markdown: (start, end, is_block) of fenced and indented blocks and inline spans."""
+    blocks = [(s, e, True) for s, e in code_blocks(text) + indented_code_blocks(text)]
+    inline = [(m.start(), m.end(), False) for m in _INLINE_CODE.finditer(text)
+              if not any(s <= m.start() < e for s, e, _ in blocks)]
+    return sorted(blocks + inline)
+
+
 def is_abbreviation(text: str, dot: int) -> bool:
     """Is the '.' at `dot` the end of an abbreviation or an initial?"""
     word_start = dot
@@ -129,16 +153,34 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def segment(text: str) -> list[Segment]:
-    """All sentences of `text`, in order, as character spans."""
+def segment(text: str, skip: list[tuple[int, int]] | None = None) -> list[Segment]:
+    """All sentences of `text`, in order, as character spans; none starts inside a fenced
+    code block or a SKIP span."""
     segments: list[Segment] = []
-    code = code_blocks(text)
+    code = code_blocks(text) + list(skip or [])
     for number, (p_start, p_end) in enumerate(paragraphs(text)):
         for u_start, u_end in _units(text, p_start, p_end):
             cut = u_start
             for boundary in [*_sentence_ends(text, u_start, u_end), u_end]:
                 s, e = _trimmed(text, cut, boundary)
                 if e > s and not any(c_start <= s < c_end for c_start, c_end in code):
-                    segments.append(Segment(s, e, number))
+                    segments.extend(Segment(a, b, number) for a, b in _capped(text, s, e))
                 cut = boundary
     return segments
+
+
+def _capped(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut at spaces into pieces of at most MAX_SENTENCE_CHARS (hard cuts where a
+    piece has no space): a megabyte without punctuation must not become one "sentence"."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        a, b = _trimmed(text, start, cut)
+        if b > a:
+            pieces.append((a, b))
+        start = cut
+    a, b = _trimmed(text, start, end)
+    if b > a:
+        pieces.append((a, b))
+    return pieces

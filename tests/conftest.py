@@ -1,5 +1,13 @@
-"""Shared fixtures. Tests use the real default model (prepared once per machine in
-$MTFIX_HOME or the platform cache dir) and run the real CLI as a subprocess."""
+"""Shared fixtures, in two tiers.
+
+Unit tier (default marker-free tests): the pipeline with a tiny deterministic scorer and
+detector made in tests/fakes.py, CLI commands run in-process. Integration tier
+(`@pytest.mark.model`): the real default model and detector (prepared once per machine in
+$MTFIX_HOME), the real CLI as a subprocess, the browser and the TUI.
+
+    python -m pytest -q                 # both tiers
+    python -m pytest -q -m "not model"  # the unit tier alone, in about a minute
+"""
 
 from __future__ import annotations
 
@@ -11,17 +19,62 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+
+def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
+            env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `mtfix ARGS` in a fresh process, the way a user would."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "mtfix.cli", *args], input=stdin, capture_output=True,
+                          cwd=cwd or REPO, env=env, timeout=900)
 
 
 @pytest.fixture(scope="session")
-def scanner():
-    from mtfix.scan import Scanner, ScanOptions
+def real_checker():
+    """The real default model and its bundled detector (integration tier)."""
+    import mtfix
 
-    return Scanner(ScanOptions(device="cpu"), quiet=True)
+    return mtfix.load(device="cpu")
 
 
-def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run `mtfix ARGS` in a fresh process, the way a user would."""
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "mtfix.cli", *args], input=stdin, capture_output=True,
-                          cwd=cwd or REPO, env=env, timeout=900)
+@pytest.fixture
+def fake_checker():
+    import mtfix
+    from fakes import FakeScorer, stray_detector
+
+    checker = mtfix.load(scorer=FakeScorer())
+    checker.__dict__["detector"] = stray_detector()  # the cached property, set before first use
+    return checker
+
+
+class CliResult:
+    def __init__(self, code: int, stdout: bytes, stderr: bytes) -> None:
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
+@pytest.fixture
+def cli(monkeypatch, tmp_path_factory):
+    """Run `mtfix ARGS` in this process with the fake scorer and detector (unit tier)."""
+
+    from fakes import FakeScorer, stray_detector
+
+    import mtfix.api
+    from mtfix.cli import app
+
+    monkeypatch.setenv("MTFIX_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(mtfix.api.Checker, "_make_scorer", lambda self: FakeScorer())
+    monkeypatch.setattr(mtfix.api.Checker, "detector", property(lambda self: stray_detector()))
+
+    def invoke(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> CliResult:
+        from typer.testing import CliRunner
+
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        runner = CliRunner()
+        result = runner.invoke(app, list(args), input=stdin, catch_exceptions=False)
+        stderr = result.stderr_bytes if result.stderr_bytes is not None else b""
+        return CliResult(result.exit_code, result.stdout_bytes, stderr)
+
+    return invoke

@@ -1,9 +1,10 @@
-"""The CLI run as a subprocess on real files."""
+"""The CLI as a user runs it: in-process with the fake scorer (unit tier), and a few runs as
+a real subprocess with the real model (integration tier)."""
 
 import codecs
 import json
-import sys
 import subprocess
+import sys
 
 import pytest
 
@@ -18,8 +19,8 @@ ARTICLE = ("Skip to content\n\n"
            "Russian colleagues Vladimir Putin Can according to Kremlin Take place in June.\n")
 
 
-def scan_json(*args, stdin=None):
-    result = run_cli("scan", "--format", "json", "-q", *args, stdin=stdin)
+def scan_json(cli, *args, stdin=b""):
+    result = cli("scan", "--format", "json", "-q", *args, stdin=stdin)
     assert result.returncode == 0, result.stderr.decode()
     return json.loads(result.stdout), result
 
@@ -31,12 +32,12 @@ def test_help_is_fast_and_does_not_import_torch():
     assert result.returncode == 0 and b"--format" in result.stdout
 
 
-def test_json_records_labels_and_exit_code(tmp_path):
+def test_json_records_labels_and_exit_code(cli, tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(ARTICLE, encoding="utf-8")
-    report, result = scan_json(str(path))
+    report, result = scan_json(cli, str(path))
     assert result.returncode == 0  # findings are reported, not failed on
-    assert run_cli("scan", "-q", "--fail-on-garbled", str(path)).returncode == 1
+    assert cli("scan", "-q", "--fail-on-garbled", str(path)).returncode == 1
     records = report["sentences"]
     keys = {"path", "line", "col", "start", "end", "text", "label", "score", "spans"}
     assert all(keys <= set(r) for r in records)
@@ -46,19 +47,20 @@ def test_json_records_labels_and_exit_code(tmp_path):
     assert garbled[0]["label"] == "garbled" and garbled[0]["spans"]
     assert report["signature"].startswith("mtfix:")
     assert report["summary"]["files"] == 1
+    assert report["command"] == "scan" and {"quality", "words"} <= set(records[1])
 
 
 @pytest.mark.parametrize("encoding, bom, newline", [
     ("utf-8", b"", "\n"), ("utf-8", codecs.BOM_UTF8, "\r\n"), ("utf-16-le", codecs.BOM_UTF16_LE, "\n"),
     ("cp1252", b"", "\r\n"),
 ])
-def test_offsets_round_trip_to_the_original_bytes(tmp_path, encoding, bom, newline):
-    text = ("The minister’s plan\u00a0was “bold”. It added\u00a0that the naïve cafés of the old town\nclosed early that week.\n\n"
+def test_offsets_round_trip_to_the_original_bytes(cli, tmp_path, encoding, bom, newline):
+    text = ("The minister’s plan\u00a0was “bold”. It added\u00a0that the naïve cafés of the old Town\nclosed early that week.\n\n"
             "Second paragraph is here.\n").replace("\n", newline)
     raw = bom + text.encode(encoding)
     path = tmp_path / "doc.txt"
     path.write_bytes(raw)
-    report, _ = scan_json(str(path))
+    report, _ = scan_json(cli, str(path))
     records = report["sentences"]
     assert len(records) == 3
     for record in records:
@@ -70,7 +72,7 @@ def test_offsets_round_trip_to_the_original_bytes(tmp_path, encoding, bom, newli
             assert text[span["start"]:span["end"]] == span["text"]
 
 
-def test_bad_inputs_are_skipped_with_one_line_each(tmp_path):
+def test_bad_inputs_are_skipped_with_one_line_each(cli, tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("A perfectly normal sentence about the weather.\n", encoding="utf-8")
     binary = tmp_path / "blob.txt"
@@ -78,7 +80,7 @@ def test_bad_inputs_are_skipped_with_one_line_each(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     missing = tmp_path / "missing.txt"
-    result = run_cli("scan", "-q", str(good), str(binary), str(empty), str(missing))
+    result = cli("scan", "-q", str(good), str(binary), str(empty), str(missing))
     assert result.returncode == 2
     err = result.stderr.decode()
     assert f"skipped {binary}: binary file" in err
@@ -88,7 +90,7 @@ def test_bad_inputs_are_skipped_with_one_line_each(tmp_path):
     assert "1 file, 1 sentence" in result.stdout.decode()
 
 
-def test_folder_globs_stdin_jsonl_and_html(tmp_path):
+def test_folder_globs_stdin_jsonl_and_html(cli, tmp_path):
     (tmp_path / "a.txt").write_text("First file sentence here.\n", encoding="utf-8")
     (tmp_path / "skip.md").write_text("Excluded file.\n", encoding="utf-8")
     (tmp_path / "notes.csv").write_text("not,read\n", encoding="utf-8")
@@ -96,7 +98,7 @@ def test_folder_globs_stdin_jsonl_and_html(tmp_path):
                                       encoding="utf-8")
     (tmp_path / "c.html").write_text("<html><body><nav>Home</nav><p>An html &amp; text sentence.</p></body></html>",
                                      encoding="utf-8")
-    report, _ = scan_json(str(tmp_path), "--exclude", "skip.md", "--field", "body")
+    report, _ = scan_json(cli, str(tmp_path), "--exclude", "skip.md", "--field", "body")
     paths = sorted({r["path"] for r in report["sentences"]})
     assert [p.split("/")[-1] for p in paths] == ["a.txt", "b.jsonl", "c.html"]
     jsonl = [r for r in report["sentences"] if r["path"].endswith("b.jsonl")]
@@ -104,35 +106,57 @@ def test_folder_globs_stdin_jsonl_and_html(tmp_path):
     assert jsonl[0]["record"] == 1
     html = [r for r in report["sentences"] if r["path"].endswith("c.html")]
     assert "An html & text sentence." in [r["text"] for r in html]
-    stdin_report, _ = scan_json("-", stdin="Read from standard input.".encode())
+    stdin_report, _ = scan_json(cli, "-", stdin="Read from standard input.".encode())
     assert stdin_report["sentences"][0]["path"] == "<stdin>"
 
 
-def test_jsonl_output_only_flagged_and_output_file(tmp_path):
+def test_jsonl_output_only_flagged_and_output_file(cli, tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "report.jsonl"
-    result = run_cli("scan", "-q", "--format", "jsonl", "--only-flagged", "-o", str(out), str(path))
+    result = cli("scan", "-q", "--format", "jsonl", "--only-flagged", "-o", str(out), str(path))
     assert result.returncode == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert lines and all(r["label"] != "ok" for r in lines)
     assert not list(tmp_path.glob(".report.jsonl.*"))  # no temp file left behind
 
 
-def test_text_output_shows_places_and_summary(tmp_path):
+def test_text_output_shows_places_and_summary(cli, tmp_path):
     path = tmp_path / "article.txt"
     path.write_text(ARTICLE, encoding="utf-8")
-    result = run_cli("scan", "-q", str(path))
+    result = cli("scan", "-q", str(path))
     out = result.stdout.decode()
     assert f"{path}:1:1 boilerplate" in out
     assert f"{path}:9:1 garbled" in out
     assert "1 file, 6 sentences" in out and "mtfix:" in out
 
 
+def test_unknown_format_and_a_format_of_another_command(cli, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Hello there.\n", encoding="utf-8")
+    result = cli("scan", "-q", "-f", "yaml", str(path))
+    assert result.returncode == 2 and b"unknown output format 'yaml'" in result.stderr
+    result = cli("scan", "-q", "-f", "diff", str(path))
+    assert result.returncode == 2 and b"not a format of `scan`" in result.stderr
+
+
+def test_warm_cache_loads_no_model(cli, tmp_path, monkeypatch):
+    import mtfix.api
+
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    assert cli("scan", "-q", str(path)).returncode == 0
+    made = []
+    monkeypatch.setattr(mtfix.api.Checker, "_make_scorer", lambda self: made.append(1) or pytest.fail("LM loaded"))
+    assert cli("scan", "-q", str(path)).returncode == 0
+    assert not made
+
+
+@pytest.mark.model
 def test_unknown_model_is_a_clear_error(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("Hello there.\n", encoding="utf-8")
-    result = run_cli("scan", "-q", "--model", str(tmp_path / "no-such-model"), str(path))
+    result = run_cli("scan", "-q", "--no-cache", "--model", str(tmp_path / "no-such-model"), str(path))
     assert result.returncode == 2
     err = result.stderr.decode()
     assert err.startswith("mtfix: error: cannot load language model") and "Traceback" not in err
@@ -143,10 +167,11 @@ def test_models_list():
     assert result.returncode == 0 and b"smollm2-135m (default)" in result.stdout
 
 
+@pytest.mark.model
 def test_scan_seeds_runs(tmp_path):
     result = run_cli("scan", "-q", "--format", "json", str(REPO / "seeds"))
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert report["summary"]["files"] == 5
     labels = {r["label"] for r in report["sentences"]}
-    assert {"boilerplate", "duplicate", "ok"} <= labels
+    assert {"boilerplate", "duplicate", "ok", "garbled"} <= labels

@@ -8,7 +8,7 @@ from mtfix.config import find_config, load_config
 from mtfix.document import Document
 from mtfix.errors import ConfigError
 from mtfix.filters.suppress import SuppressionFilter
-from mtfix.splitter import SentenceSplitter
+from mtfix.pipeline.segment import Segment as SentenceSplitter
 
 
 def write(path, text):
@@ -70,8 +70,8 @@ def test_inline_markers_and_ignore_patterns_suppress_sentences(tmp_path):
     text = ("Fine sentence one.\n\n<!-- mtfix: ignore -->\nThis One Is Ignored.\n\n"
             "Another fine sentence. mtfix: ignore\n\nPhoto: Reuters staff\n\nLast one here.")
     document = Document("a.md", text, "utf-8")
-    SentenceSplitter().run(document)
-    SuppressionFilter([re.compile("^Photo: ")]).run(document)
+    SentenceSplitter().process(document)
+    SuppressionFilter([re.compile("^Photo: ")]).process(document)
     suppressed = {s.text: s.reason for s in document.sentences if s.suppressed}
     assert suppressed["This One Is Ignored."] == "suppressed inline"
     assert suppressed["Photo: Reuters staff"] == "ignored by config"

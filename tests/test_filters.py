@@ -1,13 +1,13 @@
 from mtfix.document import Document
 from mtfix.filters.boilerplate import BoilerplateFilter, boilerplate_reason
 from mtfix.filters.duplicates import DuplicateFilter
-from mtfix.splitter import SentenceSplitter
+from mtfix.pipeline.segment import Segment as SentenceSplitter
 
 
 def labelled(text: str) -> list[tuple[str, str]]:
     document = Document("x.txt", text, "utf-8")
     for step in (SentenceSplitter(), BoilerplateFilter(), DuplicateFilter()):
-        step.run(document)
+        step.process(document)
     return [(s.text, s.label) for s in document.sentences]
 
 

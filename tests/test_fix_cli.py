@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.model
+
 GARBLED = ("One of the following America Proposed summit between US President Joe Biden And their "
            "Russian colleagues Vladimir Putin Can according to Kremlin Take place in June.")
 ARTICLE = ["Summit plans", "",

@@ -28,6 +28,7 @@ def test_harper_edits_spelling_but_not_names():
     assert all("Tshwane" in t for t in texts), "a capitalised unknown word is a name, not a typo"
 
 
+@pytest.mark.model
 def test_round_trip_translation_rewrites_offline():
     from mtfix.fix.sources.roundtrip import RoundTripSource, lower_suspicious_capitals
 
@@ -38,11 +39,12 @@ def test_round_trip_translation_rewrites_offline():
     assert any("April" in c.text for c in candidates)
 
 
-def test_lm_edits_lower_stray_capitals(scanner):
+@pytest.mark.model
+def test_lm_edits_lower_stray_capitals(real_checker):
     from mtfix.fix.fluency import FluencyMeter
     from mtfix.fix.sources.lm_edits import LMEditSource
 
-    meter = FluencyMeter(scanner.garble.scorer, scanner.garble.detector)
+    meter = FluencyMeter(real_checker.detect.scorer, real_checker.detector)
     text = "The summit between the two leaders Can according to the Kremlin Take place in June."
     [candidates] = LMEditSource(meter).propose([target(text)])
     texts = [c.text for c in candidates]
@@ -83,10 +85,13 @@ def test_rewrite_keeps_original_whitespace_outside_changes():
     assert new == "One summit\r\ncan according to\u00a0Kremlin take place."
 
 
-def test_reranker_never_offers_a_worse_sentence(scanner):
-    from mtfix.fix.fixer import Fixer, FixOptions
+@pytest.mark.model
+def test_reranker_never_offers_a_worse_sentence(real_checker):
+    from dataclasses import replace
 
-    fixer = Fixer(scanner, FixOptions(sources=("grammar", "lm")))
+    from mtfix.fix.fixer import Fix
+
+    fixer = Fix(real_checker.detect, replace(real_checker.settings, sources=("grammar", "lm")))
     clean = target("The weather was pleasant and the children played in the park all afternoon.")
     garbled = target("One of the following America Proposed summit between the leaders Can according "
                      "to Kremlin Take place in June.")

@@ -14,6 +14,7 @@ from tests.conftest import run_cli
 from tests.test_fix_cli import ARTICLE
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")

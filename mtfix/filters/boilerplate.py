@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from mtfix.document import Document
+from mtfix.document import Document, Sentence
+from mtfix.pipeline.base import SentenceFilter
 
 _WHOLE_LINE = [
     (r"skip to (?:main )?content", "navigation"),
@@ -62,13 +63,11 @@ def boilerplate_reason(text: str) -> str | None:
     return None
 
 
-class BoilerplateFilter:
+class BoilerplateFilter(SentenceFilter):
     """Labels scraped page chrome as `boilerplate`."""
 
-    def run(self, document: Document) -> None:
-        for sentence in document.sentences:
-            if sentence.label != "ok" or sentence.suppressed:
-                continue
-            reason = boilerplate_reason(sentence.text)
-            if reason:
-                sentence.label, sentence.reason = "boilerplate", reason
+    name = "boilerplate"
+    label = "boilerplate"
+
+    def reason(self, document: Document, sentence: Sentence) -> str | None:
+        return boilerplate_reason(sentence.text)

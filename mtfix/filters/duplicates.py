@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mtfix.document import Document
+from mtfix.pipeline.base import DocumentStep
 
 _WORD = re.compile(r"\w+")
 MIN_PREFIX_WORDS = 5
@@ -14,11 +15,13 @@ def _key(text: str) -> tuple[str, ...]:
     return tuple(word.lower() for word in _WORD.findall(text))
 
 
-class DuplicateFilter:
+class DuplicateFilter(DocumentStep):
     """Labels a sentence `duplicate` when it repeats an earlier one, or when it is a cut-off
     start of another sentence of the same document (a teaser or a truncated headline)."""
 
-    def run(self, document: Document) -> None:
+    name = "duplicates"
+
+    def process(self, document: Document) -> None:
         keys = [_key(s.text) for s in document.sentences]
         by_opening: dict[tuple[str, ...], list[int]] = {}
         for index, key in enumerate(keys):

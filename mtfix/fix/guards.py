@@ -61,10 +61,13 @@ def _has_word(text: str, word: str, ignore_case: bool) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags) is not None
 
 
-def violation(original: str, candidate: str) -> str:
-    """Why the candidate must be dropped, or '' when it passes every guard."""
+def violation(original: str, candidate: str, protected: list[str] | None = None) -> str:
+    """Why the candidate must be dropped, or '' when it passes every guard. PROTECTED texts
+    (code in the sentence) must survive unchanged."""
     if not candidate.strip():
         return "empty"
+    if any(candidate.count(code) < original.count(code) for code in protected or ()):
+        return "code changed"
     if numbers(original) != numbers(candidate):
         return "numbers changed"
     original_dates = [m for m in _MONTHS if _has_word(original, m, True)]

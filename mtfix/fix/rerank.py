@@ -44,7 +44,7 @@ class Reranker:
         for fix, candidates in zip(fixes, proposals):
             rejected: Counter = Counter()
             for candidate in _unique(candidates, fix.target.text):
-                why = violation(fix.target.text, candidate.text)
+                why = violation(fix.target.text, candidate.text, fix.target.protected)
                 if why:
                     rejected[why.split(" '")[0]] += 1
                 else:

@@ -1,10 +1,16 @@
-"""Batched token log-probabilities from a causal language model (transformers + torch)."""
+"""Batched token log-probabilities and hidden states from a causal language model.
+
+The unit of work is a `Window`: a stretch of text (one sentence, or several consecutive
+sentences of a document) scored in one forward pass, with the spans of the sentences in
+it. Each sentence gets its own `TokenScores`, so a sentence read with the text before it
+as context costs no extra forward pass.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +18,21 @@ import numpy as np
 from mtfix.errors import ModelUnavailable
 from mtfix.lm.provision import BUILTIN_MODELS, DEFAULT_MODEL, provision
 
-MAX_TOKENS = 256
+MAX_TOKENS = 256  # of one sentence
+MAX_WINDOW_TOKENS = 384  # of a window of sentences read together
+LOOKAHEAD = 2  # tokens after a sentence whose states its last word may look at
+
+
+@dataclass
+class Window:
+    """Text scored in one pass; `spans` are the [start, end) character spans of its sentences."""
+
+    text: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @classmethod
+    def single(cls, text: str) -> "Window":
+        return cls(text, [(0, len(text))])
 
 
 @dataclass
@@ -22,16 +42,25 @@ class TokenScores:
     `offsets[i]` is the character span of token i in the scored text; `logprob` is the
     natural-log probability of the token given everything before it, `rank` its rank
     among all vocabulary items (1 = the model's top guess), `entropy` the entropy of
-    the model's prediction at that position.
+    the model's prediction at that position. `hidden`, when layers were asked for, holds
+    the states after each token, shape (layers, tokens + LOOKAHEAD, dim): the last
+    LOOKAHEAD rows are the states of the tokens that follow the text in its window (zeros
+    where nothing follows); `next_logprob` holds those tokens' log-probabilities.
     """
 
     offsets: list[tuple[int, int]]
     logprob: np.ndarray
     rank: np.ndarray
     entropy: np.ndarray
+    hidden: np.ndarray | None = None
+    next_logprob: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.offsets)
+
+    @classmethod
+    def empty(cls) -> "TokenScores":
+        return cls([], np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
 def resolve_device(device: str) -> str:
@@ -47,7 +76,9 @@ def resolve_device(device: str) -> str:
 
 
 def model_location(name: str, quiet: bool = False) -> str:
-    """A built-in name is provisioned; anything else is a local folder or a hub id."""
+    """A built-in name is provisioned; anything else is a local folder, or a hub id that is
+    already in the local Hugging Face cache or can be fetched (the hub is asked once, briefly,
+    instead of retrying for a minute when there is no network)."""
     if name in BUILTIN_MODELS:
         return str(provision(name, quiet=quiet))
     local = Path(name).expanduser()
@@ -55,14 +86,55 @@ def model_location(name: str, quiet: bool = False) -> str:
         return str(local)
     if name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name:
         raise ModelUnavailable(f"cannot load language model {name!r}: no such folder")
+    if not _in_hub_cache(name) and not hub_reachable():
+        raise ModelUnavailable(
+            f"cannot load language model {name!r}: it is not a built-in model (see `mtfix models list`) nor a "
+            f"local folder, and the Hugging Face hub cannot be reached to fetch it; download it where there is "
+            f"a network and pass its folder to --model")
     return name
 
 
+def _in_hub_cache(name: str) -> bool:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+    except Exception:  # an old or missing huggingface_hub: let transformers decide  # noqa: BLE001
+        return False
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Can the hub (or $HF_ENDPOINT) be reached at all? One connection attempt, no retries."""
+    import os
+    import socket
+    from urllib.parse import urlparse
+
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+        return False
+    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+@dataclass
+class _Encoded:
+    ids: list[int]
+    offsets: list[tuple[int, int]]
+    owners: list[tuple[int, int]]  # per span: [first, last) token index
+
+
 class LMScorer:
-    """Scores texts with a causal LM, in length-sorted batches."""
+    """Scores windows of text with a causal LM, in length-sorted batches.
+
+    `layers` are the hidden-state layers (0 = embeddings, num_hidden_layers = the final,
+    normalised one) returned with every sentence's scores; none by default.
+    """
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "auto", batch_size: int = 32,
-                 quiet: bool = False, int8: bool = False) -> None:
+                 quiet: bool = False, layers: Sequence[int] = ()) -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -81,25 +153,14 @@ class LMScorer:
         if not getattr(self.tokenizer, "is_fast", False):
             raise ModelUnavailable(f"model {model!r} has no fast tokenizer; mtfix needs token offsets")
         self.model.to(self.device).eval()
-        self.int8 = int8
-        if int8:
-            self._quantize()
+        self.num_layers = int(self.model.config.num_hidden_layers)
+        self.layers = tuple(layers)
+        bad = [layer for layer in self.layers if not 0 <= layer <= self.num_layers]
+        if bad:
+            raise ModelUnavailable(f"model {model!r} has no hidden layer {bad[0]} (it has {self.num_layers})")
         self.prefix_id = self._prefix_token_id()
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.prefix_id
         self.forward_seconds = 0.0
-
-    def _quantize(self) -> None:
-        """int8 dynamic quantisation of the linear layers, CPU only. Not offered on the command
-        line: on SmolLM2-135M it moves the garbled probabilities too far from fp32 for the
-        trained detector (benchmarks/bench_score.py measures it; RESULTS.md has the figures)."""
-        import torch
-
-        if self.device != "cpu":
-            raise ModelUnavailable("--int8 works on the CPU only; use --device cpu")
-        # The output layer stays fp32: quantising it moves every token's log-probability.
-        layers = {name for name, module in self.model.named_modules()
-                  if isinstance(module, torch.nn.Linear) and module is not self.model.get_output_embeddings()}
-        self.model = torch.ao.quantization.quantize_dynamic(self.model, layers, dtype=torch.qint8)
 
     def _prefix_token_id(self) -> int:
         """The token a text is scored after: a document separator if the vocabulary has one."""
@@ -114,28 +175,69 @@ class LMScorer:
 
     @property
     def signature(self) -> str:
-        return f"lm:{self.name}{'+int8' if self.int8 else ''}|device:{self.device}"
+        return f"lm:{self.name}|device:{self.device}"
 
     def encode(self, texts: Sequence[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
+        """Token ids and character offsets of each text (a sentence is cut at MAX_TOKENS)."""
         encoded = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True)
         return [(ids[:MAX_TOKENS], [tuple(o) for o in offs[:MAX_TOKENS]])
                 for ids, offs in zip(encoded["input_ids"], encoded["offset_mapping"])]
 
-    def score(self, texts: Sequence[str],
-              progress: Callable[[int], None] | None = None) -> list[TokenScores]:
-        """Score every text; `progress(n)` is called after each batch with its size."""
-        if not texts:
+    def _encode_windows(self, windows: Sequence[Window]) -> list[_Encoded]:
+        encoded = self.tokenizer([w.text for w in windows], add_special_tokens=False,
+                                 return_offsets_mapping=True)
+        out = []
+        for window, ids, offsets in zip(windows, encoded["input_ids"], encoded["offset_mapping"]):
+            offsets = [tuple(o) for o in offsets]
+            owners, keep = [], 0
+            for start, end in window.spans:
+                first = keep
+                while first < len(ids) and _token_start(window.text, offsets[first]) < start:
+                    first += 1
+                last = first
+                while last < len(ids) and _token_start(window.text, offsets[last]) < end:
+                    last += 1
+                last = min(last, first + MAX_TOKENS)  # a run-on "sentence" is cut, as alone
+                owners.append((first, last))
+                keep = last
+            limit = owners[-1][1] + LOOKAHEAD if owners else 0
+            out.append(_Encoded(ids[:limit], offsets[:limit], owners))
+        return out
+
+    def score(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[TokenScores]:
+        """Score every text on its own; `progress(n)` is called after each batch with its size."""
+        return [scores[0] for scores in self.score_windows([Window.single(t) for t in texts], progress)]
+
+    def score_windows(self, windows: Sequence[Window],
+                      progress: Callable[[int], None] | None = None) -> list[list[TokenScores]]:
+        """Every sentence of every window, scored with the window's earlier text as context.
+        `progress(n)` is called after each batch with the number of sentences in it."""
+        if not windows:
             return []
-        encoded = self.encode(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(encoded[i][0]))
-        results: list[TokenScores | None] = [None] * len(texts)
+        encoded = self._encode_windows(windows)
+        order = sorted(range(len(windows)), key=lambda i: len(encoded[i].ids))
+        results: list[list[TokenScores]] = [[] for _ in windows]
         for begin in range(0, len(order), self.batch_size):
             batch = order[begin:begin + self.batch_size]
-            for index, scores in zip(batch, self._score_batch([encoded[i] for i in batch])):
+            for index, scores in zip(batch, self._score_batch([encoded[i] for i in batch], windows, batch)):
                 results[index] = scores
             if progress:
-                progress(len(batch))
-        return results  # type: ignore[return-value]
+                progress(sum(len(windows[i].spans) for i in batch))
+        return results
+
+    def _score_batch(self, batch: list[_Encoded], windows: Sequence[Window],
+                     indices: list[int]) -> list[list[TokenScores]]:
+        if not any(e.ids for e in batch):
+            return [[TokenScores.empty() for _ in e.owners] for e in batch]
+        logits, targets, hidden = self.forward([e.ids or [self.pad_id] for e in batch], with_hidden=bool(self.layers))
+        out = []
+        for row, (encoded, index) in enumerate(zip(batch, indices)):
+            n = len(encoded.ids)
+            logprob, rank, entropy = token_statistics(logits[row, :n], targets[row, :n])
+            states = hidden[:, row, :n].cpu().numpy() if hidden is not None else None
+            out.append([_span_scores(encoded, span, windows[index].spans[k][0], logprob, rank, entropy, states)
+                        for k, span in enumerate(encoded.owners)])
+        return out
 
     def predictions(self, texts: Sequence[str], k: int) -> list[tuple[TokenScores, np.ndarray]]:
         """Each text's token scores, plus the LM's top-k token ids at every position (what it
@@ -155,8 +257,9 @@ class LMScorer:
                 out.append((TokenScores(offsets, logprob, rank, entropy), top))
         return out
 
-    def forward(self, ids_batch: list[list[int]]):
-        """One padded forward pass; returns (log-probs of the next token, targets, mask)."""
+    def forward(self, ids_batch: list[list[int]], with_hidden: bool = False):
+        """One padded forward pass after the prefix token; returns (logits predicting each
+        token, the tokens, hidden states of `self.layers` after each token or None)."""
         import torch
 
         width = max(len(ids) for ids in ids_batch) + 1
@@ -168,19 +271,39 @@ class LMScorer:
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
         started = time.perf_counter()
         with torch.inference_mode():
-            logits = self.model(input_ids=input_ids, attention_mask=mask).logits[:, :-1].float()
+            output = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=with_hidden)
+            logits = output.logits[:, :-1].float()
+            hidden = None
+            if with_hidden:
+                hidden = torch.stack([output.hidden_states[layer][:, 1:] for layer in self.layers]).float()
         self.forward_seconds += time.perf_counter() - started
-        return logits, input_ids[:, 1:], mask[:, 1:]
+        return logits, input_ids[:, 1:], hidden
 
-    def _score_batch(self, batch: list[tuple[list[int], list[tuple[int, int]]]]) -> list[TokenScores]:
-        if not any(ids for ids, _ in batch):
-            return [TokenScores([], np.zeros(0), np.zeros(0), np.zeros(0)) for _ in batch]
-        logits, targets, _ = self.forward([ids or [self.pad_id] for ids, _ in batch])
-        out = []
-        for row, (ids, offsets) in enumerate(batch):
-            logprob, rank, entropy = token_statistics(logits[row, : len(ids)], targets[row, : len(ids)])
-            out.append(TokenScores(offsets, logprob, rank, entropy))
-        return out
+
+def _token_start(text: str, offset: tuple[int, int]) -> int:
+    """Where a token's first visible character is (a token may start with the space before
+    it); a token of whitespace alone, like a paragraph break, stays where it starts."""
+    start, end = offset
+    visible = start
+    while visible < end and text[visible].isspace():
+        visible += 1
+    return visible if visible < end else start
+
+
+def _span_scores(encoded: _Encoded, owner: tuple[int, int], span_start: int, logprob, rank, entropy,
+                 states: np.ndarray | None) -> TokenScores:
+    first, last = owner
+    offsets = [(max(s, span_start) - span_start, e - span_start) for s, e in encoded.offsets[first:last]]
+    scores = TokenScores(offsets, logprob[first:last], rank[first:last], entropy[first:last])
+    if states is not None:
+        hidden = np.zeros((states.shape[0], last - first + LOOKAHEAD, states.shape[2]), np.float32)
+        available = states[:, first:last + LOOKAHEAD]
+        hidden[:, : available.shape[1]] = available
+        scores.hidden = hidden
+        following = np.zeros(LOOKAHEAD, np.float32)
+        following[: len(logprob[last:last + LOOKAHEAD])] = logprob[last:last + LOOKAHEAD]
+        scores.next_logprob = following
+    return scores
 
 
 STAT_CHUNK = 16  # positions at a time: a 16 × vocabulary block stays in cache

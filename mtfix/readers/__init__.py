@@ -1,52 +1,49 @@
-"""Inputs to Documents: files, folders (recursive, with globs) and stdin; text, Markdown,
-HTML and JSONL. A path that cannot be read becomes a `Skipped` with a one-line reason."""
+"""Inputs to Documents: files, folders (recursive, with globs) and stdin. Which reader reads a
+file is chosen by its suffix from the reader registry (text, Markdown, HTML, JSONL, and any
+a plug-in adds). A path that cannot be read becomes a `Skipped` with a one-line reason."""
 
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from mtfix.document import Document
 from mtfix.errors import InputError
 from mtfix.readers.decode import decode_bytes
-from mtfix.readers.html import extract_html
+from mtfix.readers.options import DEFAULT_INCLUDE, MAX_BYTES, ReadOptions, Skipped
 
-DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.jsonl")
-MAX_BYTES = 50 * 1024 * 1024
+__all__ = ["DEFAULT_INCLUDE", "MAX_BYTES", "ReadOptions", "Skipped", "discover", "read_path", "reader_for"]
 
-
-@dataclass
-class Skipped:
-    path: str
-    reason: str
-
-
-@dataclass
-class ReadOptions:
-    include: Sequence[str] = DEFAULT_INCLUDE
-    exclude: Sequence[str] = ()
-    field: str = "text"
-    max_bytes: int = MAX_BYTES
+STDIN = "-"
 
 
 def discover(paths: Sequence[str | Skipped], options: ReadOptions) -> Iterator[str | Skipped]:
-    """Expand folders into the files to read, in a stable order (already expanded lists pass through)."""
+    """Expand folders into the files to read, in a stable order (already expanded lists pass
+    through). Inside folders only regular files are taken; a path named on the command line
+    may also be a pipe the user chose (`-` or `<(…)`)."""
     for raw in paths:
-        if isinstance(raw, Skipped) or raw == "-":
+        if isinstance(raw, Skipped) or raw == STDIN:
             yield raw
             continue
         path = Path(raw)
-        if path.is_dir():
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            yield Skipped(raw, "dangling symbolic link" if path.is_symlink() else "no such file or directory")
+            continue
+        except OSError as exc:
+            yield Skipped(raw, exc.strerror or str(exc))
+            continue
+        if stat.S_ISDIR(mode):
             yield from _walk(path, options)
-        elif path.exists() or path.is_symlink():
+        elif stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
             yield raw
         else:
-            yield Skipped(raw, "no such file or directory")
+            yield Skipped(raw, "not a regular file (a device or socket)")
 
 
 def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
@@ -69,33 +66,55 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
                 continue
             if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(relative, g) for g in options.exclude):
                 continue
+            try:
+                regular = stat.S_ISREG(full.stat().st_mode)
+            except OSError:
+                regular = False
+            if not regular:  # a FIFO would block the scan forever; a dangling link has nothing
+                yield Skipped(str(full), "not a regular file (found in a folder; name it directly to read a pipe)")
+                continue
             yield str(full)
 
 
-def read_path(path: str, options: ReadOptions) -> list[Document]:
-    """Read one file (or '-' for stdin) into Documents; raises InputError with a reason."""
+def reader_for(path: str):
+    """The registered reader whose suffixes include PATH's (text when none does)."""
+    from mtfix.registry import READERS
+
+    suffix = Path(path).suffix.lower() if path != STDIN else ""
+    fallback = None
+    for _, reader_class in READERS.items():
+        if suffix in reader_class.suffixes:
+            return reader_class()
+        if reader_class.name == "text":
+            fallback = reader_class
+    return fallback()
+
+
+def read_path(path: str, options: ReadOptions) -> list[Document | Skipped]:
+    """Read one file (or '-' for stdin) into Documents (and Skipped records); raises
+    InputError with a reason when the file as a whole cannot be read."""
     data = _read_bytes(path, options.max_bytes)
     if not data.strip():
         raise InputError("empty file")
     text, codec, bom = decode_bytes(data)
-    display = "<stdin>" if path == "-" else path
-    suffix = Path(path).suffix.lower()
-    if suffix == ".jsonl":
-        return _jsonl_documents(display, text, codec, options.field)
-    if suffix in (".html", ".htm"):
-        content, origin = extract_html(text)
-        return [Document(display, text, codec, content=content, source_map=origin, bom_length=bom)]
-    return [Document(display, text, codec, bom_length=bom)]
+    display = "<stdin>" if path == STDIN else path
+    documents = list(reader_for(path).documents(display, text, codec, bom, options))
+    if text.encode(codec, errors="replace") != data[bom:]:  # bad bytes were replaced
+        for document in documents:
+            if isinstance(document, Document):
+                document.lossy = True
+    return documents
 
 
 def _read_bytes(path: str, limit: int) -> bytes:
     try:
-        if path == "-":
+        if path == STDIN:
             data = sys.stdin.buffer.read(limit + 1)
         else:
             if Path(path).is_dir():
                 raise InputError("is a folder")
-            if Path(path).stat().st_size > limit:
+            info = Path(path).stat()
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
                 raise InputError(f"file larger than {limit // (1024 * 1024)} MB (see --max-mb)")
             with open(path, "rb") as handle:
                 data = handle.read(limit + 1)
@@ -108,21 +127,3 @@ def _read_bytes(path: str, limit: int) -> bytes:
     if len(data) > limit:
         raise InputError(f"input larger than {limit // (1024 * 1024)} MB (see --max-mb)")
     return data
-
-
-def _jsonl_documents(path: str, text: str, codec: str, field: str) -> list[Document]:
-    documents = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}: invalid JSON ({exc.msg})") from None
-        value = record.get(field) if isinstance(record, dict) else None
-        if value is None:
-            raise InputError(f"line {number}: no field {field!r} (choose one with --field)")
-        if not isinstance(value, str):
-            raise InputError(f"line {number}: field {field!r} is not a string")
-        documents.append(Document(path, value, codec, record=number))
-    return documents

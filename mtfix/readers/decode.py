@@ -28,6 +28,13 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
         return _strict(data, codec), codec, 0
     if b"\x00" in data:
         raise InputError("binary file (NUL bytes)")
+    if _mostly_utf8(data):
+        # A few bad bytes in an otherwise UTF-8 file: replace them rather than read the whole
+        # file as cp1252 mojibake (the reader notes the file was decoded lossily).
+        text = data.decode("utf-8", errors="replace")
+        if _looks_binary(text.replace("\ufffd", "")):
+            raise InputError("binary file (control characters)")
+        return text, "utf-8", 0
     for codec in ("utf-8", "cp1252", "latin-1"):
         try:
             text = data.decode(codec)
@@ -37,6 +44,19 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
             raise InputError("binary file (control characters)")
         return text, codec, 0
     raise InputError("undecodable text")  # unreachable: latin-1 decodes any bytes
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Not valid UTF-8, but with more valid multi-byte UTF-8 sequences than invalid bytes."""
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    multibyte = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    return multibyte > invalid
 
 
 def _strict(data: bytes, codec: str) -> str:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
+
+from mtfix.document import Document
+from mtfix.readers.base import Reader
+from mtfix.readers.options import ReadOptions, Skipped
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe"}
 _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td",
@@ -64,3 +69,15 @@ def extract_html(source: str) -> tuple[str, list[int]]:
     parser.feed(source)
     parser.close()
     return "".join(parser.chars), parser.origin
+
+
+class HtmlReader(Reader):
+    """The page's visible text; offsets of what it reports bound the markup it came from."""
+
+    name = "html"
+    suffixes = (".html", ".htm")
+
+    def documents(self, path: str, text: str, codec: str, bom: int,
+                  options: ReadOptions) -> Iterator[Document | Skipped]:
+        content, origin = extract_html(text)
+        yield Document(path, text, codec, content=content, source_map=origin, bom_length=bom)

@@ -15,15 +15,23 @@ from importlib import resources
 from mtfix.document import Document
 from mtfix.figures import Figures
 from mtfix.fix.candidate import SentenceFix
+from mtfix.reports.base import Reporter, RunSummary
+from mtfix.reports.json_report import run_summary
 from mtfix.worddiff import word_diff
+
+# Inside <script> the JSON must not contain "</script>", "<!--" or "-->": escaping every
+# <, > and & as a JSON unicode escape keeps it valid JSON and inert HTML.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                              "\u2029": "\\u2029"})
 
 
 def sentence_data(sentence, fix: SentenceFix | None) -> dict:
     data = {
         "line": sentence.line, "col": sentence.col, "paragraph": sentence.paragraph, "text": sentence.text, "label": sentence.label,
-        "score": round(sentence.score, 4), "reason": sentence.reason, "suppressed": sentence.suppressed,
+        "score": round(sentence.score, 4), "quality": round(sentence.quality, 3), "reason": sentence.reason,
+        "suppressed": sentence.suppressed,
         "spans": [[s.local_start, s.local_start + len(s.text)] for s in sentence.spans],
-        "words": [[start, end, nll] for start, end, nll in sentence.words],
+        "words": [[start, end, nll, bad] for start, end, nll, bad in sentence.words],
     }
     if fix is not None:
         data["candidates"] = fix.considered
@@ -35,8 +43,8 @@ def sentence_data(sentence, fix: SentenceFix | None) -> dict:
     return data
 
 
-def document_data(document: Document, fixes: list[SentenceFix] | None = None) -> dict:
-    by_start = {f.target.sentence.start: f for f in fixes or []}
+def document_data(document: Document, with_fixes: bool = False) -> dict:
+    by_start = {f.target.sentence.start: f for f in document.fixes} if with_fixes else {}
     figures = Figures(document.path)
     figures.add_document(document)
     title = document.path if document.record is None else f"{document.path} (record {document.record})"
@@ -44,20 +52,28 @@ def document_data(document: Document, fixes: list[SentenceFix] | None = None) ->
             "sentences": [sentence_data(s, by_start.get(s.start)) for s in document.sentences]}
 
 
-class HtmlReport:
-    """Collects documents as they stream in; `render` returns the page."""
+class HtmlReporter(Reporter):
+    """Collects documents as they stream in; the page is written at the end."""
 
-    def __init__(self, title: str) -> None:
-        self.title = title
+    name = "html"
+    commands = ("scan", "fix")
+
+    def start(self) -> None:
         self.files: list[dict] = []
 
-    def add(self, document: Document, fixes: list[SentenceFix] | None = None) -> None:
-        self.files.append(document_data(document, fixes))
+    def document(self, document: Document) -> None:
+        self.files.append(document_data(document, with_fixes=self.command == "fix"))
 
-    def render(self, signature: str, summary: dict) -> str:
-        template = resources.files("mtfix.reports").joinpath("html_assets/report.html").read_text("utf-8")
-        payload = json.dumps({"title": self.title, "signature": signature, "summary": summary,
-                              "files": self.files}, ensure_ascii=False)
-        payload = payload.replace("</", "<\\/").replace("<!--", "<\\!--")  # cannot close the script
-        return template.replace("__TITLE__", html.escape(self.title)).replace("__DATA__", payload)
+    def finish(self, summary: RunSummary) -> None:
+        figures = run_summary(summary)
+        if self.command == "fix":
+            figures["wins"] = ", ".join(f"{k} {v}" for k, v in summary.fix.wins.items()) or "none"
+        self.sink.write(render_page(f"mtfix {self.command}", summary.signature, figures, self.files))
+
+
+def render_page(title: str, signature: str, summary: dict, files: list[dict]) -> str:
+    template = resources.files("mtfix.reports").joinpath("html_assets/report.html").read_text("utf-8")
+    payload = json.dumps({"title": title, "signature": signature, "summary": summary, "files": files},
+                         ensure_ascii=False).translate(_SCRIPT_SAFE)
+    return template.replace("__TITLE__", html.escape(title)).replace("__DATA__", payload)
 

@@ -25,9 +25,12 @@ def sentence_record(document: Document, sentence: Sentence, byte_map: dict[int, 
         "text": sentence.text,
         "label": sentence.label,
         "score": round(sentence.score, 4),
+        "quality": round(sentence.quality, 3),
         "reason": sentence.reason,
         "spans": [{"start": s.start, "end": s.end, "text": s.text, "score": s.score}
                   for s in sentence.spans],
+        "words": [{"text": sentence.text[start:end], "surprisal": nll, "bad": bad}
+                  for start, end, nll, bad in sentence.words],
     }
     if sentence.suppressed:
         record["suppressed"] = True
@@ -38,3 +41,16 @@ def sentence_record(document: Document, sentence: Sentence, byte_map: dict[int, 
     if with_features:
         record["features"] = {k: round(v, 4) for k, v in sentence.features.items()}
     return record
+
+
+def fix_records(document: Document, fixes: list) -> list[dict]:
+    """Sentence records of the garbled sentences, each with its suggestions."""
+    byte_map = document.byte_offsets([o for f in fixes for o in (f.target.sentence.start, f.target.sentence.end)])
+    records = []
+    for fix in fixes:
+        record = sentence_record(document, fix.target.sentence, byte_map)
+        record["suggestions"] = [s.as_dict() for s in fix.suggestions]
+        record["candidates"] = fix.considered
+        record["rejected"] = fix.rejected
+        records.append(record)
+    return records

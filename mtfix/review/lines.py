@@ -8,7 +8,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from mtfix.reports.fixes import diff_text
+from mtfix.reports.diffs import diff_text
 from mtfix.review.session import ReviewSession
 
 HELP = ("a accept the marked candidate · 1-9 accept that candidate · n next candidate · "
@@ -47,7 +47,9 @@ class LineReview:
             s.reject()
         elif answer == "e":
             text = self.ask("new text> ")
-            if text:
+            if text and "\ufffd" in text:
+                self.console.print("that edit holds bytes that are not valid text; nothing was saved, try again")
+            elif text:
                 s.edit(text)
         elif answer == "s":
             s.skip_file()

@@ -13,7 +13,7 @@ from pathlib import Path
 from mtfix.atomic import atomic_write
 from mtfix.document import Document
 from mtfix.errors import InputError
-from mtfix.fix.apply import chosen_replacements, patched_bytes, writable, write_with_backup
+from mtfix.fix.apply import apply_document
 from mtfix.fix.candidate import SentenceFix
 
 ACCEPTED, EDITED, REJECTED = "accepted", "edited", "rejected"
@@ -49,6 +49,7 @@ class Summary:
     applied: dict[str, int] = field(default_factory=dict)  # path → sentences rewritten
     backups: dict[str, str] = field(default_factory=dict)
     not_applied: dict[str, str] = field(default_factory=dict)  # path → why
+    failed: int = 0  # files that could not be written
 
     def lines(self) -> list[str]:
         out = [f"reviewed: {self.accepted} accepted, {self.edited} edited, {self.rejected} rejected, "
@@ -78,8 +79,13 @@ class ReviewSession:
             return {}
         try:
             data = json.loads(self.state_path.read_text("utf-8"))
-            return dict(data["decisions"])
-        except (ValueError, KeyError, TypeError) as exc:
+            decisions = dict(data["decisions"])
+            for key, decision in decisions.items():
+                if not isinstance(decision, dict) or decision.get("action") not in (ACCEPTED, EDITED, REJECTED) \
+                        or not isinstance(decision.get("text"), (str, type(None))):
+                    raise ValueError(f"the decision for {key.split(chr(9))[0]} is not a decision")
+            return decisions
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise InputError(f"review state {self.state_path} is unreadable ({exc}); move it aside to start over")
 
     def save(self) -> None:
@@ -96,15 +102,17 @@ class ReviewSession:
         return None if self.done else self.items[self.position]
 
     def decided(self, index: int) -> bool:
-        return self.items[index].key in self.decisions
+        """A rejection stands; an accepted or edited rewrite that was written stands only while
+        the file holds it: finding the original sentence again (a restored backup) reopens it."""
+        decision = self.decisions.get(self.items[index].key)
+        return decision is not None and not decision.get("applied")
 
     @property
     def counts(self) -> dict[str, int]:
-        keys = {item.key for item in self.items}
         out = {ACCEPTED: 0, EDITED: 0, REJECTED: 0}
-        for key, decision in self.decisions.items():
-            if key in keys:
-                out[decision["action"]] += 1
+        for index, item in enumerate(self.items):
+            if self.decided(index):
+                out[self.decisions[item.key]["action"]] += 1
         return out
 
     def candidate_index(self) -> int:
@@ -180,9 +188,9 @@ class ReviewSession:
         summary = Summary(**{k: v for k, v in self.counts.items()})
         summary.undecided = sum(1 for i in range(len(self.items)) if not self.decided(i))
         by_document: dict[int, list[ReviewItem]] = {}
-        for item in self.items:
+        for index, item in enumerate(self.items):
             decision = self.decisions.get(item.key)
-            if decision and decision["text"] is not None and not decision.get("applied"):
+            if self.decided(index) and decision["text"] is not None:
                 by_document.setdefault(id(item.document), []).append(item)
         for items in by_document.values():
             self._apply_document(items, summary)
@@ -191,20 +199,14 @@ class ReviewSession:
 
     def _apply_document(self, items: list[ReviewItem], summary: Summary) -> None:
         document = items[0].document
-        why = writable(document)
-        if why:
-            summary.not_applied[document.path] = why
-            return
         choices = {i.fix.target.sentence.start: self.decisions[i.key]["text"] for i in items}
-        replacements = chosen_replacements(document, [i.fix for i in items], choices)
-        try:
-            old, new = patched_bytes(document, replacements)
-            kept = write_with_backup(document.path, new, self.backup) if new != old else None
-        except (InputError, OSError) as exc:
-            summary.not_applied[document.path] = str(exc)
+        applied = apply_document(document, self.backup, choices, [i.fix for i in items])
+        if applied.why_not:
+            summary.not_applied[document.path] = applied.why_not
+            summary.failed += applied.failed
             return
         for item in items:
             self.decisions[item.key]["applied"] = True
-        summary.applied[document.path] = len(replacements)
-        if kept:
-            summary.backups[document.path] = str(kept)
+        summary.applied[document.path] = applied.count
+        if applied.kept:
+            summary.backups[document.path] = str(applied.kept)

@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
-from mtfix.reports.fixes import diff_text
+from mtfix.reports.diffs import diff_text
 from mtfix.review.session import ReviewSession
 
 HELP = """[b]Keys[/b]
   a / enter   accept the marked candidate
+  1-9         accept that candidate
   n / p       next / previous candidate
   r           reject: keep the sentence as it is
   e           edit the sentence by hand (enter saves, escape cancels)
@@ -102,7 +103,7 @@ class ReviewApp(App):
                     style="dim")
         text.append(" ".join(paragraph[:start].split()) + " ", style="dim")
         body = Text(sentence.text)
-        for word_start, word_end, nll in sentence.words:
+        for word_start, word_end, nll, _bad in sentence.words:
             style = surprisal_style(nll)
             if style:
                 body.stylize(style, word_start, word_end)
@@ -177,12 +178,13 @@ class ReviewApp(App):
         self.refresh_view()
 
     def on_key(self, event) -> None:
-        """Digits pick a candidate directly, outside the editor."""
+        """Digits accept that candidate, as in line mode (outside the editor)."""
         if event.character and event.character.isdigit() and not self._editing():
             item = self.session.current
             index = int(event.character) - 1
             if item and 0 <= index < len(item.fix.suggestions):
                 self.session.choice[self.session.position] = index
+                self.session.accept()
                 self.refresh_view()
 
 

@@ -1,4 +1,8 @@
-"""The shared shape of a candidate source: one job, one main method."""
+"""The shared shape of a candidate source: one job, one main method.
+
+A source is registered by name in `mtfix.registry.SOURCES` (or a plug-in's entry point in
+the `mtfix.sources` group) and built with `create(context)` from a FixContext (settings, the
+LM step, the fluency meter)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,11 @@ from mtfix.fix.candidate import Candidate, FixTarget
 
 class CandidateSource(ABC):
     name: str = ""
+    slow: bool = False  # tried only for sentences the fast sources found nothing for
+
+    @classmethod
+    def create(cls, context) -> "CandidateSource":
+        return cls()
 
     @abstractmethod
     def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:

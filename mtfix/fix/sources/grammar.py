@@ -118,9 +118,15 @@ class LanguageToolChecker(GrammarChecker):
 class GrammarSource(CandidateSource):
     name = "grammar"
 
-    def __init__(self, checker: GrammarChecker, allow: set[str] | None = None) -> None:
+    def __init__(self, checker: GrammarChecker, allow: set[str] | frozenset[str] | None = None) -> None:
         self.checker = checker
         self.allow = {w.casefold() for w in allow or ()}
+
+    @classmethod
+    def create(cls, context) -> "GrammarSource":
+        settings = context.settings
+        checker = HarperChecker() if settings.grammar == "harper" else LanguageToolChecker(settings.languagetool_url)
+        return cls(checker, settings.allow)
 
     @property
     def signature(self) -> str:

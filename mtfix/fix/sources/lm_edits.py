@@ -41,6 +41,10 @@ class LMEditSource(CandidateSource):
         self.meter = meter
         self.scorer = meter.scorer
 
+    @classmethod
+    def create(cls, context) -> "LMEditSource":
+        return cls(context.meter)
+
     def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:
         if not targets:
             return []

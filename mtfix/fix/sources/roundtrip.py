@@ -28,6 +28,7 @@ def lower_suspicious_capitals(text: str) -> str:
 
 class RoundTripSource(CandidateSource):
     name = "roundtrip"
+    slow = True
 
     def __init__(self, threads: int = 2) -> None:
         try:

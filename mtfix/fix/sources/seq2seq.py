@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mtfix.errors import ModelUnavailable
+from mtfix.errors import ConfigError, ModelUnavailable
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.sources.base import CandidateSource
 from mtfix.lm.scorer import resolve_device
@@ -14,6 +14,15 @@ from mtfix.lm.scorer import resolve_device
 
 class Seq2SeqSource(CandidateSource):
     name = "seq2seq"
+    slow = True
+
+    @classmethod
+    def create(cls, context) -> "Seq2SeqSource":
+        settings = context.settings
+        if not settings.seq2seq_model:
+            raise ConfigError("the seq2seq source needs --seq2seq-model (a hub id or folder of an "
+                              "encoder-decoder); for round-trip translation use the roundtrip source")
+        return cls(settings.seq2seq_model, prefix=settings.seq2seq_prefix, device=settings.device)
 
     def __init__(self, model: str, prefix: str = "", beams: int = 4, n_best: int = 3,
                  batch_size: int = 8, device: str = "auto", max_new_tokens: int = 128) -> None:
@@ -38,7 +47,7 @@ class Seq2SeqSource(CandidateSource):
 
     @property
     def signature(self) -> str:
-        return f"seq2seq:{self.model_name}|beams:{self.beams}"
+        return f"seq2seq:{self.model_name},beams:{self.beams}"
 
     def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:
         out: list[list[Candidate]] = []

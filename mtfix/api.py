@@ -1,0 +1,136 @@
+"""The library's front door: `mtfix.load(...)` gives a Checker that turns text into findings.
+
+    import mtfix
+    checker = mtfix.load()                     # the default LM and its detector, loaded lazily
+    document = checker.check_text("One of the following America Proposed summit … Take place in June.")
+    for sentence in document.sentences:
+        print(sentence.label, round(sentence.score, 2), [span.text for span in sentence.spans])
+
+Every command of the CLI is this Checker's pipeline (`steps`) with reporters at its end.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from functools import cached_property
+
+from mtfix.document import Document, Sentence
+from mtfix.filters.boilerplate import BoilerplateFilter
+from mtfix.filters.duplicates import DuplicateFilter
+from mtfix.filters.suppress import SuppressionFilter
+from mtfix.pipeline.base import Item, Step, run
+from mtfix.pipeline.read import Read
+from mtfix.pipeline.segment import Segment
+from mtfix.readers.options import Skipped
+from mtfix.settings import Settings
+from mtfix.signature import Signature
+
+
+class Checker:
+    """Scans text, files and sentences with one model and detector. Nothing heavy is loaded
+    until a sentence needs the LM (a warm cache needs none)."""
+
+    def __init__(self, settings: Settings, scorer=None, quiet: bool = True,
+                 cache_path: str | None = None) -> None:
+        self.settings = settings
+        self.quiet = quiet
+        self.cache_path = cache_path
+        self._scorer = scorer
+
+    # -- the parts ---------------------------------------------------------------------
+    @cached_property
+    def detector(self):
+        from mtfix.detector.model import detector_for
+
+        detector, note = detector_for(self.settings.model, self.settings.detector)
+        if note and not self.quiet:
+            print(f"mtfix: note: {note}", file=sys.stderr)
+        return detector
+
+    def _make_scorer(self):
+        from mtfix.lm.scorer import LMScorer
+
+        s = self.settings
+        return LMScorer(s.model, s.device, s.batch_size, quiet=self.quiet, layers=self.detector.layers)
+
+    @cached_property
+    def detect(self):
+        """The LM step, shared by every run of this Checker (and its cache)."""
+        from mtfix.cache import AnalysisCache
+        from mtfix.pipeline.detect import Detect
+
+        s = self.settings
+        step = Detect(self._scorer or self._make_scorer, self.detector, s.model, s.threshold, context=s.context,
+                      threshold_for=lambda path: s.for_path(path).threshold, allow=s.allow, device=s.device)
+        if self.cache_path:
+            step.cache = AnalysisCache(self.cache_path, step.settings_key)
+        return step
+
+    @cached_property
+    def fix(self):
+        from mtfix.fix.fixer import Fix
+
+        return Fix(self.detect, self.settings, quiet=self.quiet)
+
+    def steps(self, fix: bool = False) -> list[Step]:
+        """read → segment → suppress → boilerplate → duplicates → detect (→ fix)."""
+        s = self.settings
+        steps: list[Step] = [Read(s.read), Segment(), SuppressionFilter(s.ignore), BoilerplateFilter(),
+                             DuplicateFilter(), self.detect]
+        return steps + [self.fix] if fix else steps
+
+    def signature(self, fix: bool = False) -> Signature:
+        d = self.detect
+        parts = dict(d.signature)
+        if fix:
+            parts.update(self.fix.signature)
+        return Signature.of(**parts)
+
+    # -- checking ----------------------------------------------------------------------
+    def check_paths(self, paths: Sequence[str], fix: bool = False) -> Iterator[Item]:
+        """Files and folders, as `mtfix scan` reads them: Documents, and a Skipped for each
+        input that cannot be read."""
+        return run(self.steps(fix), paths)
+
+    def check_documents(self, documents: Iterable[Document], fix: bool = False) -> list[Document]:
+        """Documents made by the caller, segmented, filtered and scored."""
+        return [d for d in run(self.steps(fix)[1:], documents) if isinstance(d, Document)]
+
+    def check_text(self, text: str, path: str = "<text>") -> Document:
+        """Segment, filter and score TEXT as one document."""
+        return self.check_documents([Document(path, text, "utf-8")])[0]
+
+    def suggest(self, text: str, path: str = "<text>") -> Document:
+        """TEXT checked, with fixes for its garbled sentences in `document.fixes`."""
+        return self.check_documents([Document(path, text, "utf-8")], fix=True)[0]
+
+    def score_sentences(self, sentences: Sequence[str], groups: Sequence[str | None] | None = None) -> list[Sentence]:
+        """Score each string as one sentence, without segmenting or filtering it. Consecutive
+        sentences with the same group (a document id) are read with the ones before them as
+        context; without groups each is read alone."""
+        documents = []
+        for index, text in enumerate(sentences):
+            group = groups[index] if groups is not None else None
+            document = Document("<sentences>", text, "utf-8", group=group)
+            document.sentences = [Sentence(0, len(text), text, paragraph=index, line=1, col=1)]
+            documents.append(document)
+        self.detect.process_batch(documents)
+        return [d.sentences[0] for d in documents]
+
+
+def load(model: str | None = None, detector: str | None = None, scorer=None, *, settings: Settings | None = None,
+         cache_path: str | None = None, quiet: bool = True, **options) -> Checker:
+    """A Checker for MODEL (a built-in name, a folder or a hub id) with DETECTOR (default: the
+    one trained for MODEL, else the LM-independent fallback). SCORER replaces the LM (tests
+    pass a tiny deterministic one). OPTIONS are any other Settings fields (threshold,
+    context, device, …). Nothing is loaded until the first check."""
+    settings = settings or Settings()
+    given = {k: v for k, v in {"model": model, "detector": detector, **options}.items() if v is not None}
+    if given:
+        settings = replace(settings, **given)
+    return Checker(settings, scorer=scorer, quiet=quiet, cache_path=cache_path)
+
+
+__all__ = ["Checker", "Skipped", "load"]

@@ -1,0 +1,258 @@
+"""Running a command: the Checker's pipeline, then the reporter of the chosen format, with
+progress on a terminal, skip notes on stderr, and the output written atomically. The CLI
+only parses options into Settings and a RunRequest and turns the outcome into an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mtfix.api import Checker
+from mtfix.document import Document
+from mtfix.errors import ConfigError
+from mtfix.readers import Skipped, discover
+from mtfix.reports.base import Reporter, ReportOptions, RunStats, RunSummary
+from mtfix.reports.safe import safe_path
+from mtfix.settings import Settings
+
+
+@dataclass
+class RunRequest:
+    command: str  # scan, score, fix or review
+    paths: list[str]
+    settings: Settings
+    format: str = "text"
+    output: Path | None = None
+    report: ReportOptions = field(default_factory=ReportOptions)
+    quiet: bool = False
+    write: bool = False  # fix: apply the best suggestions in place
+    update_baseline: bool = False  # score
+
+
+@dataclass
+class RunOutcome:
+    summary: RunSummary
+    failed_writes: int = 0
+    documents: list[Document] = field(default_factory=list)  # kept only when asked (review)
+
+
+def default_cache_path() -> Path:
+    from mtfix.home import mtfix_home
+
+    return mtfix_home() / "score-cache.sqlite"
+
+
+def reporter_class(name: str, command: str) -> type[Reporter]:
+    from mtfix.registry import FORMATS
+
+    cls = FORMATS.get(name)
+    if command not in cls.commands:
+        raise ConfigError(f"--format {name} is not a format of `{command}` "
+                          f"(it has: {', '.join(formats_of(command))})")
+    return cls
+
+
+def formats_of(command: str) -> list[str]:
+    from mtfix.registry import FORMATS
+
+    out = []
+    for name in FORMATS.names():
+        try:
+            if command in FORMATS.get(name).commands:
+                out.append(name)
+        except Exception:  # a broken plug-in must not break the built-in formats  # noqa: BLE001
+            continue
+    return out
+
+
+def check_output(output: Path | None, paths: list[str]) -> None:
+    """Refuse an output that would overwrite an input, or that cannot be a file."""
+    if output is None:
+        return
+    if output.is_dir():
+        raise ConfigError(f"cannot write {output}: it is a folder")
+    folder = output.resolve().parent
+    if not folder.is_dir():
+        raise ConfigError(f"cannot write {output}: folder {folder} does not exist")
+    target = output.resolve()
+    for path in paths:
+        if path == "-":
+            continue
+        given = Path(path).resolve()
+        if given == target or (given.is_dir() and target.is_relative_to(given) and output.exists()):
+            raise ConfigError(f"-o {output} would overwrite an input; write the report elsewhere")
+
+
+@contextmanager
+def opened_sink(output: Path | None, binary: bool) -> Iterator:
+    from mtfix.atomic import atomic_file
+
+    if output is None:
+        with nullcontext(sys.stdout.buffer if binary else sys.stdout) as sink:
+            yield sink
+            sink.flush()
+        return
+    with atomic_file(output, "wb" if binary else "w") as sink:
+        yield sink
+
+
+class Progress:
+    """A bar over files and a count of sentences scored, on a terminal only."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.enabled = enabled
+        self.total = total
+
+    def __enter__(self) -> "Progress":
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+            columns = (TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("files,"),
+                       TextColumn("{task.fields[scored]} sentences scored"), TimeElapsedColumn())
+            self.bar = Bar(*columns, console=Console(stderr=True), transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("scan", total=self.total, scored=0)
+            self.scored = 0
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.enabled:
+            self.bar.__exit__(*exc)
+
+    def sentences(self, count: int) -> None:
+        if self.enabled:
+            self.scored += count
+            self.bar.update(self.task, scored=self.scored)
+
+    def file_done(self) -> None:
+        if self.enabled:
+            self.bar.advance(self.task)
+
+
+def note(message: str) -> None:
+    """One line on stderr (skips and failures are always told, even with --quiet)."""
+    print(f"mtfix: {message}", file=sys.stderr, flush=True)
+
+
+def execute(request: RunRequest, checker: Checker | None = None, keep_documents: bool = False) -> RunOutcome:
+    """Run REQUEST's command over its paths and write its report."""
+    settings = request.settings
+    check_output(request.output, request.paths)
+    cls = reporter_class(request.format, request.command) if request.command != "review" else None
+    checker = checker or Checker(settings, quiet=request.quiet,
+                                 cache_path=str(default_cache_path()) if settings.cache else None)
+    stats = RunStats()
+    skipped: list[tuple[str, str]] = []
+
+    def skip(item: Skipped) -> None:
+        stats.skipped += 1
+        skipped.append((item.path, item.reason))
+        note(f"skipped {safe_path(item.path)}: {item.reason}")
+
+    targets = []
+    for target in discover(request.paths, settings.read):  # missing inputs are told before any model loads
+        if isinstance(target, Skipped):
+            skip(target)
+        else:
+            targets.append(target)
+    fixing = request.command in ("fix", "review")
+    show_progress = not request.quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    outcome = RunOutcome(RunSummary(request.command, "", stats))
+    collector = CorpusCollector() if request.command in ("score", "scan") else None
+    started = time.perf_counter()
+    with opened_sink(request.output if cls else None, bool(cls and cls.binary)) as sink:
+        reporter = cls(request.command, sink, request.report) if cls else None
+        if reporter:
+            reporter.start()
+        with Progress(len(targets), show_progress) as progress:
+            checker.detect.progress = progress.sentences
+            last_path = None
+            for item in checker.check_paths(targets, fix=fixing) if targets else []:
+                if isinstance(item, Skipped):
+                    skip(item)
+                    continue
+                if item.path != last_path:
+                    stats.files += 1
+                    progress.file_done()
+                    last_path = item.path
+                    if item.lossy:
+                        note(f"{safe_path(item.path)}: bytes that are not valid {item.encoding} were "
+                             "replaced; offsets are characters only and the file is not rewritten")
+                stats.add_document(item)
+                if collector:
+                    collector.add(item)
+                if request.command == "fix":
+                    applied, failed = _apply_or_note(item, request)
+                    outcome.summary.applied += applied
+                    outcome.failed_writes += failed
+                if keep_documents:
+                    outcome.documents.append(item)
+                if reporter:
+                    reporter.document(item)
+        stats.seconds = time.perf_counter() - started
+        summary = outcome.summary
+        summary.signature = str(checker.signature(fix=fixing))
+        if fixing:
+            summary.fix = checker.fix.stats
+        if collector:
+            summary.corpus = collector.report(summary.signature, stats, skipped)
+            if request.command == "score":
+                from mtfix.score import judge
+
+                judge(summary.corpus, settings, request.update_baseline)
+        if reporter:
+            reporter.finish(summary)
+    return outcome
+
+
+def _apply_or_note(document: Document, request: RunRequest) -> tuple[int, int]:
+    """fix: apply (with --write) or check (with --diff) a document's best suggestions; a file
+    that cannot be written is reported and the run goes on. Returns (sentences applied, 1 if
+    a write failed)."""
+    from mtfix.fix.apply import apply_document, planned_change
+
+    if request.write:
+        applied = apply_document(document, backup=request.settings.backup)
+        if applied.why_not:
+            note(f"not applied to {safe_path(document.path)}: {applied.why_not}")
+            return 0, int(applied.failed)
+        if applied.count:
+            kept = f" (original kept as {safe_path(str(applied.kept))})" if applied.kept else ""
+            note(f"applied {applied.count} fix(es) to {safe_path(document.path)}{kept}")
+        return applied.count, 0
+    if request.format == "diff":
+        change = planned_change(document)
+        if change.why_not:
+            note(f"not in the diff: {safe_path(document.path)}: {change.why_not}")
+        return len(change.replacements) if not change.why_not else 0, 0
+    return 0, 0
+
+
+class CorpusCollector:
+    """Per-file figures and findings as documents stream past, and the corpus report."""
+
+    def __init__(self) -> None:
+        self.files: dict = {}
+        self.findings: list = []
+
+    def add(self, document: Document) -> None:
+        from mtfix.figures import Figures
+        from mtfix.score import findings_of
+
+        self.files.setdefault(document.path, Figures(document.path)).add_document(document)
+        self.findings.extend(findings_of(document, document.path))
+
+    def report(self, signature: str, stats: RunStats, skipped: list[tuple[str, str]]):
+        from mtfix.figures import Figures
+        from mtfix.score import CorpusReport
+
+        total = Figures("(all)")
+        for figures in self.files.values():
+            total.merge(figures)
+        return CorpusReport(signature, list(self.files.values()), total, self.findings, skipped, stats.seconds)

@@ -1,0 +1,217 @@
+"""The LM step: read sentences with the LM (each after the text before it in its document),
+run the detector's heads, label garbled sentences and mark the words the word head finds bad.
+
+Analyses are cached (SQLite, keyed by the text, its context and everything the analysis
+depends on), and the LM is loaded only when a sentence is missing from the cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from mtfix import __version__
+from mtfix.cache import AnalysisCache
+from mtfix.detector.inputs import quoted_positions, scored_words
+from mtfix.detector.model import Analysis, Detector
+from mtfix.document import Document, Sentence, Span
+from mtfix.features import sentence_view
+from mtfix.features.casing import suspicious_capitals
+from mtfix.features.words import Word
+from mtfix.lm.scorer import MAX_TOKENS, TokenScores, Window
+from mtfix.lm.windows import WINDOW_CHARS, pack
+from mtfix.normalize import normalize, span_to_original
+from mtfix.pipeline.base import BatchStep
+
+MAX_SPANS = 6  # highlighted words per sentence
+COMMIT_WINDOWS = 128  # windows scored between cache commits
+NAME_MARGIN = 0.15  # names, numbers and quotations need this much more P(BAD) to be highlighted
+RECORD_VERSION = 3  # of the cached analysis: 3 = detector v2 (P(BAD) per word, quality, context)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of the code an analysis depends on: changing a feature invalidates the cache."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1()
+    for pattern in ("features/*.py", "detector/*.py", "lm/scorer.py", "lm/windows.py", "normalize.py",
+                    "pipeline/detect.py"):
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+class Detect(BatchStep):
+    """Scores every sentence still labelled `ok` and not suppressed; labels it `garbled` at or
+    above the threshold (per path, when the settings say so).
+
+    SCORER is the LM (an `LMScorer`, or anything with its interface), or a function that
+    makes it: it is called only when some sentence is not in the cache. THRESHOLD_FOR gives
+    the threshold of a document's path (default: THRESHOLD, else the detector's)."""
+
+    name = "detect"
+
+    def __init__(self, scorer, detector: Detector, model: str, threshold: float | None = None,
+                 cache: AnalysisCache | None = None, context: bool = True,
+                 threshold_for: Callable[[str], float | None] | None = None,
+                 allow: set[str] | frozenset[str] = frozenset(), device: str = "auto") -> None:
+        self._scorer = scorer
+        self.detector = detector
+        self.model = model
+        self.device = device
+        self.threshold = detector.threshold if threshold is None else threshold
+        self.threshold_for = threshold_for
+        self.cache = cache
+        self.context = context
+        self.allow = {word.casefold() for word in allow}  # words never highlighted
+        self.progress: Callable[[int], None] | None = None  # called with each batch's sentence count
+
+    @property
+    def scorer(self):
+        """The LM, made on first use."""
+        if callable(self._scorer) and not hasattr(self._scorer, "score_windows"):
+            self._scorer = self._scorer()
+        return self._scorer
+
+    @property
+    def signature(self) -> dict[str, str]:
+        return {"lm": self.model, "device": self.device, "detector": self.detector.digest,
+                "context": "on" if self.context else "off", "threshold": f"{self.threshold:g}"}
+
+    @property
+    def settings_key(self) -> str:
+        """What a cached analysis depends on (the threshold is not part of it)."""
+        return (f"{__version__}|{self.model}|{self.detector.digest}|code:{code_digest()}|{MAX_TOKENS}"
+                f"|{WINDOW_CHARS}|context:{self.context}|record:{RECORD_VERSION}")
+
+    def process_batch(self, documents: list[Document]) -> None:
+        items = [(d, s) for d in documents for s in d.sentences if s.label == "ok" and not s.suppressed]
+        if items:
+            self.score(items)
+
+    def threshold_of(self, path: str) -> float:
+        if self.threshold_for is not None:
+            chosen = self.threshold_for(path)
+            if chosen is not None:
+                return chosen
+        return self.threshold
+
+    def score(self, items: list[tuple[Document, Sentence]]) -> None:
+        """Analyse ITEMS (sentences in document order) and fill in their labels and spans."""
+        normalized = [normalize(sentence.text) for _, sentence in items]
+        windows = self.windows(items, [text for text, _ in normalized])
+        analyses = self.analyse(windows, self.progress)
+        thresholds: dict[str, float] = {}
+        for (document, sentence), (text, index_map), record in zip(items, normalized, analyses):
+            sentence.features = record["features"]
+            sentence.score = record["p"]
+            sentence.quality = record["q"]
+            if document.path not in thresholds:
+                thresholds[document.path] = self.threshold_of(document.path)
+            if sentence.score >= thresholds[document.path]:
+                sentence.label = "garbled"
+            spans = self._spans(document, sentence, record["spans"], index_map)
+            sentence.spans = [s for s in spans if s.text.casefold() not in self.allow
+                              and not _inside(s, document.protected)]
+            sentence.words = [(*span_to_original(index_map, start, end), surprisal, bad)
+                              for start, end, surprisal, bad in record["words"]]
+
+    def windows(self, items: list[tuple[Document, Sentence]], texts: list[str]) -> list[tuple[Window, list[int]]]:
+        """Each document's sentences packed into windows (alone without context), with the
+        indices into ITEMS each window scores."""
+        if not self.context:
+            return [(Window.single(text), [i]) for i, text in enumerate(texts)]
+        out: list[tuple[Window, list[int]]] = []
+        begin = 0
+        while begin < len(items):
+            end = begin
+            while end < len(items) and same_context(items[end][0], items[begin][0]):
+                end += 1
+            members = list(range(begin, end))
+            for window, local in pack([texts[i] for i in members], [items[i][1].paragraph for i in members]):
+                out.append((window, [members[j] for j in local]))
+            begin = end
+        return out
+
+    def analyse(self, windows: list[tuple[Window, list[int]]],
+                progress: Callable[[int], None] | None = None) -> list[dict]:
+        """The analysis of every sentence of WINDOWS (in item order), from the cache or the LM."""
+        count = sum(len(members) for _, members in windows)
+        keys: list[str] = [""] * count
+        for window, members in windows:
+            for (start, end), index in zip(window.spans, members):
+                keys[index] = f"{window.text[:start]}\x00{window.text[start:end]}"
+        known = self.cache.get_many(keys) if self.cache else {}
+        missing = [(w, m) for w, m in windows if any(keys[i] not in known for i in m)]
+        if progress and known:
+            progress(count - sum(len(m) for _, m in missing))
+        fresh: dict[str, dict] = {}
+        for begin in range(0, len(missing), COMMIT_WINDOWS):  # committed as it goes: a killed run resumes
+            chunk = missing[begin:begin + COMMIT_WINDOWS]
+            done: dict[str, dict] = {}
+            for (window, members), per_sentence in zip(chunk, self.scorer.score_windows([w for w, _ in chunk],
+                                                                                         progress=progress)):
+                for (start, end), index, tokens in zip(window.spans, members, per_sentence):
+                    done[keys[index]] = self.analysis_record(window.text[start:end], tokens)
+            if self.cache:
+                self.cache.put_many(done)
+            fresh.update(done)
+        return [known.get(key) or fresh[key] for key in keys]
+
+    def analysis_record(self, text: str, tokens: TokenScores) -> dict:
+        """What is cached of one sentence: P(garbled), quality, features, words and spans."""
+        view = sentence_view(text, tokens)
+        analysis = self.detector.analyse(view)
+        words = scored_words(view)
+        bad = analysis.word_bad if analysis.word_bad else [0.0] * len(words)
+        return {
+            "p": round(analysis.p_garbled, 5), "q": round(analysis.quality, 4),
+            "features": {k: round(v, 5) for k, v in analysis.features.items()},
+            "words": [[w.start, w.end, round(-w.lm_logprob, 2), round(b, 3)] for w, b in zip(words, bad)],
+            "spans": [[w.start, w.end, round(b, 3)] for b, w in highlighted(view.text, view.words, words, bad,
+                                                                            self.detector, analysis)],
+        }
+
+    @staticmethod
+    def _spans(document: Document, sentence: Sentence, spans: list[list], index_map: list[int]) -> list[Span]:
+        """Suspect words as offsets into the original document."""
+        out = []
+        for word_start, word_end, badness in sorted(spans):
+            local_start, local_end = span_to_original(index_map, word_start, word_end)
+            start = document.to_original(sentence.content_start + local_start)
+            end = document.to_original(sentence.content_start + local_end - 1) + 1
+            out.append(Span(start, end, sentence.text[local_start:local_end], badness, local_start))
+        return out
+
+
+def _inside(span: Span, protected: list[tuple[int, int]]) -> bool:
+    return any(start < span.end and span.start < end for start, end in protected)
+
+
+def same_context(one: Document, other: Document) -> bool:
+    """Sentences of one document, or of documents of one group, are read together."""
+    return one is other or (one.group is not None and one.group == other.group)
+
+
+def looks_like_name_or_figure(word: Word, index: int, stray: set[int], quoted) -> bool:
+    """Names, numbers and quoted words are often rare; rarity alone must not mark them."""
+    text = word.text
+    capitalised = text[:1].isupper() and index > 0 and id(word) not in stray
+    return capitalised or text[:1].isdigit() or bool(quoted[word.start])
+
+
+def highlighted(text: str, all_words: list[Word], words: list[Word], bad: list[float], detector: Detector,
+                analysis: Analysis) -> list[tuple[float, Word]]:
+    """The words to highlight, worst first: P(BAD) over the word threshold (with a margin for
+    names, numbers and quotations); without a word head, the casing anomalies."""
+    stray = {id(w) for w in suspicious_capitals(all_words)}
+    if detector.word_head is None:
+        return [(1.0, w) for w in all_words if id(w) in stray][:MAX_SPANS]
+    quoted = quoted_positions(text)
+    chosen = []
+    for index, (word, p) in enumerate(zip(words, bad)):
+        bar = detector.word_threshold + (NAME_MARGIN if looks_like_name_or_figure(word, index, stray, quoted) else 0)
+        if p >= bar and (word.text[:1].isalnum() or p >= bar + NAME_MARGIN):
+            chosen.append((p, word))
+    return sorted(chosen, key=lambda pair: -pair[0])[:MAX_SPANS]

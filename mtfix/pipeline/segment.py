@@ -1,0 +1,27 @@
+"""Fill each Document with its Sentences (offsets, line and column); in Markdown, mark code
+(blocks and inline spans) as protected, never scored as prose nor rewritten."""
+
+from __future__ import annotations
+
+from mtfix.document import Document, Sentence
+from mtfix.pipeline.base import DocumentStep
+from mtfix.segment import markdown_code, segment
+
+
+class Segment(DocumentStep):
+    name = "segment"
+
+    def process(self, document: Document) -> None:
+        content = document.content
+        document.sentences = []
+        code = markdown_code(content) if document.markdown else []
+        document.protected = [(document.to_original(s), document.to_original(e - 1) + 1) for s, e, _ in code]
+        blocks = [(s, e) for s, e, block in code if block]
+        for piece in segment(content, skip=blocks):
+            start = document.to_original(piece.start)
+            end = document.to_original(piece.end - 1) + 1
+            line, col = document.line_col(start)
+            document.sentences.append(Sentence(
+                start=start, end=end, text=content[piece.start:piece.end], paragraph=piece.paragraph,
+                content_start=piece.start, line=line, col=col,
+            ))

@@ -1,0 +1,45 @@
+"""JSON Lines: each record's text field is a document of its own, or, with a group field,
+consecutive records sharing its value are read as one context. A record that is not valid
+JSON or has no usable text is skipped with a note; the other records are read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from mtfix.document import Document
+from mtfix.readers.base import Reader
+from mtfix.readers.options import ReadOptions, Skipped
+
+
+class JsonlReader(Reader):
+    name = "jsonl"
+    suffixes = (".jsonl",)
+
+    def documents(self, path: str, text: str, codec: str, bom: int,
+                  options: ReadOptions) -> Iterator[Document | Skipped]:
+        field = options.field
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Skipped(where, f"invalid JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict):
+                yield Skipped(where, f"a JSON {type(record).__name__}, not an object")
+                continue
+            if field not in record:
+                yield Skipped(where, f"no field {field!r} (choose one with --field)")
+                continue
+            value = record[field]
+            if not isinstance(value, str):
+                kind = "null" if value is None else type(value).__name__
+                yield Skipped(where, f"field {field!r} is {kind}, not a string")
+                continue
+            group = None
+            if options.group_field is not None and record.get(options.group_field) is not None:
+                group = f"{path}#{record[options.group_field]}"
+            yield Document(path, value, codec, record=number, group=group)

@@ -1,0 +1,26 @@
+"""What the readers are told: which files to take from folders, the JSONL fields, the size cap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.jsonl")
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    include: Sequence[str] = DEFAULT_INCLUDE
+    exclude: Sequence[str] = ()
+    field: str = "text"  # JSONL: the field holding the text
+    max_bytes: int = MAX_BYTES
+    group_field: str | None = None  # JSONL: records with the same value form one document
+
+
+@dataclass
+class Skipped:
+    """An input (a file, or one record of a JSONL file) that was not read, and why."""
+
+    path: str
+    reason: str

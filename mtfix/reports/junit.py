@@ -1,0 +1,41 @@
+"""JUnit XML: one test case per file (failing when it has garbled sentences) and one for the
+gate. Characters XML 1.0 forbids (ESC, BEL, …) are replaced, so the file is always well formed."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from mtfix.reports.base import CorpusReporter
+from mtfix.reports.safe import xml_text
+
+
+class JunitReporter(CorpusReporter):
+    name = "junit"
+
+    def render(self, report) -> str:
+        suites = ET.Element("testsuites", name="mtfix")
+        suite = ET.SubElement(suites, "testsuite", name="mtfix", time=f"{report.seconds:.3f}")
+        ET.SubElement(ET.SubElement(suite, "properties"), "property", name="signature", value=report.signature)
+        failures = 0
+        for figures in sorted(report.files, key=lambda f: f.path):
+            case = ET.SubElement(suite, "testcase", classname="mtfix.files", name=xml_text(figures.path))
+            garbled = [f for f in report.findings if f.path == figures.path and f.label == "garbled" and f.new]
+            if garbled:
+                failures += 1
+                failure = ET.SubElement(case, "failure", type="garbled",
+                                        message=f"{len(garbled)} garbled sentence(s), quality {figures.quality:.1f}")
+                failure.text = xml_text("\n".join(f"{f.path}:{f.line}:{f.col}: {f.message}" for f in garbled))
+        if report.gate.checked:
+            case = ET.SubElement(suite, "testcase", classname="mtfix", name="gate")
+            if not report.gate.passed:
+                failures += 1
+                ET.SubElement(case, "failure", type="gate", message=xml_text("; ".join(report.gate.failures)))
+        for path, reason in report.skipped:
+            case = ET.SubElement(suite, "testcase", classname="mtfix.files", name=xml_text(path))
+            ET.SubElement(case, "error", type="skipped-input", message=xml_text(reason))
+        tests = len(suite.findall("testcase"))
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", str(len(report.skipped)))
+        ET.indent(suites)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -1,0 +1,50 @@
+"""A Markdown summary, e.g. for $GITHUB_STEP_SUMMARY or a pull-request comment. Text from the
+corpus is HTML-escaped: Markdown renderers pass raw HTML through."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from mtfix.reports.base import CorpusReporter
+from mtfix.reports.safe import one_line
+
+MAX_FINDINGS = 50
+
+
+def _cell(text: str) -> str:
+    return html.escape(one_line(text), quote=False).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    """Inline code that no backtick inside TEXT can close (markup inside code is not rendered)."""
+    flat = one_line(text).replace("|", "\\|")
+    runs = [len(run) for run in re.findall(r"`+", flat)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+class MarkdownReporter(CorpusReporter):
+    name = "markdown"
+
+    def render(self, report) -> str:
+        total = report.total
+        verdict = "" if not report.gate.checked else (" — gate passed ✅" if report.gate.passed else " — gate FAILED ❌")
+        lines = [f"## mtfix: quality {total.quality:.1f}/100{verdict}", "",
+                 "| files | sentences | garbled | garbled rate | boilerplate | duplicates |",
+                 "|---:|---:|---:|---:|---:|---:|",
+                 f"| {len(report.files)} | {total.sentences} | {total.garbled} | {total.garbled_rate:.2%} "
+                 f"| {total.boilerplate} | {total.duplicate} |", ""]
+        lines += [f"- {_cell(failure)}" for failure in report.gate.failures]
+        lines += ["", "| quality | garbled | file |", "|---:|---:|---|"]
+        lines += [f"| {f.quality:.1f} | {f.garbled} | {_code(f.path)} |" for f in report.worst_first]
+        garbled = [f for f in report.findings if f.label == "garbled" and f.new]
+        if garbled:
+            lines += ["", "| place | p | sentence |", "|---|---:|---|"]
+            lines += [f"| {_code(f'{f.path}:{f.line}:{f.col}')} | {f.score:.2f} | {_cell(f.text)} |"
+                      for f in garbled[:MAX_FINDINGS]]
+            if len(garbled) > MAX_FINDINGS:
+                lines.append(f"\n…and {len(garbled) - MAX_FINDINGS} more.")
+        lines += ["", f"<sub>{html.escape(report.signature)}</sub>"]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,53 @@
+"""SARIF 2.1.0, for code-scanning dashboards: one result per finding, with its region."""
+
+from __future__ import annotations
+
+import json
+
+from mtfix import __version__
+from mtfix.reports.base import CorpusReporter
+from mtfix.reports.safe import xml_text
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+RULES = {
+    "garbled": ("error", "Sentence looks like garbled machine translation."),
+    "boilerplate": ("note", "Scraped page boilerplate inside the text."),
+    "duplicate": ("note", "Sentence repeats another one in the same file."),
+}
+
+
+class SarifReporter(CorpusReporter):
+    name = "sarif"
+
+    def render(self, report) -> str:
+        rule_ids = list(RULES)
+        rules = [{"id": f"mtfix/{label}", "name": label,
+                  "shortDescription": {"text": description},
+                  "defaultConfiguration": {"level": level}}
+                 for label, (level, description) in RULES.items()]
+        results = []
+        for f in report.findings:
+            result = {
+                "ruleId": f"mtfix/{f.label}",
+                "ruleIndex": rule_ids.index(f.label),
+                "level": RULES[f.label][0],
+                "message": {"text": xml_text(f.message)},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": xml_text(f.path.replace("\\", "/"))},
+                    "region": {"startLine": f.line, "startColumn": f.col,
+                               "endLine": f.end_line, "endColumn": f.end_col,
+                               "charOffset": f.start, "charLength": f.end - f.start},
+                }}],
+                "partialFingerprints": {"mtfixSentence/v1": f.fingerprint},
+                "properties": {"probability": f.score},
+            }
+            if report.baseline_used:
+                result["baselineState"] = "new" if f.new else "unchanged"
+            results.append(result)
+        run = {
+            "tool": {"driver": {"name": "mtfix", "version": __version__, "rules": rules}},
+            "results": results,
+            "properties": {"signature": report.signature, "quality": report.total.quality},
+        }
+        return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=1,
+                          ensure_ascii=False) + "\n"

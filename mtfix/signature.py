@@ -1,0 +1,58 @@
+"""A run's signature: the components that make a figure reproducible (mtfix version, LM,
+device, detector, threshold, fix sources, …), formatted as one short string and parsed back.
+
+    mtfix:0.2.0|lm:smollm2-135m|device:cpu|detector:1a2b3c4d|context:on|threshold:0.5
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mtfix import __version__
+
+
+@dataclass(frozen=True)
+class Signature:
+    components: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, **components: object) -> "Signature":
+        """Components in the order given, mtfix's version first; None values are left out."""
+        items = [("mtfix", __version__)] + [(k.replace("_", "-"), _text(v)) for k, v in components.items()
+                                           if v is not None]
+        return cls(tuple(items))
+
+    def with_(self, **components: object) -> "Signature":
+        extra = tuple((k.replace("_", "-"), _text(v)) for k, v in components.items() if v is not None)
+        return Signature(tuple((k, v) for k, v in self.components if k not in dict(extra)) + extra)
+
+    def __str__(self) -> str:
+        return "|".join(f"{key}:{value}" for key, value in self.components)
+
+    def __getitem__(self, key: str) -> str:
+        return dict(self.components)[key]
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.components)
+
+    @classmethod
+    def parse(cls, text: str) -> "Signature":
+        """The inverse of str(): 'a:1|b:x:y' → (('a', '1'), ('b', 'x:y'))."""
+        items = []
+        for part in text.strip().split("|"):
+            key, colon, value = part.partition(":")
+            if not colon or not key:
+                raise ValueError(f"not a signature component: {part!r}")
+            items.append((key, value))
+        return cls(tuple(items))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:g}"
+    text = str(value)
+    if "|" in text:
+        raise ValueError(f"a signature value cannot hold '|': {text!r}")
+    return text

@@ -1,0 +1,114 @@
+"""Settings in layers, the registries and their plug-ins, the signature (unit tier)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+import pytest
+
+from mtfix.config import load_config
+from mtfix.settings import Settings
+from mtfix.signature import Signature
+
+GARBLED = "One of the following America Proposed summit Can according to Kremlin Take place in June."
+
+
+def test_layers_defaults_config_overrides_command_line(tmp_path):
+    (tmp_path / "mtfix.toml").write_text('threshold = 0.7\nmax-mb = 3\n[[overrides]]\npaths = ["legacy/*"]\n'
+                                         'threshold = 0.9\nfail-above = 0.5\n', encoding="utf-8")
+    config = load_config(tmp_path / "mtfix.toml")
+    settings = config.settings({"batch_size": 8})
+    assert (settings.threshold, settings.max_mb, settings.batch_size, settings.context) == (0.7, 3, 8, True)
+    legacy = settings.for_path(str(tmp_path / "legacy" / "a.txt"))
+    assert legacy.threshold == 0.9 and legacy.fail_above == 0.5
+    assert settings.for_path(str(tmp_path / "new.txt")).threshold == 0.7
+    cli_wins = config.settings({"threshold": 0.2}).for_path(str(tmp_path / "legacy" / "a.txt"))
+    assert cli_wins.threshold == 0.2 and cli_wins.fail_above == 0.5
+
+
+def test_scan_honours_the_config_file(cli, tmp_path):
+    (tmp_path / "a.txt").write_text(f"Photo: Reuters staff here.\n\n{GARBLED}\n", encoding="utf-8")
+    before = json.loads(cli("scan", "-q", "-f", "json", str(tmp_path)).stdout)
+    assert [r["label"] for r in before["sentences"]] == ["ok", "garbled"]
+    (tmp_path / "pyproject.toml").write_text('[tool.mtfix]\nignore = ["^Photo: "]\nthreshold = 0.9999\n'
+                                              'allow = ["Proposed"]\n', encoding="utf-8")
+    after = json.loads(cli("scan", "-q", "-f", "json", str(tmp_path)).stdout)
+    assert after["sentences"][0]["suppressed"] and after["sentences"][1]["label"] == "ok"
+    assert "threshold:0.9999" in after["signature"]
+    assert all(s["text"] != "Proposed" for s in after["sentences"][1]["spans"])
+    again = json.loads(cli("scan", "-q", "-f", "json", "--threshold", "0.5", str(tmp_path)).stdout)
+    assert again["sentences"][1]["label"] == "garbled"  # the command line wins
+
+
+def test_overrides_apply_to_scan_and_fix_too(cli, tmp_path):
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "a.txt").write_text(GARBLED + "\n", encoding="utf-8")
+    (tmp_path / "mtfix.toml").write_text('[[overrides]]\npaths = ["legacy/*"]\nthreshold = 0.9999\n', encoding="utf-8")
+    report = json.loads(cli("scan", "-q", "-f", "json", str(tmp_path)).stdout)
+    assert report["sentences"][0]["label"] == "ok"
+    fixed = json.loads(cli("fix", "-q", "-f", "json", "--sources", "grammar", str(tmp_path)).stdout)
+    assert fixed["summary"]["flagged"] == 0
+
+
+def test_signature_formats_and_parses_back():
+    signature = Signature.of(lm="smollm2-135m", detector="1a2b", sources="tagger,grammar", threshold=0.5)
+    text = str(signature)
+    assert text.startswith("mtfix:") and "|threshold:0.5" in text
+    assert Signature.parse(text) == signature and Signature.parse(text)["sources"] == "tagger,grammar"
+    with pytest.raises(ValueError):
+        Signature.of(lm="a|b")
+
+
+PLUGIN = '''
+from mtfix.reports.base import Reporter
+from mtfix.readers.base import Reader
+from mtfix.document import Document
+
+class ShoutReporter(Reporter):
+    name = "shout"
+    commands = ("scan",)
+    def document(self, document):
+        for s in document.sentences:
+            self.sink.write(s.label.upper() + ": " + s.text + "\\n")
+
+class CsvReader(Reader):
+    name = "csv"
+    suffixes = (".csv",)
+    def documents(self, path, text, codec, bom, options):
+        for number, line in enumerate(text.splitlines(), start=1):
+            yield Document(path, line.split(",")[-1], codec, record=number)
+'''
+
+
+@pytest.fixture
+def plugin(tmp_path, monkeypatch):
+    """A tiny third-party package, installed the way pip would (a dist-info with entry points)."""
+    site = tmp_path / "site"
+    (site / "mtfix_shout-0.1.dist-info").mkdir(parents=True)
+    (site / "mtfix_shout.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
+    (site / "mtfix_shout-0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: mtfix-shout\nVersion: 0.1\n")
+    (site / "mtfix_shout-0.1.dist-info" / "entry_points.txt").write_text(
+        "[mtfix.formats]\nshout = mtfix_shout:ShoutReporter\n\n[mtfix.readers]\ncsv = mtfix_shout:CsvReader\n")
+    monkeypatch.syspath_prepend(str(site))
+    yield site
+    sys.modules.pop("mtfix_shout", None)
+
+
+def test_a_plugin_adds_a_format_and_a_reader(cli, plugin, tmp_path):
+    from mtfix.registry import FORMATS, READERS
+
+    assert "shout" in FORMATS.names() and "csv" in READERS.names()
+    (tmp_path / "rows.csv").write_text(f"1,A quiet day in town.\n2,{GARBLED}\n", encoding="utf-8")
+    result = cli("scan", "-q", "-f", "shout", "--include", "*.csv", str(tmp_path))
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().splitlines() == ["OK: A quiet day in town.", f"GARBLED: {GARBLED}"]
+
+
+def test_library_api_checks_text(fake_checker):
+    document = fake_checker.check_text(f"A quiet day in town.\n\n{GARBLED}")
+    assert [s.label for s in document.sentences] == ["ok", "garbled"]
+    [alone] = fake_checker.score_sentences([GARBLED])
+    assert alone.label == "garbled" and alone.score > 0.5
+    assert str(fake_checker.signature()).startswith("mtfix:")
