@@ -1,13 +1,15 @@
-"""Repair quality and speed of `mtfix fix` on MLQE-PE dev (real MT output with human
-post-edits), and every suggestion for the seed articles in a file a person can read.
+"""Repair quality and speed of `mtfix fix` (through mtfix.load) on data not used in training:
+MLQE-PE dev (real MT with human post-edits), held-out synthetic damage, and the seeds.
 
-    python benchmarks/bench_fix.py --data ../shared/data/mlqepe_xen_dev.jsonl --per-pair 120
+    python benchmarks/bench_fix.py --per-pair 100                 # MLQE-PE dev, 500 sentences
+    python benchmarks/bench_fix.py --synthetic 600                # exact-match repair per damage kind
     python benchmarks/bench_fix.py --seeds seeds/ --seeds-out benchmarks/fix_seeds.md
 
-For the flagged sentences that mtfix changes (best suggestion at --min-confidence), TER and
-chrF against the human `post_edit` before and after; how often a fix makes a sentence
-worse (TER up) or better; which source won; suggestions per second; peak memory.
-Needs sacrebleu (pip install sacrebleu); it is not a dependency of mtfix itself.
+MLQE-PE: for the flagged sentences, the best suggestion (at the confidence floor) against
+the human `post_edit`: share changed, TER and chrF before and after, better/same/worse by
+TER, per-source wins and speeds, flagged sentences per second. Synthetic: damage applied to
+held-out clean sentences (the kinds in training.synthetic.FIX_HELD_OUT_KINDS were never
+shown to the fixers), exact-match repair rate per kind. Needs sacrebleu (the [bench] extra).
 """
 
 from __future__ import annotations
@@ -16,24 +18,49 @@ import argparse
 import resource
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-def load_targets(rows, scanner):
-    """Each MT output as a one-sentence Document, labelled by the real detector."""
+
+def checker_for(args):
+    import mtfix
+
+    checker = mtfix.load(device=args.device)
+    sources = tuple(s for s in args.sources.split(",") if s) if args.sources else checker.settings.sources
+    explicit = checker.settings.explicit | ({"sources"} if args.all_sources else set())
+    checker.settings = replace(checker.settings, sources=sources, min_confidence=args.min_confidence,
+                               explicit=explicit)
+    return checker
+
+
+def targets_of(checker, texts: list[str], names: list[str]):
+    """Each text as a one-sentence Document, labelled by the real detector; the flagged ones
+    as FixTargets."""
     from mtfix.document import Document, Sentence
+    from mtfix.fix.candidate import FixTarget
 
-    items = []
-    for row in rows:
-        text = row["mt"].strip()
-        document = Document(f"dev:{row['id']}", text, "utf-8")
+    documents = []
+    for text, name in zip(texts, names):
+        document = Document(name, text, "utf-8")
         document.sentences = [Sentence(0, len(text), text, 0)]
-        items.append((document, document.sentences[0]))
-    scanner.garble.run(items)
-    return items
+        documents.append(document)
+    checker.detect.process_batch(documents)
+    return [FixTarget.of(d, d.sentences[0]) for d in documents if d.sentences[0].label == "garbled"]
+
+
+def fix_all(checker, targets):
+    started = time.perf_counter()
+    fixes = []
+    for begin in range(0, len(targets), 16):
+        fixes.extend(checker.fix.fix_targets(targets[begin:begin + 16]))
+        print(f"  fixed {len(fixes)}/{len(targets)}  {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return fixes, time.perf_counter() - started
 
 
 def sentence_metrics(hypotheses: list[str], references: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -45,80 +72,99 @@ def sentence_metrics(hypotheses: list[str], references: list[str]) -> tuple[np.n
 
 
 def run_mlqe(args) -> None:
-    from mtfix.eval.mlqe import load_mlqe
-    from mtfix.fix.candidate import FixTarget
-    from mtfix.fix.fixer import Fixer, FixOptions
-    from mtfix.fix.rerank import RerankSettings
-    from mtfix.scan import Scanner, ScanOptions
+    from training.data import mlqe
 
-    rows = load_mlqe(args.data, per_pair=args.per_pair)
-    by_id = {f"dev:{r['id']}": r for r in rows}
-    scanner = Scanner(ScanOptions(device=args.device), quiet=True)
-    rerank = RerankSettings(min_confidence=args.min_confidence)
-    fixer = Fixer(scanner, FixOptions(sources=tuple(args.sources.split(",")), rerank=rerank), quiet=True)
+    checker = checker_for(args)
+    examples = mlqe("dev")
+    by_pair = defaultdict(list)
+    for e in examples:
+        by_pair[e.group].append(e)
+    examples = [e for pair in sorted(by_pair) for e in by_pair[pair][: args.per_pair]]
+    reference = {e.meta["id"]: e.meta["post_edit"] for e in examples}
     started = time.perf_counter()
-    items = load_targets(rows, scanner)
-    scan_seconds = time.perf_counter() - started
-    targets = [FixTarget.of(d, s) for d, s in items if s.label == "garbled"]
-    print(f"{len(rows)} sentences, {len(targets)} flagged garbled (scan {scan_seconds:.1f} s)", flush=True)
-    started = time.perf_counter()
-    fixes = []
-    for begin in range(0, len(targets), 16):
-        fixes.extend(fixer.fix_targets(targets[begin:begin + 16]))
-        print(f"  fixed {len(fixes)}/{len(targets)}  {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
-    fix_seconds = time.perf_counter() - started
+    targets = targets_of(checker, [e.text for e in examples], [e.meta["id"] for e in examples])
+    print(f"{len(examples)} sentences, {len(targets)} flagged garbled (scan {time.perf_counter() - started:.1f} s)")
+    fixes, seconds = fix_all(checker, targets)
     changed = [(f, f.best) for f in fixes if f.best]
-    references = [by_id[f.target.document.path]["post_edit"] for f, _ in changed]
+    references = [reference[f.target.document.path] for f, _ in changed]
     ter_before, chrf_before = sentence_metrics([f.target.text for f, _ in changed], references)
     ter_after, chrf_after = sentence_metrics([s.text for _, s in changed], references)
-    wins = Counter(s.source for _, s in changed)
     if args.examples:
         with open(args.examples, "w", encoding="utf-8") as out:
             for (f, s), ref, before, after in zip(changed, references, ter_before, ter_after):
                 out.write(f"{s.source}\t{s.confidence:.2f}\tTER {before:.1f}->{after:.1f}\n  MT:  {f.target.text}\n"
                           f"  FIX: {s.text}\n  PE:  {ref}\n  {s.detail}\n\n")
-    print(f"\nchanged {len(changed)} of {len(targets)} flagged ({len(changed) / max(1, len(targets)):.0%}), "
+    print(f"\nchanged {len(changed)} of {len(targets)} flagged ({len(changed) / max(1, len(targets)):.0%}; bar >= 30%), "
           f"min confidence {args.min_confidence}")
     if changed:
-        print(f"TER  before {ter_before.mean():6.2f}  after {ter_after.mean():6.2f}  "
-              f"(lower is better; mean change {np.mean(ter_after - ter_before):+.2f})")
-        print(f"chrF before {chrf_before.mean():6.2f}  after {chrf_after.mean():6.2f}  "
-              f"(higher is better; mean change {np.mean(chrf_after - chrf_before):+.2f})")
-        print(f"TER better {np.mean(ter_after < ter_before):.0%}, same {np.mean(ter_after == ter_before):.0%}, "
-              f"worse {np.mean(ter_after > ter_before):.0%}")
+        print(f"TER  before {ter_before.mean():6.2f}  after {ter_after.mean():6.2f}  (mean change "
+              f"{np.mean(ter_after - ter_before):+.2f}, lower is better)")
+        print(f"chrF before {chrf_before.mean():6.2f}  after {chrf_after.mean():6.2f}  (mean change "
+              f"{np.mean(chrf_after - chrf_before):+.2f}, higher is better)")
+        print(f"of the changed: closer by TER {np.mean(ter_after < ter_before):.0%} (bar >= 60%), same "
+              f"{np.mean(ter_after == ter_before):.0%}, further {np.mean(ter_after > ter_before):.0%} (bar <= 15%); "
+              f"chrF better {np.mean(chrf_after > chrf_before):.0%}, worse {np.mean(chrf_after < chrf_before):.0%}")
+        wins = Counter(s.source for _, s in changed)
         for source in sorted(wins, key=lambda s: -wins[s]):
             mask = np.array([s.source == source for _, s in changed])
-            print(f"  {source:9s} won {wins[source]:4d}  TER change {np.mean(ter_after[mask] - ter_before[mask]):+.2f}  "
-                  f"chrF change {np.mean(chrf_after[mask] - chrf_before[mask]):+.2f}  "
-                  f"worse {np.mean(ter_after[mask] > ter_before[mask]):.0%}")
-        for floor in (0.2, 0.3, 0.5):
-            mask = np.array([s.confidence >= floor for _, s in changed])
-            if mask.any():
-                print(f"  confidence >= {floor}: {mask.sum()} fixes, TER change "
-                      f"{np.mean(ter_after[mask] - ter_before[mask]):+.2f}, worse {np.mean(ter_after[mask] > ter_before[mask]):.0%}")
-    suggestions = sum(len(f.suggestions) for f in fixes)
-    print(f"speed: {len(targets) / fix_seconds:.2f} flagged sentences/s, {suggestions / fix_seconds:.2f} suggestions/s "
-          f"({fixer.stats.candidates} candidates, {fix_seconds:.0f} s)")
-    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024:.2f} GB")
-    print(fixer.signature)
+            print(f"  {source:10s} won {wins[source]:4d} ({wins[source] / len(targets):.0%} of flagged)  TER change "
+                  f"{np.mean(ter_after[mask] - ter_before[mask]):+.2f}  chrF change "
+                  f"{np.mean(chrf_after[mask] - chrf_before[mask]):+.2f}  closer {np.mean(ter_after[mask] < ter_before[mask]):.0%}"
+                  f"  further {np.mean(ter_after[mask] > ter_before[mask]):.0%}")
+    stats = checker.fix.stats
+    for source, spent in sorted(stats.source_seconds.items(), key=lambda p: -p[1]):
+        print(f"  source {source:10s} {spent:7.1f} s, {stats.source_candidates.get(source, 0)} candidates")
+    print(f"speed: {len(targets) / seconds:.2f} flagged sentences/s (bar >= 5), {seconds:.0f} s for {len(targets)}; "
+          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024:.2f} GB")
+    print(checker.signature(fix=True))
+
+
+def run_synthetic(args) -> None:
+    from training.synthetic import FIX_HELD_OUT_KINDS, synthetic_examples, tokenize, detokenize
+
+    checker = checker_for(args)
+    damaged = [e for e in synthetic_examples() if e.split == "test" and e.group != "clean"][: args.synthetic]
+    clean = {e.text: detokenize(tokenize(e.meta["clean"]))[0] for e in damaged}
+    targets = targets_of(checker, [e.text for e in damaged], [f"synthetic:{i}" for i in range(len(damaged))])
+    flagged = {t.text for t in targets}
+    fixes, seconds = fix_all(checker, targets)
+    fixed = {f.target.text: f.best.text for f in fixes if f.best}
+    per_kind = defaultdict(lambda: [0, 0, 0])  # exact, flagged, all
+    for example in damaged:
+        exact = fixed.get(example.text, "") == clean[example.text]
+        for kind in example.meta["kinds"]:
+            per_kind[kind][0] += exact
+            per_kind[kind][1] += example.text in flagged
+            per_kind[kind][2] += 1
+    print(f"\n## synthetic held-out damage: {len(damaged)} sentences, {len(targets)} flagged, {seconds:.0f} s")
+    print(f"{'kind':24s} {'exact':>6s} {'of flagged':>10s}   n")
+    for kind in sorted(per_kind):
+        exact, seen, total = per_kind[kind]
+        unseen = " (never trained on)" if kind in FIX_HELD_OUT_KINDS else ""
+        print(f"{kind:24s} {exact / total:6.0%} {exact / max(1, seen):10.0%} {total:4d}{unseen}")
+    total_exact = sum(fixed.get(e.text, "") == clean[e.text] for e in damaged)
+    print(f"all: exact repair {total_exact / len(damaged):.0%} of damaged, {total_exact / max(1, len(targets)):.0%} of flagged")
 
 
 def run_seeds(args) -> None:
-    from mtfix.fix.fixer import Fixer, FixOptions
-    from mtfix.scan import Scanner, ScanOptions
+    from mtfix.document import Document
     from mtfix.worddiff import plain_word_diff
 
-    scanner = Scanner(ScanOptions(device=args.device), quiet=True)
-    fixer = Fixer(scanner, FixOptions(sources=tuple(args.sources.split(","))), quiet=True)
+    checker = checker_for(args)
     lines = ["# mtfix fix on the seed articles", "",
-             "Every flagged sentence with every suggestion, best first; `[-removed-]{+added+}`.", ""]
-    for document, fixes in fixer.fix([args.seeds]):
-        for fix in fixes:
+             "Every flagged sentence with every suggestion, best first; `[-removed-]{+added+}`.",
+             "Verdicts (right / partial / wrong) are written by reading each suggestion.", ""]
+    flagged = with_suggestion = 0
+    for document in checker.check_paths([args.seeds], fix=True):
+        if not isinstance(document, Document):
+            continue
+        for fix in document.fixes:
+            flagged += 1
+            with_suggestion += bool(fix.suggestions)
             sentence = fix.target.sentence
-            lines.append(f"## {document.path}:{sentence.line}:{sentence.col} (P(garbled) {sentence.score:.2f})")
-            lines.append("")
-            lines.append(f"> {fix.target.text}")
-            lines.append("")
+            path = Path(document.path).name
+            lines += [f"## {path}:{sentence.line}:{sentence.col} (P(garbled) {sentence.score:.2f})", "",
+                      f"> {fix.target.text}", ""]
             if not fix.suggestions:
                 reasons = ", ".join(f"{n} {why}" for why, n in fix.rejected.items())
                 lines.append(f"No good fix ({fix.considered} candidates; {reasons or 'none proposed'}).")
@@ -127,28 +173,31 @@ def run_seeds(args) -> None:
                              f"{plain_word_diff(fix.target.text, s.text)}  ")
                 lines.append(f"   {s.reason}; {s.detail}")
             lines.append("")
-    lines.append(f"Signature: `{fixer.signature}`")
+    lines.append(f"Signature: `{checker.signature(fix=True)}`")
     Path(args.seeds_out).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {args.seeds_out}: {fixer.stats.flagged} flagged, {fixer.stats.with_suggestion} with a suggestion")
+    print(f"wrote {args.seeds_out}: {flagged} flagged, {with_suggestion} with a suggestion")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", help="MLQE-PE jsonl with mt and post_edit")
-    parser.add_argument("--per-pair", type=int, default=120, help="sentences sampled per language pair")
+    parser.add_argument("--per-pair", type=int, default=0, help="MLQE-PE dev: sentences per language pair")
+    parser.add_argument("--synthetic", type=int, default=0, help="held-out synthetic sentences to repair")
     parser.add_argument("--seeds", help="a folder of articles: write every suggestion to --seeds-out")
     parser.add_argument("--seeds-out", default="benchmarks/fix_seeds.md")
-    parser.add_argument("--sources", default="seq2seq,grammar,lm")
+    parser.add_argument("--sources", default="", help="default: mtfix's default sources")
+    parser.add_argument("--all-sources", action="store_true", help="run every source for every sentence")
     parser.add_argument("--min-confidence", type=float, default=0.1)
-    parser.add_argument("--device", default="auto")
+    parser.add_argument("--device", default="cpu")
     parser.add_argument("--examples", help="write each changed sentence, its fix and the post-edit here")
     args = parser.parse_args()
-    if not args.data and not args.seeds:
-        parser.error("give --data or --seeds")
+    if not (args.per_pair or args.synthetic or args.seeds):
+        parser.error("give --per-pair, --synthetic or --seeds")
     if args.seeds:
         run_seeds(args)
-    if args.data:
+    if args.per_pair:
         run_mlqe(args)
+    if args.synthetic:
+        run_synthetic(args)
 
 
 if __name__ == "__main__":

@@ -1,137 +1,224 @@
-"""Detection quality of `mtfix scan`'s scorer on MLQE-PE dev (real MT output, human scores).
+"""Detection quality of `mtfix scan` (the runtime, through mtfix.load) on data not used in
+training: MLQE-PE dev, the held-out documents of WMT21 zh→en MQM, and held-out synthetic
+damage of clean English.
 
-    python benchmarks/bench_quality.py --data ../shared/data/mlqepe_xen_dev.jsonl
+    python benchmarks/bench_quality.py                     # all parts (about 15 minutes on 2 cores)
+    python benchmarks/bench_quality.py --parts mlqe --per-pair 200
 
-Prints, per language pair and averaged:
-- Pearson and Spearman between the garbled probability and −da_z (and, as a baseline,
-  the raw mean token NLL of the same LM);
-- AUROC for da_z < −1 (bad) against da_z > 0 (good);
-- how much the score tracks length: its Pearson with the word count, and the AUROC
-  within word-count quartiles;
-- word level: MCC and F1 of the highlighted words against `mt_word_tags` (BAD).
+Prints, per part:
+- MLQE-PE dev: per-pair Pearson/Spearman of the quality score and of P(garbled) with −da_z
+  (and of the raw mean token NLL, the baseline), AUROC for da_z < −1 against da_z > 0,
+  correlation with length and AUROC within length quartiles; word level: MCC and F1 of the
+  word head (P(BAD) ≥ its threshold) and of the highlighted words against `mt_word_tags`;
+- MQM held-out docs: AUROC of P(garbled) within length quartiles for "a major fluency or
+  style error" against "no error" (and for accuracy-only major errors), read alone and
+  with the document before it; word-head span F1 against all error spans and against
+  fluency/style spans; highlight precision;
+- synthetic held-out damage: share flagged per damage kind, clean false-positive rate, and
+  the word head's recall of the damaged words;
+- calibration: expected calibration error and the reliability diagram, and precision and
+  recall at the default threshold, on each part.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-from mtfix.classifier import Detector
-from mtfix.eval.metrics import auroc, pearson, spearman
-from mtfix.eval.mlqe import cached_scores, load_mlqe
-from mtfix.detect import MAX_SPANS, suspect_words
-from mtfix.eval.wordtags import mcc_f1, moses_spans, word_badness_rows
-from mtfix.features.words import align
-from mtfix.features import compute_features, sentence_view
-from mtfix.home import mtfix_home
-from mtfix.lm.scorer import LMScorer
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from training.data import mlqe, mqm  # noqa: E402
+from training.metrics import (auroc, binned_auroc, expected_calibration_error, mcc_f1, pearson,  # noqa: E402
+                              precision_recall, spearman)
 
 
-def sentence_table(rows, probability, nll) -> list[str]:
-    lines = [f"{'pair':8s} {'n':>5s} {'pearson':>8s} {'spearman':>9s} {'auroc':>6s}   "
-             f"{'nll-pearson':>11s} {'nll-auroc':>9s}"]
-    pairs = sorted({r["lp"] for r in rows})
-    per_pair = []
-    for pair in pairs:
-        mask = np.array([r["lp"] == pair for r in rows])
-        per_pair.append(_figures(rows, probability, nll, mask))
-        lines.append(_format_row(pair, mask.sum(), per_pair[-1]))
-    average = np.nanmean(np.array(per_pair), axis=0)
-    lines.append(_format_row("average", len(rows), average))
-    lines.append(_format_row("pooled", len(rows), _figures(rows, probability, nll, np.ones(len(rows), bool))))
-    return lines
+def score(checker, examples, context: bool = False):
+    groups = [e.doc or None for e in examples] if context else None
+    started = time.perf_counter()
+    sentences = checker.score_sentences([e.text for e in examples], groups)
+    return sentences, time.perf_counter() - started
 
 
-def _figures(rows, probability, nll, mask) -> tuple[float, ...]:
-    z = np.array([r["da_z"] for r in rows])[mask]
-    p, n = probability[mask], nll[mask]
-    known = (z < -1) | (z > 0)
-    return (pearson(p, -z), spearman(p, -z), auroc(p[known], z[known] < -1),
-            pearson(n, -z), auroc(n[known], z[known] < -1))
+def word_predictions(sentence, spans: list[tuple[int, int]], threshold: float):
+    """For each span (a token or word of the data): the highest P(BAD) of our words over it,
+    and whether a highlighted word covers it."""
+    bad, lit = [], []
+    for start, end in spans:
+        covering = [b for s, e, _, b in sentence.words if s < end and start < e]
+        bad.append(max(covering, default=0.0))
+        lit.append(any(sp.local_start < end and start < sp.local_start + len(sp.text) for sp in sentence.spans))
+    return np.array(bad), np.array(lit, bool)
 
 
-def _format_row(name, n, figures) -> str:
-    a, b, c, d, e = figures
-    return f"{name:8s} {n:5d} {a:8.3f} {b:9.3f} {c:6.3f}   {d:11.3f} {e:9.3f}"
+def calibration_lines(name: str, probability: np.ndarray, truth: np.ndarray, threshold: float) -> list[str]:
+    ece, points = expected_calibration_error(probability, truth)
+    p, r = precision_recall(probability >= threshold, truth)
+    diagram = "  ".join(f"{pred:.2f}→{obs:.2f}(n={n})" for pred, obs, n in points)
+    return [f"{name}: ECE {ece:.3f}; at threshold {threshold:g}: precision {p:.3f}, recall {r:.3f}",
+            f"  reliability (mean predicted → observed rate): {diagram}"]
 
 
-def length_table(rows, probability) -> list[str]:
-    z = np.array([r["da_z"] for r in rows])
-    words = np.array([len(r["mt"].split()) for r in rows])
-    z_length = pearson(words, -z)
-    lines = [f"pearson(score, words) = {pearson(probability, words):.3f}   "
-             f"(pearson(-da_z, words) = {z_length:.3f}, the length signal in the labels)"]
-    edges = np.percentile(words, [25, 50, 75])
-    bins = np.digitize(words, edges)
-    values = []
-    for b in range(4):
-        mask = (bins == b) & ((z < -1) | (z > 0))
-        low, high = words[bins == b].min(), words[bins == b].max()
-        value = auroc(probability[mask], z[mask] < -1)
-        values.append(value)
-        lines.append(f"  words {low:3d}-{high:3d}: n={mask.sum():4d} auroc={value:.3f} "
-                     f"pearson={pearson(probability[bins == b], -z[bins == b]):.3f}")
-    lines.append(f"  mean within-bin auroc = {np.mean(values):.3f}")
-    return lines
-
-
-def word_table(rows, scores, detector: Detector) -> list[str]:
-    data = word_badness_rows(rows, scores)
-    lm, uni, truth = (np.array(col) for col in zip(*data))
-    rule = detector.word_rule
-    predicted = rule.badness(lm, uni) > rule.threshold
-    mcc, f1 = mcc_f1(predicted, truth.astype(bool))
-    lines = [f"rule, every word: words={len(truth)} BAD rate={truth.mean():.3f} flagged rate={predicted.mean():.3f} "
-             f"MCC={mcc:.3f} F1(BAD)={f1:.3f} (beta={rule.beta}, threshold={rule.threshold})"]
-    predicted, truth = highlighted_tags(rows, scores, rule)
-    mcc, f1 = mcc_f1(predicted, truth)
-    lines.append(f"highlighted spans (at most {MAX_SPANS} a sentence, casing first): flagged rate="
-                 f"{predicted.mean():.3f} MCC={mcc:.3f} F1(BAD)={f1:.3f}")
-    return lines
-
-
-def highlighted_tags(rows, scores, rule) -> tuple[np.ndarray, np.ndarray]:
-    """Per Moses token (first word excluded): is it inside a span scan would highlight, is it BAD."""
-    predicted, truth = [], []
-    for row, tokens in zip(rows, scores):
-        spans = moses_spans(row["mt"], row["mt_tok"])
-        tags = row.get("mt_word_tags") or []
-        if spans is None or len(spans) != len(tags):
+def part_mlqe(checker, per_pair: int | None) -> dict:
+    examples = mlqe("dev")
+    if per_pair:
+        by_pair = defaultdict(list)
+        for e in examples:
+            by_pair[e.group].append(e)
+        examples = [e for pair in sorted(by_pair) for e in by_pair[pair][:per_pair]]
+    sentences, seconds = score(checker, examples)
+    z = np.array([e.quality for e in examples])
+    p = np.array([s.score for s in sentences])
+    q = np.array([s.quality for s in sentences])
+    nll = np.array([s.features.get("nll_mean", 0.0) for s in sentences])
+    pairs = sorted({e.group for e in examples})
+    print(f"\n## MLQE-PE dev: {len(examples)} sentences ({seconds:.0f} s)")
+    print(f"{'pair':8s} {'n':>5s} {'quality r':>9s} {'quality ρ':>9s} {'P(garb) r':>9s} {'auroc':>6s} {'nll r':>6s}")
+    rows = []
+    for pair in pairs + ["average", "pooled"]:
+        mask = np.array([e.group == pair for e in examples]) if pair in pairs else np.ones(len(examples), bool)
+        known = mask & ((z < -1) | (z > 0))
+        figures = (pearson(q[mask], z[mask]), spearman(q[mask], z[mask]), pearson(p[mask], -z[mask]),
+                   auroc(p[known], z[known] < -1), pearson(nll[mask], -z[mask]))
+        if pair == "average":
+            figures = tuple(np.mean([r[i] for r in rows]) for i in range(5))
+        else:
+            rows.append(figures) if pair in pairs else None
+        print(f"{pair:8s} {int(mask.sum()):5d} " + " ".join(f"{v:9.3f}" if i < 3 else f"{v:6.3f}"
+                                                          for i, v in enumerate(figures)))
+    words = np.array([len(e.text.split()) for e in examples])
+    bins_auc, each = binned_auroc(p[(z < -1) | (z > 0)], (z < -1)[(z < -1) | (z > 0)], words[(z < -1) | (z > 0)])
+    print(f"length: pearson(P(garbled), words) {pearson(p, words):.3f}, pearson(quality, words) {pearson(q, words):.3f}"
+          f" (pearson(-da_z, words) {pearson(-z, words):.3f}); AUROC within length quartiles "
+          f"{' '.join(f'{v:.3f}' for v in each)}, mean {bins_auc:.3f}")
+    threshold = checker.detector.word_threshold
+    predicted, lit, truth = [], [], []
+    for example, sentence in zip(examples, sentences):
+        spans = example.meta.get("tokens")
+        if example.bad_spans is None or not spans:
             continue
-        marked = [w for _, w in suspect_words(align(row["mt"], tokens), rule)]
-        for (start, end), tag in zip(spans[1:], tags[1:]):
-            predicted.append(any(w.start < end and w.end > start for w in marked))
-            truth.append(tag == "BAD")
-    return np.array(predicted), np.array(truth)
+        bad, covered = word_predictions(sentence, spans, threshold)
+        predicted.append(bad)
+        lit.append(covered)
+        truth.append(np.array([any(a < e and s < b for a, b in example.bad_spans) for s, e in spans]))
+    predicted, lit, truth = np.concatenate(predicted), np.concatenate(lit), np.concatenate(truth)
+    mcc, f1 = mcc_f1(predicted >= threshold, truth)
+    mcc_lit, f1_lit = mcc_f1(lit, truth)
+    precision_lit, _ = precision_recall(lit, truth)
+    print(f"words (Moses tokens, {len(truth)}, BAD rate {truth.mean():.3f}): word head MCC {mcc:.3f} F1 {f1:.3f} "
+          f"(threshold {threshold:g}, flagged {np.mean(predicted >= threshold):.3f}); highlighted MCC {mcc_lit:.3f} "
+          f"F1 {f1_lit:.3f} precision {precision_lit:.3f} (flagged {lit.mean():.3f})")
+    for line in calibration_lines("calibration (garbled = da_z < -0.5)", p, z < -0.5, checker.detect.threshold):
+        print(line)
+    return {"pearson_quality_avg": float(np.mean([r[0] for r in rows])), "min_pair": float(min(r[0] for r in rows)),
+            "word_mcc": mcc, "highlight_mcc": mcc_lit, "seconds": seconds, "sentences": len(examples)}
+
+
+def part_mqm(checker) -> dict:
+    examples = [e for e in mqm() if e.split == "test"]
+    out = {}
+    for context in (False, True):
+        sentences, seconds = score(checker, examples, context)
+        p = np.array([s.score for s in sentences])
+        words = np.array([len(e.text.split()) for e in examples])
+        fluency = np.array([e.meta["fluency_major"] for e in examples])
+        clean = np.array([e.meta["no_error"] for e in examples])
+        accuracy = np.array([e.meta["accuracy_major"] and not e.meta["fluency_major"] for e in examples])
+        keep = fluency | clean
+        mean, each = binned_auroc(p[keep], fluency[keep], words[keep])
+        keep_a = accuracy | clean
+        mean_a, _ = binned_auroc(p[keep_a], accuracy[keep_a], words[keep_a])
+        nll = np.array([s.features.get("nll_mean", 0.0) for s in sentences])
+        nll_mean, _ = binned_auroc(nll[keep], fluency[keep], words[keep])
+        view = "with context" if context else "alone"
+        print(f"\n## MQM zh-en held-out docs, read {view}: {len(examples)} sentences ({seconds:.0f} s), "
+              f"{fluency.sum()} with a major fluency/style error, {clean.sum()} without errors")
+        print(f"AUROC within length quartiles, major fluency/style vs none: {' '.join(f'{v:.3f}' for v in each)}, "
+              f"mean {mean:.3f} (raw mean NLL {nll_mean:.3f}); accuracy-only major vs none: {mean_a:.3f}; "
+              f"overall AUROC {auroc(p[keep], fluency[keep]):.3f}; pearson(P, words) {pearson(p[keep], words[keep]):.3f}")
+        out[f"auroc_{'context' if context else 'alone'}"] = mean
+        if context:
+            continue
+        threshold = checker.detector.word_threshold
+        for label, spans_of in (("all error spans", lambda e: e.bad_spans),
+                                ("fluency/style spans", lambda e: [(s["start"], s["end"]) for s in e.meta["spans"]
+                                                                   if s["category"].split("/")[0] in ("Fluency", "Style")])):
+            predicted, lit, truth = [], [], []
+            for example, sentence in zip(examples, sentences):
+                bad_spans = spans_of(example)
+                word_spans = [(s, e) for s, e, _, _ in sentence.words]
+                bad, covered = word_predictions(sentence, word_spans, threshold)
+                predicted.append(bad >= threshold)
+                lit.append(covered)
+                truth.append(np.array([any(a < e and s < b for a, b in bad_spans) for s, e in word_spans], bool))
+            predicted, lit, truth = np.concatenate(predicted), np.concatenate(lit), np.concatenate(truth)
+            _, f1 = mcc_f1(predicted, truth)
+            precision, recall = precision_recall(predicted, truth)
+            lit_precision, lit_recall = precision_recall(lit, truth)
+            print(f"word head vs {label} (BAD rate {truth.mean():.3f}): F1 {f1:.3f} precision {precision:.3f} "
+                  f"recall {recall:.3f}; highlighted precision {lit_precision:.3f} recall {lit_recall:.3f}")
+        for line in calibration_lines("calibration (garbled = major fluency/style error, vs none)", p[keep],
+                                      fluency[keep], checker.detect.threshold):
+            print(line)
+    return out
+
+
+def part_synthetic(checker) -> dict:
+    from training.synthetic import synthetic_examples
+
+    examples = [e for e in synthetic_examples() if e.split == "test"]
+    sentences, seconds = score(checker, examples)
+    p = np.array([s.score for s in sentences])
+    threshold = checker.detect.threshold
+    print(f"\n## synthetic damage of held-out clean sentences: {len(examples)} ({seconds:.0f} s)")
+    kinds = defaultdict(list)
+    found = []
+    for example, sentence, probability in zip(examples, sentences, p):
+        if example.group == "clean":
+            kinds["(clean: false positives)"].append(probability >= threshold)
+            continue
+        for kind in example.meta["kinds"]:
+            kinds[kind].append(probability >= threshold)
+        bad, _ = word_predictions(sentence, example.bad_spans, checker.detector.word_threshold)
+        found.extend(bad >= checker.detector.word_threshold)
+    for kind in sorted(kinds):
+        print(f"  {kind:28s} flagged {np.mean(kinds[kind]):.2f} (n={len(kinds[kind])})")
+    print(f"word head recall of the damaged words: {np.mean(found):.3f}")
+    truth = np.array([e.group != "clean" for e in examples])
+    for line in calibration_lines("calibration (garbled = damaged)", p, truth, threshold):
+        print(line)
+    return {"clean_flagged": float(np.mean(kinds["(clean: false positives)"]))}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default="../shared/data/mlqepe_xen_dev.jsonl")
-    parser.add_argument("--per-pair", type=int, default=None, help="sample this many per pair (default: all)")
+    parser.add_argument("--parts", default="mlqe,mqm,synthetic")
+    parser.add_argument("--per-pair", type=int, default=None, help="MLQE-PE: this many per pair (default: all)")
     parser.add_argument("--detector", default=None)
-    parser.add_argument("--cache", default=str(mtfix_home() / "training-cache"))
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--json", help="also write the headline figures here")
     args = parser.parse_args()
 
-    detector = Detector.load(args.detector)
-    rows = load_mlqe(args.data, args.per_pair)
-    scorer = LMScorer(detector.lm, device="auto", quiet=True)
-    scores = cached_scores(scorer, [r["mt"] for r in rows], Path(args.cache))
-    features = [compute_features(sentence_view(r["mt"], s)) for r, s in zip(rows, scores)]
-    probability = detector.probability(features)
-    nll = np.array([f["nll_mean"] for f in features])
+    import mtfix
 
-    print(f"data: {Path(args.data).name}, {len(rows)} sentences; {scorer.signature}|{detector.signature}")
-    print("\n## sentence level (score = garbled probability; target = -da_z)")
-    print("\n".join(sentence_table(rows, probability, nll)))
-    print("\n## length")
-    print("\n".join(length_table(rows, probability)))
-    print("\n## word level (highlighted words vs mt_word_tags BAD)")
-    print("\n".join(word_table(rows, scores, detector)))
-    sys.stdout.flush()
+    checker = mtfix.load(detector=args.detector, device=args.device)
+    print(f"signature: {checker.signature()}")
+    figures = {}
+    parts = args.parts.split(",")
+    if "mlqe" in parts:
+        figures["mlqe"] = part_mlqe(checker, args.per_pair)
+    if "mqm" in parts:
+        figures["mqm"] = part_mqm(checker)
+    if "synthetic" in parts:
+        figures["synthetic"] = part_synthetic(checker)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=1) + "\n")
 
 
 if __name__ == "__main__":

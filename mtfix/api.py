@@ -53,7 +53,8 @@ class Checker:
         from mtfix.lm.scorer import LMScorer
 
         s = self.settings
-        return LMScorer(s.model, s.device, s.batch_size, quiet=self.quiet, layers=self.detector.layers)
+        return LMScorer(s.model, s.device, s.batch_size, quiet=self.quiet, layers=self.detector.layers,
+                        backend=s.backend)
 
     @cached_property
     def detect(self):
@@ -62,7 +63,8 @@ class Checker:
         from mtfix.pipeline.detect import Detect
 
         s = self.settings
-        step = Detect(self._scorer or self._make_scorer, self.detector, s.model, s.threshold, context=s.context,
+        model = s.model if s.backend == "torch" else f"{s.model}+{s.backend}"
+        step = Detect(self._scorer or self._make_scorer, self.detector, model, s.threshold, context=s.context,
                       threshold_for=lambda path: s.for_path(path).threshold, allow=s.allow, device=s.device)
         if self.cache_path:
             step.cache = AnalysisCache(self.cache_path, step.settings_key)

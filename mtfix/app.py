@@ -97,7 +97,11 @@ def opened_sink(output: Path | None, binary: bool) -> Iterator:
             yield sink
             sink.flush()
         return
-    with atomic_file(output, "wb" if binary else "w") as sink:
+    if output.exists() and not output.is_file():  # /dev/null, /dev/stdout, a pipe: written as they are
+        with open(output, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as sink:
+            yield sink
+        return
+    with atomic_file(Path(os.path.realpath(output)), "wb" if binary else "w") as sink:  # a link stays a link
         yield sink
 
 
@@ -256,3 +260,25 @@ class CorpusCollector:
         for figures in self.files.values():
             total.merge(figures)
         return CorpusReport(signature, list(self.files.values()), total, self.findings, skipped, stats.seconds)
+
+
+def execute_on_ray(request: RunRequest, options) -> RunOutcome:
+    """`score --engine ray`: the documents scored by Ray workers (results as Parquet under
+    options.output), then the same corpus report and gate as the local engine."""
+    from mtfix.integrations import ray_engine
+    from mtfix.score import judge
+
+    settings = request.settings
+    if settings.baseline or request.update_baseline:
+        raise ConfigError("--engine ray has no baseline (its findings are the Parquet rows); leave out --baseline")
+    signature = str(Checker(settings).signature())
+    report, errors = ray_engine.run(request.paths, settings, options, signature)
+    judge(report, settings)
+    stats = RunStats(files=len(request.paths), skipped=errors, seconds=report.seconds)
+    summary = RunSummary("score", signature, stats, corpus=report)
+    cls = reporter_class(request.format, "score")
+    with opened_sink(None, cls.binary) as sink:
+        reporter = cls("score", sink, request.report)
+        reporter.start()
+        reporter.finish(summary)
+    return RunOutcome(summary)

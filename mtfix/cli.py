@@ -63,6 +63,7 @@ Model = Annotated[Optional[str], typer.Option("--model", "-m", help=f"Language m
 DetectorFile = Annotated[Optional[Path], typer.Option("--detector", help="Detector file (.npz) trained for --model; default: the bundled one for that model, else the LM-independent fallback.")]
 ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: mtfix.toml, .mtfix.toml or pyproject.toml with [tool.mtfix], found upward from the first path).")]
 DeviceOption = Annotated[Optional[str], typer.Option("--device", metavar="auto|cpu|cuda", help="Where the models run.")]
+Backend = Annotated[Optional[str], typer.Option("--backend", metavar="torch|onnx|onnx-int8", help="What runs the LM's forward pass: torch (default), or ONNX Runtime on the CPU (onnx: same numbers, faster; prepared once).")]
 BatchSize = Annotated[Optional[int], typer.Option(help="Sentences per LM forward pass.", min=1)]
 Context = Annotated[Optional[bool], typer.Option("--context/--no-context", help="Read each sentence after the text before it in its document (default) or alone.")]
 Include = Annotated[Optional[list[str]], typer.Option(help="Glob of files to read in folders (repeatable). Default: *.txt *.md *.markdown *.html *.htm *.jsonl.")]
@@ -82,7 +83,7 @@ LanguageToolUrl = Annotated[Optional[str], typer.Option(help="LanguageTool serve
 MinSimilarity = Annotated[Optional[float], typer.Option(help="Drop rewrites whose meaning similarity to the original is below this (0-1, default 0.8).", min=0.0, max=1.0)]
 Backup = Annotated[Optional[bool], typer.Option("--backup/--no-backup", help="When writing, keep each original as FILE.bak.")]
 
-SETTING_KEYS = ("threshold", "model", "detector", "device", "batch_size", "context", "include", "exclude", "field",
+SETTING_KEYS = ("threshold", "model", "detector", "device", "backend", "batch_size", "context", "include", "exclude", "field",
                 "group_field", "max_mb", "cache", "fail_above", "fail_under", "baseline", "min_confidence",
                 "max_suggestions", "sources", "seq2seq_model", "seq2seq_prefix", "grammar", "languagetool_url",
                 "min_similarity", "backup")
@@ -101,6 +102,8 @@ def _settings(paths: list[str], config_file: Path | None, given: dict[str, Any])
         cli["sources"] = [s.strip() for s in cli["sources"].split(",") if s.strip()]
     if cli.get("device") not in (None, "auto", "cpu", "cuda"):
         raise _fail(f"--device must be auto, cpu or cuda, not {cli['device']!r}")
+    if cli.get("backend") not in (None, "torch", "onnx", "onnx-int8"):
+        raise _fail(f"--backend must be torch, onnx or onnx-int8, not {cli['backend']!r}")
     if cli.get("grammar") not in (None, "harper", "languagetool"):
         raise _fail(f"--grammar must be harper or languagetool, not {cli['grammar']!r}")
     first = next((p for p in paths if p != "-"), ".")
@@ -109,13 +112,16 @@ def _settings(paths: list[str], config_file: Path | None, given: dict[str, Any])
     return load_config(config_file or find_config(Path(first))).settings(cli)
 
 
-def _run(command: str, paths: list[str], config_file: Path | None, given: dict[str, Any], **request) -> Any:
+def _run(command: str, paths: list[str], config_file: Path | None, given: dict[str, Any], engine=None,
+         **request) -> Any:
     """Resolve the settings, run the command, and turn errors into one line and exit 2."""
-    from mtfix.app import RunRequest, execute
+    from mtfix.app import RunRequest, execute, execute_on_ray
     from mtfix.errors import MtfixError
 
     try:
         settings = _settings(paths, config_file, given)
+        if engine is not None:
+            return execute_on_ray(RunRequest(command, paths, settings, **request), engine)
         return execute(RunRequest(command, paths, settings, **request))
     except MtfixError as exc:
         raise _fail(str(exc))
@@ -153,7 +159,7 @@ def scan(
     features: Annotated[bool, typer.Option(help="json/jsonl: include each sentence's hand-made features.")] = False,
     fail_on_garbled: Annotated[bool, typer.Option("--fail-on-garbled", help="Exit 1 when garbled sentences are found (for gates, see also `mtfix score`).")] = False,
     threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
-    device: DeviceOption = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
+    device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
     exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
     cache: Cache = None, quiet: Quiet = False,
 ) -> None:
@@ -186,8 +192,14 @@ def score(
     fail_under: Annotated[Optional[float], typer.Option("--fail-under", help="Fail (exit 1) when the quality score is under SCORE (0-100).", min=0.0, max=100.0, metavar="SCORE")] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="Baseline file of accepted findings (default from config, else .mtfix-baseline.json when it exists).")] = None,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's findings as the baseline; later runs fail only on new ones.")] = False,
+    engine: Annotated[str, typer.Option(metavar="local|ray", help="local: this process. ray: Ray Data workers over JSONL/Parquet shards (pip install 'mtfix[ray]'); -o is then the folder for the Parquet results.")] = "local",
+    address: Annotated[Optional[str], typer.Option(help="ray: the cluster to join (default: start a local one).")] = None,
+    concurrency: Annotated[int, typer.Option(help="ray: workers, each with its own copy of the model.", min=1)] = 1,
+    num_gpus: Annotated[float, typer.Option(help="ray: GPUs per worker.", min=0)] = 0.0,
+    sentences: Annotated[bool, typer.Option("--sentences", help="ray: also write per-sentence rows (offsets, label, score, spans).")] = False,
+    id_field: Annotated[str, typer.Option(help="ray: the column or field holding each document's id.")] = "id",
     threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
-    device: DeviceOption = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
+    device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
     exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
     cache: Cache = None, quiet: Quiet = False,
 ) -> None:
@@ -202,8 +214,23 @@ def score(
     Formats: text, json, sarif, junit, github (workflow annotations), markdown, lines
     (path:line:col: message).
 
+    With --engine ray the documents (JSONL or Parquet shards, local or any URI pyarrow
+    reads) are scored by Ray Data workers; per-document figures go to Parquet under -o.
+
     Exit codes: 0 passed (or no gate set), 1 gate failed, 2 usage or input error.
     """
+    if engine not in ("local", "ray"):
+        raise _fail(f"--engine must be local or ray, not {engine!r}")
+    if engine == "ray":
+        if output is None:
+            raise _fail("--engine ray writes its results as Parquet: give the folder with -o")
+        from mtfix.integrations.ray_engine import RayOptions
+
+        ray_options = RayOptions(str(output), address, concurrency, batch_size or 64, num_gpus, sentences, id_field)
+        outcome = _run("score", paths, config_file, locals(), engine=ray_options, format=format or "text",
+                       quiet=quiet, report=_report_options(None))
+        _exit_on_input_problems(outcome)
+        raise typer.Exit(EXIT_OK if outcome.summary.corpus.gate.passed else EXIT_FOUND)
     outcome = _run("score", paths, config_file, locals(), format=format or "text", output=output, quiet=quiet,
                    update_baseline=update_baseline, report=_report_options(output))
     _exit_on_input_problems(outcome)
@@ -221,7 +248,7 @@ def fix(
     sources: Sources = None, seq2seq_model: Seq2SeqModel = None, seq2seq_prefix: Seq2SeqPrefix = None,
     grammar: Grammar = None, languagetool_url: LanguageToolUrl = None, min_similarity: MinSimilarity = None,
     threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
-    device: DeviceOption = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
+    device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
     exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
     cache: Cache = None, quiet: Quiet = False,
 ) -> None:
@@ -261,7 +288,7 @@ def review(
     sources: Sources = None, seq2seq_model: Seq2SeqModel = None, seq2seq_prefix: Seq2SeqPrefix = None,
     grammar: Grammar = None, languagetool_url: LanguageToolUrl = None, min_similarity: MinSimilarity = None,
     threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
-    device: DeviceOption = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
+    device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
     exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
     cache: Cache = None, quiet: Quiet = False,
 ) -> None:

@@ -168,7 +168,7 @@ class _Checker:
 
 
 # config key → Settings field
-KEYS = {"model": "model", "detector": "detector", "device": "device", "batch-size": "batch_size",
+KEYS = {"model": "model", "detector": "detector", "device": "device", "backend": "backend", "batch-size": "batch_size",
         "context": "context", "threshold": "threshold", "include": "include", "exclude": "exclude",
         "field": "field", "group-field": "group_field", "max-mb": "max_mb", "ignore": "ignore",
         "allow": "allow", "cache": "cache", "baseline": "baseline", "fail-above": "fail_above",
@@ -181,6 +181,7 @@ KEYS = {"model": "model", "detector": "detector", "device": "device", "batch-siz
 def _validators(check: _Checker) -> dict[str, Callable[[str, Any], Any]]:
     return {
         "model": check.string, "detector": check.string, "device": check.choice("auto", "cpu", "cuda"),
+        "backend": check.choice("torch", "onnx", "onnx-int8"),
         "batch-size": check.count, "context": check.boolean, "threshold": check.fraction,
         "include": check.strings, "exclude": check.strings, "field": check.string, "group-field": check.string,
         "max-mb": check.count, "ignore": check.patterns, "allow": lambda k, v: set(check.strings(k, v)),

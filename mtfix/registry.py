@@ -66,7 +66,8 @@ SOURCES: Registry = Registry("mtfix.sources", "fix source")
 FORMATS: Registry = Registry("mtfix.formats", "output format")
 
 for _name, _target in (("text", "mtfix.readers.text:TextReader"), ("markdown", "mtfix.readers.text:MarkdownReader"),
-                       ("html", "mtfix.readers.html:HtmlReader"), ("jsonl", "mtfix.readers.jsonl:JsonlReader")):
+                       ("html", "mtfix.readers.html:HtmlReader"), ("jsonl", "mtfix.readers.jsonl:JsonlReader"),
+                       ("parquet", "mtfix.readers.parquet:ParquetReader")):
     READERS.builtin(_name, _target)
 for _name, _target in (("surprisal", "mtfix.features.surprisal:SurprisalFeatures"),
                        ("lexicon", "mtfix.features.lexicon:LexiconFeatures"),
@@ -74,8 +75,10 @@ for _name, _target in (("surprisal", "mtfix.features.surprisal:SurprisalFeatures
                        ("punctuation", "mtfix.features.punctuation:PunctuationFeatures"),
                        ("grammar", "mtfix.features.grammar:GrammarFeatures")):
     FEATURES.builtin(_name, _target)
-for _name, _target in (("grammar", "mtfix.fix.sources.grammar:GrammarSource"),
+for _name, _target in (("tagger", "mtfix.fix.sources.tagger:TaggerSource"),
+                       ("grammar", "mtfix.fix.sources.grammar:GrammarSource"),
                        ("lm", "mtfix.fix.sources.lm_edits:LMEditSource"),
+                       ("posteditor", "mtfix.fix.sources.posteditor:PostEditorSource"),
                        ("roundtrip", "mtfix.fix.sources.roundtrip:RoundTripSource"),
                        ("seq2seq", "mtfix.fix.sources.seq2seq:Seq2SeqSource")):
     SOURCES.builtin(_name, _target)

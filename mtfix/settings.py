@@ -16,7 +16,7 @@ from typing import Any
 from mtfix.lm.provision import DEFAULT_MODEL
 from mtfix.readers.options import DEFAULT_INCLUDE, ReadOptions
 
-DEFAULT_SOURCES = ("grammar", "lm", "roundtrip")
+DEFAULT_SOURCES = ("tagger", "grammar", "lm", "posteditor", "roundtrip")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     detector: str | None = None
     device: str = "auto"
+    backend: str = "torch"  # or onnx, onnx-int8 (ONNX Runtime on the CPU)
     batch_size: int = 32
     context: bool = True
     threshold: float | None = None  # None: the detector's own

@@ -60,7 +60,7 @@ def mlqe(split: str, tune_share: float = 0.0, seed: int = 13) -> list[Example]:
         part = "test" if split == "dev" else ("tune" if rng.random() < tune_share else "train")
         out.append(Example(row["mt"], "mlqe", part, float(row["da_z"] < MLQE_GARBLED_DA_Z), float(row["da_z"]),
                            bad, row["lp"], meta={"id": row["id"], "post_edit": row["post_edit"],
-                                                 "hter": row["hter"]}))
+                                                 "hter": row["hter"], "tokens": spans}))
     return out
 
 

@@ -34,8 +34,9 @@ def standardiser(x: np.ndarray, weight: np.ndarray | None = None) -> tuple[np.nd
 def fit_mlp(x: np.ndarray, targets: np.ndarray, masks: np.ndarray, weights: np.ndarray,
             tune: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], losses: tuple[str, ...],
             settings: FitSettings = FitSettings(), log=sys.stderr) -> MLP:
-    """Fit outputs (one per entry of LOSSES: 'bce' or 'mse') on rows X with per-output TARGETS
-    and MASKS (1 where the target is known) and row WEIGHTS; stop when the tune loss stops falling."""
+    """Fit outputs (one per entry of LOSSES: 'bce' or 'mse'; or LOSSES = ('softmax',): one-hot
+    TARGETS over all outputs) on rows X with MASKS (1 where the target is known) and row
+    WEIGHTS; stop when the tune loss stops falling."""
     import torch
 
     torch.manual_seed(settings.seed)
@@ -57,6 +58,9 @@ def fit_mlp(x: np.ndarray, targets: np.ndarray, masks: np.ndarray, weights: np.n
         torch.from_numpy(tm.astype(np.float32)), torch.from_numpy(tw.astype(np.float32))
 
     def loss_of(out, y, m, w):
+        if losses == ("softmax",):  # one class per row: cross-entropy over all outputs
+            per = -(torch.log_softmax(out, dim=1) * y).sum(1)
+            return (per * w).sum() / torch.clamp(w.sum(), min=1e-6)
         total = 0.0
         for k, kind in enumerate(losses):
             if kind == "bce":

@@ -219,6 +219,10 @@ def near_miss(tokens: list[Token], rng: random.Random) -> bool:
     return True
 
 
+# Kinds the fixers (tagger, post-editor) never train on: the fix benchmark reports how well
+# they repair damage they have not seen. The detector trains on every kind.
+FIX_HELD_OUT_KINDS = ("moved_word", "agreement")
+
 KINDS: dict[str, Callable[..., bool]] = {
     "capitalised_common": capitalise_common, "title_case_run": title_case_run,
     "lowercased_name": lowercase_name, "lowercase_start": lowercase_start, "stray_stop": stray_stop,

@@ -7,12 +7,13 @@ suggestion for it, unless they were asked for by name."""
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from mtfix.document import Document
-from mtfix.errors import ConfigError
+from mtfix.errors import ConfigError, ModelUnavailable
 from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix
 from mtfix.fix.fluency import FluencyMeter
 from mtfix.fix.meaning import MeaningMeter
@@ -32,6 +33,8 @@ class FixStats:
     candidates: int = 0
     seconds: float = 0.0
     wins: dict[str, int] = field(default_factory=dict)
+    source_seconds: dict[str, float] = field(default_factory=dict)  # time in each source's propose
+    source_candidates: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,10 +76,21 @@ class Fix(BatchStep):
 
     @property
     def sources(self) -> list[CandidateSource]:
+        """The sources, built on first use. A default source that cannot run here (no model
+        for this LM, say) is left out with a note; one asked for by name is an error."""
         if self._sources is None:
             from mtfix.registry import SOURCES
 
-            self._sources = [SOURCES.get(name).create(self.context) for name in self.names]
+            asked = "sources" in self.context.settings.explicit
+            self._sources = []
+            for name in self.names:
+                try:
+                    self._sources.append(SOURCES.get(name).create(self.context))
+                except ModelUnavailable as exc:
+                    if asked:
+                        raise
+                    if not self.context.quiet:
+                        print(f"mtfix: note: fix source {name} left out: {exc}", file=sys.stderr)
         return self._sources
 
     @property
@@ -120,8 +134,14 @@ class Fix(BatchStep):
                earlier: list[SentenceFix] | None = None) -> list[SentenceFix]:
         proposals: list[list[Candidate]] = [[] for _ in targets]
         for source in sources:
-            for bucket, candidates in zip(proposals, source.propose(targets)):
+            started = time.perf_counter()
+            proposed = source.propose(targets)
+            self.stats.source_seconds[source.name] = self.stats.source_seconds.get(source.name, 0.0) + \
+                time.perf_counter() - started
+            for bucket, candidates in zip(proposals, proposed):
                 bucket.extend(candidates)
+                self.stats.source_candidates[source.name] = self.stats.source_candidates.get(source.name, 0) + \
+                    len(candidates)
         fixes = self.reranker.rank(targets, proposals)
         for fix, before in zip(fixes, earlier or []):
             fix.considered += before.considered

@@ -1,19 +1,24 @@
 """Reranking: fluency gain (the detector's P(garbled) and the LM's surprisal, as `scan`
-measures them) against meaning drift and edit size. A candidate is offered only if it
-passes the guards, keeps the meaning and reads better than the original on both fluency
-measures, so "no good fix" is a valid outcome and nothing worse is ever suggested."""
+measures them) against meaning drift and edit size, with a bonus for repairing the words
+the detector's word head marked. A candidate is offered only if it passes the guards,
+keeps the meaning and reads better than the original on both fluency measures, so "no
+good fix" is a valid outcome and nothing worse is ever suggested.
+
+A mechanical edit (case, punctuation, function words: the content words stay as they
+were) keeps the meaning by construction and is not held to the similarity floor."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
+from mtfix.features.casing import common_words
 from mtfix.features.words import split_words
 from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix, Suggestion
 from mtfix.fix.fluency import Fluency, FluencyMeter
 from mtfix.fix.guards import violation
 from mtfix.fix.meaning import MeaningMeter
-from mtfix.worddiff import changed_words
+from mtfix.worddiff import changed_words, word_diff
 
 
 @dataclass
@@ -23,6 +28,7 @@ class RerankSettings:
     nll_weight: float = 0.1  # per nat/token of mean surprisal saved
     drift_weight: float = 1.0  # per unit of lost similarity
     edit_weight: float = 1.0  # per share of words changed: a paraphrase must earn its changes
+    suspect_weight: float = 0.15  # per share of the changes that fall on words the word head marked
     max_suggestions: int = 3
     min_confidence: float = 0.1  # suggestions below it are not offered
 
@@ -51,9 +57,11 @@ class Reranker:
                     survivors.append((fix, candidate))
             fix.rejected = dict(rejected)
         measured = self.fluency.measure([t.text for t in targets] + [c.text for _, c in survivors])
-        similarities = self.meaning.similarity([(f.target.text, c.text) for f, c in survivors])
-        for (fix, candidate), similarity in zip(survivors, similarities):
-            suggestion, why = self._judge(fix.target.text, candidate, measured[fix.target.text],
+        paraphrases = [(f.target.text, c.text) for f, c in survivors if not mechanical(f.target.text, c.text)]
+        similarity_of = dict(zip(paraphrases, self.meaning.similarity(paraphrases))) if paraphrases else {}
+        for fix, candidate in survivors:
+            similarity = similarity_of.get((fix.target.text, candidate.text), 1.0)
+            suggestion, why = self._judge(fix.target, candidate, measured[fix.target.text],
                                           measured[candidate.text], similarity)
             if suggestion:
                 fix.suggestions.append(suggestion)
@@ -67,9 +75,10 @@ class Reranker:
                 best.reason += f"; best of {fix.considered} candidates"
         return fixes
 
-    def _judge(self, original: str, candidate: Candidate, before: Fluency, after: Fluency,
+    def _judge(self, target: FixTarget, candidate: Candidate, before: Fluency, after: Fluency,
                similarity: float) -> tuple[Suggestion | None, str]:
         s = self.settings
+        original = target.text
         if similarity < s.min_similarity:
             return None, "meaning drift"
         if before.p_garbled - after.p_garbled < s.min_gain or after.mean_nll > before.mean_nll:
@@ -78,7 +87,8 @@ class Reranker:
         objective = ((before.p_garbled - after.p_garbled)
                      + s.nll_weight * (before.mean_nll - after.mean_nll)
                      - s.drift_weight * (1.0 - similarity)
-                     - s.edit_weight * edit_rate)
+                     - s.edit_weight * edit_rate
+                     + s.suspect_weight * on_suspects(target, candidate.text))
         if objective <= 0:
             return None, "gain too small for the change"
         reason = (f"P(garbled) {before.p_garbled:.2f} → {after.p_garbled:.2f}, surprisal "
@@ -99,3 +109,25 @@ def _unique(candidates: list[Candidate], original: str) -> list[Candidate]:
             seen.add(text)
             out.append(Candidate(text, candidate.source, candidate.detail))
     return out
+
+
+def content_words(text: str) -> list[str]:
+    return [w.text.lower() for w in split_words(text) if w.text[:1].isalnum() and w.text.lower() not in common_words()]
+
+
+def mechanical(original: str, candidate: str) -> bool:
+    """Only case, punctuation and function words differ: the content words are the same."""
+    return content_words(original) == content_words(candidate)
+
+
+def on_suspects(target: FixTarget, candidate: str) -> float:
+    """The share of the changed stretches of the original that touch a word the detector's
+    word head marked as bad (0 when none was marked)."""
+    if not target.suspects:
+        return 0.0
+    changed = [(p.old_start, p.old_start + max(1, len(p.old))) for p in word_diff(target.text, candidate)
+               if p.op != "equal"]
+    if not changed:
+        return 0.0
+    hits = sum(any(a < e and s < b for s, e in target.suspects) for a, b in changed)
+    return hits / len(changed)

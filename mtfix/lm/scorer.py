@@ -134,7 +134,7 @@ class LMScorer:
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "auto", batch_size: int = 32,
-                 quiet: bool = False, layers: Sequence[int] = ()) -> None:
+                 quiet: bool = False, layers: Sequence[int] = (), backend: str = "torch") -> None:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -161,6 +161,16 @@ class LMScorer:
         self.prefix_id = self._prefix_token_id()
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.prefix_id
         self.forward_seconds = 0.0
+        self.backend = backend
+        self._onnx = None
+        if backend != "torch":
+            from mtfix.lm.onnx import BACKENDS, OnnxForward
+
+            if backend not in BACKENDS:
+                raise ModelUnavailable(f"unknown backend {backend!r}: use {', '.join(BACKENDS)}")
+            if self.device != "cpu" or not Path(location).is_dir():
+                raise ModelUnavailable(f"the {backend} backend runs a built-in or local model on the CPU")
+            self._onnx = OnnxForward(self.model, Path(location), self.layers, int8=backend == "onnx-int8")
 
     def _prefix_token_id(self) -> int:
         """The token a text is scored after: a document separator if the vocabulary has one."""
@@ -175,7 +185,8 @@ class LMScorer:
 
     @property
     def signature(self) -> str:
-        return f"lm:{self.name}|device:{self.device}"
+        backend = "" if self.backend == "torch" else f"+{self.backend}"
+        return f"lm:{self.name}{backend}|device:{self.device}"
 
     def encode(self, texts: Sequence[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
         """Token ids and character offsets of each text (a sentence is cut at MAX_TOKENS)."""
@@ -271,11 +282,17 @@ class LMScorer:
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
         started = time.perf_counter()
         with torch.inference_mode():
-            output = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=with_hidden)
-            logits = output.logits[:, :-1].float()
             hidden = None
-            if with_hidden:
-                hidden = torch.stack([output.hidden_states[layer][:, 1:] for layer in self.layers]).float()
+            if self._onnx is not None:
+                all_logits, states = self._onnx(input_ids, mask)
+                logits = all_logits[:, :-1].float()
+                if with_hidden:
+                    hidden = torch.stack([state[:, 1:] for state in states]).float()
+            else:
+                output = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=with_hidden)
+                logits = output.logits[:, :-1].float()
+                if with_hidden:
+                    hidden = torch.stack([output.hidden_states[layer][:, 1:] for layer in self.layers]).float()
         self.forward_seconds += time.perf_counter() - started
         return logits, input_ids[:, 1:], hidden
 

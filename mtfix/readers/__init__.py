@@ -96,9 +96,12 @@ def read_path(path: str, options: ReadOptions) -> list[Document | Skipped]:
     data = _read_bytes(path, options.max_bytes)
     if not data.strip():
         raise InputError("empty file")
-    text, codec, bom = decode_bytes(data)
     display = "<stdin>" if path == STDIN else path
-    documents = list(reader_for(path).documents(display, text, codec, bom, options))
+    reader = reader_for(path)
+    if getattr(reader, "binary", False):
+        return list(reader.rows(display, data, options))
+    text, codec, bom = decode_bytes(data)
+    documents = list(reader.documents(display, text, codec, bom, options))
     if text.encode(codec, errors="replace") != data[bom:]:  # bad bytes were replaced
         for document in documents:
             if isinstance(document, Document):

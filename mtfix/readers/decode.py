@@ -32,7 +32,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
         # A few bad bytes in an otherwise UTF-8 file: replace them rather than read the whole
         # file as cp1252 mojibake (the reader notes the file was decoded lossily).
         text = data.decode("utf-8", errors="replace")
-        if _looks_binary(text.replace("\ufffd", "")):
+        if looks_binary(text.replace("\ufffd", "")):
             raise InputError("binary file (control characters)")
         return text, "utf-8", 0
     for codec in ("utf-8", "cp1252", "latin-1"):
@@ -40,7 +40,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if _looks_binary(text):
+        if looks_binary(text):
             raise InputError("binary file (control characters)")
         return text, codec, 0
     raise InputError("undecodable text")  # unreachable: latin-1 decodes any bytes
@@ -64,7 +64,7 @@ def _strict(data: bytes, codec: str) -> str:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         raise InputError(f"invalid {codec} at byte {exc.start}") from exc
-    if _looks_binary(text):
+    if looks_binary(text):
         raise InputError("binary file (control characters)")
     return text
 
@@ -83,7 +83,7 @@ def _guess_utf16(data: bytes) -> str | None:
     return None
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False

@@ -1,0 +1,73 @@
+"""Candidates from the edit tagger: tag every word, apply the confident edits, read the
+result again and tag once more (up to ROUNDS times): case, stray punctuation, doubled or
+missing function words, swapped neighbours and bracketed leftovers, each for one LM pass
+per round over all the sentences at once."""
+
+from __future__ import annotations
+
+from mtfix.errors import ModelUnavailable
+from mtfix.features import sentence_view
+from mtfix.fix.candidate import Candidate, FixTarget
+from mtfix.fix.edits import KEEP, apply_tags
+from mtfix.fix.sources.base import CandidateSource
+from mtfix.fix.tagger import Tagger, bundled_tagger
+
+ROUNDS = 3
+
+
+class TaggerSource(CandidateSource):
+    name = "tagger"
+
+    def __init__(self, tagger: Tagger, scorer) -> None:
+        missing = [layer for layer in tagger.layers if layer not in scorer.layers]
+        if missing:
+            raise ModelUnavailable(f"the edit tagger reads layer {missing[0]}, which the scorer does not return")
+        self.tagger = tagger
+        self.scorer = scorer
+        self.rows = [scorer.layers.index(layer) for layer in tagger.layers]
+
+    @classmethod
+    def create(cls, context) -> "TaggerSource":
+        model = context.settings.model
+        path = bundled_tagger(model)
+        if path is None:
+            raise ModelUnavailable(f"no edit tagger is trained for {model} (python -m training.train_tagger --model {model})")
+        tagger = Tagger.load(path)
+        if tagger.lm != model:
+            raise ModelUnavailable(f"the edit tagger was trained on {tagger.lm}'s states, not {model}'s")
+        return cls(tagger, context.detect.scorer)
+
+    @property
+    def signature(self) -> str:
+        return f"tagger:{self.tagger.digest}"
+
+    def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:
+        texts = [t.text for t in targets]
+        proposals: list[list[Candidate]] = [[] for _ in targets]
+        active = list(range(len(targets)))
+        for round_number in range(1, ROUNDS + 1):
+            if not active:
+                break
+            scored = self.scorer.score([texts[i] for i in active])
+            still = []
+            for i, tokens in zip(active, scored):
+                view = sentence_view(texts[i], tokens)
+                words, tags, _ = self.tagger.predict(view, self.rows)
+                edits = [(w.text, t) for w, t in zip(words, tags) if t != KEEP]
+                if not edits:
+                    continue
+                new = apply_tags(texts[i], _tags_for_all_words(view.words, words, tags))
+                if new == texts[i]:
+                    continue
+                detail = "; ".join(f"{tag.lower()} '{word}'" for word, tag in edits[:6])
+                proposals[i].append(Candidate(new, self.name, f"round {round_number}: {detail}"))
+                texts[i] = new
+                still.append(i)
+            active = still
+        return proposals
+
+
+def _tags_for_all_words(all_words, scored, tags) -> list[str]:
+    """Tags aligned with every word of the sentence (words the LM gave no token keep)."""
+    by_start = {w.start: t for w, t in zip(scored, tags)}
+    return [by_start.get(w.start, KEEP) for w in all_words]
