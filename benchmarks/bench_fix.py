@@ -148,7 +148,7 @@ def run_synthetic(args) -> None:
 
 def run_seeds(args) -> None:
     from mtfix.document import Document
-    from mtfix.worddiff import plain_word_diff
+    from mtfix.reports.diffs import diff_text
 
     checker = checker_for(args)
     lines = ["# mtfix fix on the seed articles", "",
@@ -170,7 +170,7 @@ def run_seeds(args) -> None:
                 lines.append(f"No good fix ({fix.considered} candidates; {reasons or 'none proposed'}).")
             for rank, s in enumerate(fix.suggestions, 1):
                 lines.append(f"{rank}. **{s.source}**, confidence {s.confidence:.2f}: "
-                             f"{plain_word_diff(fix.target.text, s.text)}  ")
+                             f"{diff_text(fix.target.text, s.text, markers=True).plain}  ")
                 lines.append(f"   {s.reason}; {s.detail}")
             lines.append("")
     lines.append(f"Signature: `{checker.signature(fix=True)}`")

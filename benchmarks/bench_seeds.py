@@ -40,7 +40,7 @@ def main() -> None:
         if isinstance(item, Document):
             path = str(Path(item.path).relative_to(REPO))
             scored += [(path, s) for s in item.sentences if s.label in ("ok", "garbled") and not s.suppressed]
-    found, misses = set(), []
+    found = set()
     rows = []
     for path, sentence in scored:
         label = next((entry for entry in labels if entry["path"] == path and sentence.text.startswith(entry["text"])),

@@ -4,10 +4,12 @@ that shows a rewrite (terminal, HTML, review) and by the code that applies one."
 from __future__ import annotations
 
 import re
+
+from mtfix.features.words import WORD_PATTERN
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-_TOKEN = re.compile(r"\s+|\w+(?:[’'\-]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\s+|" + WORD_PATTERN)  # spaces, and words as everywhere else in mtfix
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,3 @@ def changed_words(old: str, new: str) -> int:
         if piece.op != "equal":
             count += sum(1 for _, t in tokens(piece.old) + tokens(piece.new) if not t.isspace())
     return count
-
-
-def plain_word_diff(old: str, new: str) -> str:
-    """`git diff --word-diff` notation: [-removed-]{+added+}."""
-    out = []
-    for piece in word_diff(old, new):
-        if piece.op == "equal":
-            out.append(piece.old)
-            continue
-        if piece.old:
-            out.append(f"[-{piece.old}-]")
-        if piece.new:
-            out.append(f"{{+{piece.new}+}}")
-    return "".join(out)

@@ -155,3 +155,43 @@ def test_languagetool_backend_when_reachable():
         pytest.skip(f"LanguageTool unavailable here: {exc}")
     [candidates] = GrammarSource(checker).propose([target("The goverment said that talks was postponed.")])
     assert any("government" in c.text for c in candidates), json.dumps([c.text for c in candidates])
+
+
+@pytest.mark.model
+def test_edit_tagger_repairs_mechanical_damage(real_checker):
+    from mtfix.fix.sources.tagger import TaggerSource
+    from mtfix.fix.fixer import FixContext
+
+    source = TaggerSource.create(FixContext(real_checker.settings, real_checker.detect))
+    cases = {
+        "Biden warned that he planned to raise poignant issues. during their chat.":
+            "Biden warned that he planned to raise poignant issues during their chat.",
+        "The summit between the two leaders Can take place in June, the Kremlin said.":
+            "The summit between the two leaders can take place in June, the Kremlin said.",
+        "The main reason for [to go] the talks is the war.": "The main reason for the talks is the war.",
+    }
+    proposals = source.propose([target(text) for text in cases])
+    for (text, repaired), candidates in zip(cases.items(), proposals):
+        assert repaired in [c.text for c in candidates], (text, [c.text for c in candidates])
+
+
+@pytest.mark.model
+def test_post_editor_rewrites_a_garbled_sentence(real_checker):
+    from mtfix.fix.fixer import FixContext
+    from mtfix.fix.sources.posteditor import PostEditorSource
+
+    source = PostEditorSource.create(FixContext(real_checker.settings, real_checker.detect))
+    [candidates] = source.propose([target("The summit Can according to the Kremlin Take place in June.")])
+    assert candidates and all(c.source == "posteditor" for c in candidates)
+    assert any("take place" in c.text for c in candidates), [c.text for c in candidates]
+
+
+@pytest.mark.model
+def test_a_sentence_that_needs_no_fix_gets_none(real_checker):
+    document = real_checker.suggest("The council approved the new budget on Tuesday after a long debate.")
+    assert document.sentences[0].label == "ok" and document.fixes == []
+    from mtfix.fix.fixer import Fix
+
+    fixer = Fix(real_checker.detect, real_checker.settings)
+    [fix] = fixer.fix_targets([target("The weather was pleasant and the children played in the park all afternoon.")])
+    assert fix.suggestions == [], [s.text for s in fix.suggestions]

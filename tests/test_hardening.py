@@ -326,3 +326,24 @@ def test_a_megabyte_without_punctuation_is_cut_and_printed_short(cli, tmp_path):
     lines = result.stdout.decode().splitlines()
     assert max(len(line) for line in lines) < 1000
     assert "sentences" in lines[-2] and int(lines[-2].split(", ")[1].split()[0]) > 500
+
+
+@pytest.mark.model
+def test_sigterm_leaves_no_temp_file(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "a.txt").write_text((GARBLED + "\n\n") * 400, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "mtfix.cli", "scan", "-q", "--no-cache", "-f", "json",
+                                "-o", str(tmp_path / "out.json"), str(tmp_path / "a.txt")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while not list(tmp_path.glob(".out.json.*")) and time.time() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.json.*")), "the report's temp file never appeared"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 2 and b"interrupted" in err
+    assert not list(tmp_path.glob(".out.json.*")) and not (tmp_path / "out.json").exists()

@@ -62,3 +62,43 @@ def test_spans_point_at_words_of_the_original_text(real_checker):
 def test_empty_and_whitespace_sentences_score_without_error(real_checker):
     scores = real_checker.detect.scorer.score(["", "ok"])
     assert len(scores[0]) == 0 and len(scores[1]) >= 1
+
+
+def test_the_word_head_marks_the_damaged_word(real_checker):
+    # synthetic damage of a clean sentence: a stray full stop and a capitalised common word
+    clean = "The ministers agreed on a new plan for the harbour during their meeting on Friday."
+    damaged = "The ministers agreed on a new plan for the harbour. during their meeting On Friday."
+    [before, after] = real_checker.score_sentences([clean, damaged])
+    assert after.score > before.score
+    bad = {after.text[s:e]: p for s, e, _, p in after.words}
+    assert bad["."] > real_checker.detector.word_threshold or bad["On"] > real_checker.detector.word_threshold
+    assert max(bad["."], bad["On"]) > max(p for w, p in bad.items() if w in ("ministers", "agreed", "plan"))
+    assert {s.text for s in after.spans} & {".", "On"}
+
+
+def test_a_detector_for_another_lm_is_refused(tmp_path):
+    import mtfix
+    from mtfix.detector.model import Detector, bundled_path
+    from mtfix.errors import ModelUnavailable
+
+    detector = Detector.load(bundled_path("smollm2-135m"))
+    detector.lm = "some-other-lm"
+    detector.save(tmp_path / "other.npz")
+    with pytest.raises(ModelUnavailable, match="trained on some-other-lm's hidden states"):
+        mtfix.load(detector=str(tmp_path / "other.npz")).detector
+
+
+def test_another_model_without_a_detector_gets_the_fallback_and_says_so(capsys):
+    from mtfix.detector.model import detector_for
+
+    detector, note = detector_for("HuggingFaceTB/SmolLM2-360M")
+    assert detector.is_fallback and "no detector is trained for HuggingFaceTB/SmolLM2-360M" in note
+    assert "LM-independent" in note
+
+
+def test_context_changes_what_the_lm_expects(real_checker):
+    before = "Moscow warned that relations with the United States were on the verge of breaking down."
+    sentence = "The statement put relations on the verge of a breakthrough."
+    [alone] = real_checker.score_sentences([sentence])
+    [_, read_after] = real_checker.score_sentences([before, sentence], groups=["doc", "doc"])
+    assert alone.features["nll_mean"] != read_after.features["nll_mean"]

@@ -2,7 +2,6 @@
 fake scorer and detector, in-process)."""
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest

@@ -9,7 +9,6 @@ import textwrap
 import pytest
 
 from mtfix.config import load_config
-from mtfix.settings import Settings
 from mtfix.signature import Signature
 
 GARBLED = "One of the following America Proposed summit Can according to Kremlin Take place in June."

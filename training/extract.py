@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
-from pathlib import Path
 
 from mtfix.home import mtfix_home
 from mtfix.lm.scorer import LMScorer, Window

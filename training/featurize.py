@@ -7,7 +7,6 @@ import hashlib
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 

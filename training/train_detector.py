@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from mtfix.detector.inputs import WORD_AGGREGATES, word_aggregates
+from mtfix.detector.mlp import MLP
 from mtfix.detector.model import FALLBACK, Detector
 from mtfix.features import FEATURE_NAMES
 from mtfix.features.casing import CasingFeatures
@@ -28,14 +29,15 @@ from mtfix.features.grammar import GrammarFeatures
 from mtfix.features.lexicon import LexiconFeatures
 from mtfix.features.punctuation import PunctuationFeatures
 from mtfix.lm.scorer import LMScorer
-from training.extract import load
+from training.extract import CACHE_ROOT, load
 from training.featurize import sentence_table, word_table
 from training.heads import FitSettings, fit_mlp
-from training.metrics import best_mcc_threshold, expected_calibration_error, threshold_for_precision
+from training.metrics import (auroc, best_mcc_threshold, binned_auroc, expected_calibration_error, pearson,
+                              threshold_for_precision)
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
-WORD_LAYERS = (18,)  # chosen by `--explore` (see models/CARD.md)
-SENTENCE_LAYERS = (18, 30)
+WORD_LAYERS = (18,)  # chosen by `python -m training.explore` (see models/CARD.md)
+SENTENCE_LAYERS = (16, 24)
 THRESHOLD_PRECISION = 0.8  # the default threshold: the highest recall at this precision on tune
 LM_FREE_FEATURES = [n for family in (LexiconFeatures(), CasingFeatures(), PunctuationFeatures(), GrammarFeatures())
                     for n in family.names]
@@ -82,6 +84,11 @@ def words_of(corpus: Corpus, layers: tuple[int, ...]):
         sentence.append(table.sentence + offset)
         offset += cache.sentences
     return np.concatenate(inputs), np.concatenate(labels), np.concatenate(sentence)
+
+
+def predict(head: MLP, x: np.ndarray, chunk: int = 100_000) -> np.ndarray:
+    """HEAD over the rows of X a chunk at a time (X may be millions of float16 rows)."""
+    return np.concatenate([head(x[begin:begin + chunk]) for begin in range(0, len(x), chunk)])
 
 
 def source_weights(sources: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -153,6 +160,26 @@ def calibrate_and_threshold(logits, garbled, sources, split) -> tuple[tuple[floa
                                           "tune_ece": round(ece, 4)}
 
 
+def tune_report(corpus: Corpus, outputs: np.ndarray, garbled, quality, sources, split) -> dict:
+    """The heads on the tune parts: MLQE-PE per-pair Pearson of the quality output with da_z,
+    MQM AUROC within length quartiles, synthetic AUROC."""
+    tune = split == "tune"
+    groups = np.array([e.group for e in corpus.examples])
+    words = np.array([len(e.text.split()) for e in corpus.examples])
+    mlqe = tune & (sources == "mlqe")
+    pairs = {g: round(pearson(outputs[mlqe & (groups == g), 1], quality[mlqe & (groups == g)]), 3)
+             for g in sorted(set(groups[mlqe]))}
+    figures = {"mlqe_tune_pearson": pairs, "mlqe_tune_pearson_avg": round(float(np.mean(list(pairs.values()))), 4)}
+    for source in ("mqm", "synthetic"):
+        rows = tune & (sources == source) & ~np.isnan(garbled)
+        if source == "mqm":
+            figures["mqm_tune_binned_auroc"] = round(binned_auroc(outputs[rows, 0], garbled[rows] > 0.5, words[rows])[0], 4)
+        else:
+            figures["synthetic_tune_auroc"] = round(auroc(outputs[rows, 0], garbled[rows] > 0.5), 4)
+    print(json.dumps(figures), file=sys.stderr, flush=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="smollm2-135m")
@@ -160,7 +187,11 @@ def main() -> None:
                         help="MQM read sentence by sentence, or each document's sentences together")
     parser.add_argument("--out", default=None, help="default: models/detector-<model>.npz")
     parser.add_argument("--no-fallback", action="store_true", help="do not retrain the fallback detector")
+    parser.add_argument("--word-layers", default=",".join(map(str, WORD_LAYERS)))
+    parser.add_argument("--sentence-layers", default=",".join(map(str, SENTENCE_LAYERS)))
     args = parser.parse_args()
+    word_layers = tuple(int(x) for x in args.word_layers.split(",") if x)
+    sentence_layers = tuple(int(x) for x in args.sentence_layers.split(",") if x)
 
     started = time.time()
     scorer = LMScorer(args.model, device="auto", quiet=True)
@@ -169,10 +200,16 @@ def main() -> None:
     garbled, quality = sentence_targets(corpus)
     print(f"{len(corpus.examples)} sentences; LM views ready after {time.time() - started:.0f}s", file=sys.stderr)
 
-    word_x, word_y, word_sentence = words_of(corpus, WORD_LAYERS)
+    word_x, word_y, word_sentence = words_of(corpus, word_layers)
     print(f"word head: {len(word_y)} words, {int((word_y == 1).sum())} BAD", file=sys.stderr)
-    word_head = train_word_head(word_x, word_y, sources[word_sentence], split[word_sentence], FitSettings())
-    bad = 1 / (1 + np.exp(-word_head(word_x)[:, 0]))
+    saved = CACHE_ROOT / args.model / f"word-head-{args.mqm}-{'-'.join(map(str, word_layers))}.npz"
+    if saved.is_file():  # the slow head is kept, so a rerun of the sentence head is quick
+        word_head = MLP.from_arrays(np.load(saved), "word")
+    else:
+        word_head = train_word_head(word_x, word_y, sources[word_sentence], split[word_sentence],
+                                    FitSettings(hidden=256, epochs=8, batch=1024, patience=2, dropout=0.3))
+        np.savez(saved, **word_head.arrays("word"))
+    bad = 1 / (1 + np.exp(-predict(word_head, word_x)[:, 0]))
     word_tune = (split[word_sentence] == "tune") & (word_y >= 0)
     word_threshold, word_mcc = best_mcc_threshold(bad[word_tune], word_y[word_tune] == 1)
     aggregates = np.zeros((len(corpus.examples), len(WORD_AGGREGATES)), np.float32)
@@ -181,18 +218,22 @@ def main() -> None:
         aggregates[i] = word_aggregates(bad[bounds[i]:bounds[i + 1]])
     del word_x
 
-    x = np.hstack([corpus.hand, aggregates, pooled_inputs(corpus, SENTENCE_LAYERS)])
+    x = np.hstack([corpus.hand, aggregates, pooled_inputs(corpus, sentence_layers)])
     print(f"sentence head: {x.shape}", file=sys.stderr)
-    sentence_head = train_sentence_head(x, garbled, quality, sources, split, FitSettings(hidden=256))
-    logits = sentence_head(x)[:, 0]
-    calibration, threshold, tune_figures = calibrate_and_threshold(logits, garbled, sources, split)
-    layers = tuple(sorted(set(WORD_LAYERS) | set(SENTENCE_LAYERS)))
+    sentence_head = train_sentence_head(x, garbled, quality, sources, split,
+                                        FitSettings(hidden=256, epochs=40, batch=256, dropout=0.3, patience=5))
+    outputs = sentence_head(x)
+    logits = outputs[:, 0]
+    tune_figures = tune_report(corpus, outputs, garbled, quality, sources, split)
+    calibration, threshold, calibration_figures = calibrate_and_threshold(logits, garbled, sources, split)
+    tune_figures.update(calibration_figures)
+    layers = tuple(sorted(set(word_layers) | set(sentence_layers)))
     card = {"trained": time.strftime("%Y-%m-%d"), "data": {name: int((sources == name).sum()) for name in set(sources)},
             "mqm_view": args.mqm, "word_tune_mcc": round(word_mcc, 4), **tune_figures,
             "threshold_rule": f"highest recall at precision >= {THRESHOLD_PRECISION} on the pooled tune parts",
             "seconds": round(time.time() - started)}
-    detector = Detector(args.model, layers, [layers.index(l) for l in WORD_LAYERS],
-                        [layers.index(l) for l in SENTENCE_LAYERS], list(FEATURE_NAMES), word_head, sentence_head,
+    detector = Detector(args.model, layers, [layers.index(layer) for layer in word_layers],
+                        [layers.index(layer) for layer in sentence_layers], list(FEATURE_NAMES), word_head, sentence_head,
                         calibration, threshold, round(word_threshold, 4), card=card)
     out = Path(args.out) if args.out else MODELS / f"detector-{args.model.replace('/', '--')}.npz"
     detector.save(out)

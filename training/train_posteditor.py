@@ -103,7 +103,7 @@ def main() -> None:
         scheduler.step()
         optimiser.zero_grad()
         seen += len(batch)
-        losses.append(float(loss))
+        losses.append(loss.item())
         if step % 20 == 0:
             elapsed = time.time() - started
             print(f"step {step}/{steps}: {seen} pairs, loss {sum(losses[-20:]) / len(losses[-20:]):.3f}, "

@@ -14,10 +14,21 @@ _AFTER = set(":;\"“‘'([—–-")
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    """The most frequent English words: capitalised mid-sentence they are rarely names."""
+    """The few hundred most frequent English words (function words and the like): the
+    closed class whose capital mid-sentence is almost never a name. The features use it."""
     from wordfreq import top_n_list
 
     return frozenset(w for w in top_n_list("en", 400) if w.isalpha() and w != "i")
+
+
+@lru_cache(maxsize=100_000)
+def vocabulary_word(word: str) -> bool:
+    """A lower-case word English uses often (zipf ≥ 3.5): capitalised mid-sentence it may be a
+    stray capital rather than a name, so a fix may lower it. Wider than common_words, which
+    is the closed class the features count."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= 3.5
 
 
 def is_title_case(words: list[Word]) -> bool:

@@ -6,9 +6,7 @@ import math
 import unicodedata
 
 from mtfix.features.base import FeatureFamily, SentenceView
-from mtfix.features.words import UNKNOWN_LOGPROB
-
-RARE_LOGPROB = math.log(1e-7)
+from mtfix.features.words import RARE_LOGPROB, UNKNOWN_LOGPROB
 
 
 def is_latin(char: str) -> bool:

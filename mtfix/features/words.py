@@ -10,10 +10,12 @@ from functools import lru_cache
 
 from mtfix.lm.scorer import TokenScores
 
-_WORD = re.compile(r"\w+(?:[’'\-.]\w+)*|[^\w\s]")
+WORD_PATTERN = r"\w+(?:[’'\-.]\w+)*|[^\w\s]"  # a word ("U.S", "don't", "Biden-Putin") or one mark
+WORD = re.compile(WORD_PATTERN)  # the one definition of a word mtfix uses
 # wordfreq knows no punctuation; give it the probability of a common word.
 PUNCT_LOGPROB = math.log(1e-2)
 UNKNOWN_LOGPROB = math.log(1e-9)
+RARE_LOGPROB = math.log(1e-7)  # below it, a lower-case "word" is rare enough to be a fragment or a typo
 
 
 @dataclass
@@ -48,7 +50,7 @@ def unigram_logprob(word: str) -> float:
 
 
 def split_words(text: str) -> list[Word]:
-    return [Word(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    return [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
 
 
 def align(text: str, scores: TokenScores) -> list[Word]:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from mtfix.document import Document
+from mtfix.features.words import WORD
 from mtfix.pipeline.base import DocumentStep
 
-_WORD = re.compile(r"\w+")
 MIN_PREFIX_WORDS = 5
 
 
 def _key(text: str) -> tuple[str, ...]:
-    return tuple(word.lower() for word in _WORD.findall(text))
+    return tuple(word.lower() for word in WORD.findall(text) if word[:1].isalnum())
 
 
 class DuplicateFilter(DocumentStep):

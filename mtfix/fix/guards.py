@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
-from mtfix.features.casing import common_words, suspicious_capitals
+from mtfix.features.casing import common_words, suspicious_capitals, vocabulary_word
 from mtfix.features.words import split_words
 
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*%?")
@@ -17,14 +16,6 @@ _MONTHS = ("january february march april may june july august september october 
            "monday tuesday wednesday thursday friday saturday sunday").split()
 MAX_GROWTH = 1.25  # a rewrite may be at most this much longer in words …
 MAX_EXTRA_WORDS = 3  # … plus this many
-
-
-@lru_cache(maxsize=100_000)
-def everyday(word: str) -> bool:
-    """A frequent lower-case English word (zipf ≥ 3.5): as a capital it may be a stray one."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") >= 3.5
 
 
 def numbers(text: str) -> Counter:
@@ -79,7 +70,7 @@ def violation(original: str, candidate: str, protected: list[str] | None = None)
     original_names = names(original)
     for name in original_names:
         # A capitalised everyday word may lose its capital ("America Proposed summit"), not vanish.
-        if not _has_word(candidate, name, ignore_case=everyday(name.lower())):
+        if not _has_word(candidate, name, ignore_case=vocabulary_word(name.lower())):
             return f"name '{name}' lost"
     old_words, new_words = split_words(original), split_words(candidate)
     if len(new_words) > len(old_words) * MAX_GROWTH + MAX_EXTRA_WORDS:

@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from mtfix.features.casing import common_words, suspicious_capitals
-from mtfix.features.words import Word, align, unigram_logprob
+from mtfix.features.casing import common_words, suspicious_capitals, vocabulary_word
+from mtfix.features.words import RARE_LOGPROB, Word, align, unigram_logprob
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.fluency import FluencyMeter
-from mtfix.fix.guards import everyday
 from mtfix.fix.sources.base import CandidateSource
 from mtfix.fix.sources.grammar import apply_edits
 
@@ -23,7 +22,6 @@ MIN_TOTAL_GAIN = 1.5  # nats the whole sentence must get cheaper by
 MIN_MEAN_GAIN = 0.05  # nats per token: stops deletions winning by shortening alone
 MAX_KEPT = 4
 DELETION_FACTOR = 2.0  # a deletion always shortens the sentence: it must gain twice as much
-RARE_LOGPROB = -16.0  # unigram log-prob below which a predicted "word" is a fragment
 
 
 @dataclass(frozen=True)
@@ -189,7 +187,7 @@ class LMEditSource(CandidateSource):
         if index == 0:
             return []
         following = words[index + 1].text if index + 1 < len(words) else ""
-        if (word.text[:1].isupper() and word.text[1:].islower() and everyday(word.text.lower())
+        if (word.text[:1].isupper() and word.text[1:].islower() and vocabulary_word(word.text.lower())
                 and not following[:1].isupper() and words[index - 1].text not in ".!?:\"“"):
             lowered = word.text.lower()
             return [LocalEdit(word.start, word.end, lowered, f"'{word.text}' → '{lowered}' (stray capital)")]

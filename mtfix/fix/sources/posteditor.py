@@ -14,14 +14,13 @@ from mtfix.errors import ModelUnavailable
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.sources.base import CandidateSource
 
-SYSTEM = "You repair machine-translated English. Rewrite the sentence fluently, keeping its meaning."
 BATCH = 8
 
 
 def prompt(tokenizer, text: str) -> str:
-    """The chat prompt the adapter was trained with (training uses this same function)."""
-    messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": text}]
-    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    """The prompt the adapter was trained with (training uses this same function): the
+    model's chat turns, kept short, because on a CPU every prompt token costs training time."""
+    return f"<|im_start|>user\nRepair: {text}<|im_end|>\n<|im_start|>assistant\n"
 
 
 def bundled_adapter(lm: str) -> Path | None:
