@@ -9,6 +9,8 @@ import subprocess
 
 import pytest
 
+from mtfix.registry import SOURCES
+
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.model
@@ -50,7 +52,7 @@ def test_fix_json_records_carry_scores_and_sources(article_dir):
     [record] = report["sentences"]
     assert record["text"] == GARBLED and record["line"] == 3
     best = record["suggestions"][0]
-    assert best["score_after"] < best["score_before"] and best["source"] in {"seq2seq", "roundtrip", "grammar", "lm"}
+    assert best["score_after"] < best["score_before"] and best["source"] in SOURCES.names()
     assert best["similarity"] >= 0.8 and 0 < best["confidence"] <= 1
     assert report["summary"]["flagged"] == 1 and "sources:" in report["signature"]
 

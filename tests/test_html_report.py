@@ -74,7 +74,7 @@ def test_report_renders_filters_and_expands_a_sentence(browser_page, html_report
 
     page.locator(".s.garbled").first.click()
     detail = page.locator("#detail")
-    assert "garbled" in detail.inner_text() and "Word surprisal" in detail.inner_text()
+    assert "garbled" in detail.inner_text() and "Word head: P(BAD)" in detail.inner_text()
     assert page.locator("#detail .word").count() > 10
     assert page.locator("#detail .sugg").count() >= 1
     assert page.locator("#detail .sugg ins").count() >= 1 and page.locator("#detail .sugg del").count() >= 1

@@ -47,6 +47,16 @@ def pairs(count: int, split: str = "train", seed: int = 5) -> list[tuple[str, st
     return chosen
 
 
+def tidy_adapter_folder(out: Path, model: str) -> None:
+    """peft writes a placeholder model card and this machine's path to the base model; the
+    card is models/CARD.md (and training.json), and the base is named by mtfix's model name."""
+    (out / "README.md").unlink(missing_ok=True)
+    config_file = out / "adapter_config.json"
+    config = json.loads(config_file.read_text())
+    config["base_model_name_or_path"] = model
+    config_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="smollm2-135m")
@@ -117,6 +127,7 @@ def main() -> None:
             "minutes": round((time.time() - started) / 60, 1), "final_loss": round(sum(losses[-50:]) / len(losses[-50:]), 4),
             "trained": time.strftime("%Y-%m-%d"), "torch_threads": torch.get_num_threads()}
     (out / "training.json").write_text(json.dumps(card, indent=1) + "\n")
+    tidy_adapter_folder(out, args.model)
     print(json.dumps(card), f"wrote {out}", file=sys.stderr)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mtfix.features.words import split_words
 from mtfix.fix.edits import APPEND, KEEP, REPLACE, tags_between
 from mtfix.fix.tagger import Tagger
 from mtfix.lm.scorer import LMScorer
@@ -55,8 +56,6 @@ def word_tags(sets: list[str], scorer: LMScorer):
             target = target_of(example)
             if target is None:
                 continue
-            from mtfix.features.words import split_words
-
             per_word = dict(zip([w.start for w in split_words(example.text)], tags_between(example.text, target)))
             for row in range(bounds[i], bounds[i + 1]):
                 labels[row] = per_word.get(int(table.spans[row, 0]), KEEP)
@@ -78,6 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--epochs", type=int, default=8, help="at most; early stopping on the tune split")
     args = parser.parse_args()
     started = time.time()
     scorer = LMScorer(args.model, device="auto", quiet=True)
@@ -98,7 +98,7 @@ def main() -> None:
     train, tune = split == "train", split == "tune"
     head = fit_mlp(x[train], onehot[train], np.ones((train.sum(), 1), np.float32), weights[train],
                    (x[tune], onehot[tune], np.ones((tune.sum(), 1), np.float32), weights[tune]), ("softmax",),
-                   FitSettings(hidden=256, epochs=20))
+                   FitSettings(hidden=256, epochs=args.epochs, batch=1024, patience=2))
     logits = head(x[tune])
     predicted = logits.argmax(1)
     truth = y[tune]

@@ -9,6 +9,7 @@ were) keeps the meaning by construction and is not held to the similarity floor.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,11 +21,13 @@ from mtfix.fix.guards import violation
 from mtfix.fix.meaning import MeaningMeter
 from mtfix.worddiff import changed_words, word_diff
 
+LOG_ODDS_SCALE = 0.25  # the slope of the sigmoid at 0.5: a log-odds fall in probability units
+
 
 @dataclass
 class RerankSettings:
     min_similarity: float = 0.80  # cosine; below it the rewrite says something else
-    min_gain: float = 0.1  # P(garbled) must fall by at least this much
+    min_gain: float = 0.1  # fluency_gain() must be at least this much
     nll_weight: float = 0.1  # per nat/token of mean surprisal saved
     drift_weight: float = 1.0  # per unit of lost similarity
     edit_weight: float = 1.0  # per share of words changed: a paraphrase must earn its changes
@@ -81,10 +84,11 @@ class Reranker:
         original = target.text
         if similarity < s.min_similarity:
             return None, "meaning drift"
-        if before.p_garbled - after.p_garbled < s.min_gain or after.mean_nll > before.mean_nll:
+        gain = fluency_gain(before.p_garbled, after.p_garbled)
+        if gain < s.min_gain or after.mean_nll > before.mean_nll:
             return None, "not more fluent"
         edit_rate = changed_words(original, candidate.text) / max(1, 2 * len(split_words(original)))
-        objective = ((before.p_garbled - after.p_garbled)
+        objective = (gain
                      + s.nll_weight * (before.mean_nll - after.mean_nll)
                      - s.drift_weight * (1.0 - similarity)
                      - s.edit_weight * edit_rate
@@ -97,6 +101,17 @@ class Reranker:
         return Suggestion(candidate.text, candidate.source, candidate.detail, before.p_garbled,
                           after.p_garbled, before.mean_nll, after.mean_nll, similarity, edit_rate,
                           min(1.0, objective), reason), ""
+
+
+def fluency_gain(before: float, after: float) -> float:
+    """How much less garbled a rewrite reads: the fall in P(garbled), or a quarter of the fall
+    in its log-odds where that is larger. Near 0.5 the two agree; near 1 the probability
+    saturates (0.993 → 0.888 is a threefold drop in the odds but only 0.1 in probability)."""
+    def log_odds(p: float) -> float:
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        return math.log(p / (1 - p))
+
+    return max(before - after, LOG_ODDS_SCALE * (log_odds(before) - log_odds(after)))
 
 
 def _unique(candidates: list[Candidate], original: str) -> list[Candidate]:

@@ -46,6 +46,12 @@ def _read(ray, paths: list[str]):
     return dataset
 
 
+def _column_sums(dataset, names: list[str]) -> dict:
+    """NAME → sum over DATASET. Ray names the sums "sum(NAME)" in newer releases, NAME in older."""
+    sums = dataset.sum(names)
+    return {name: sums[f"sum({name})"] if f"sum({name})" in sums else sums[name] for name in names}
+
+
 def run(paths: list[str], settings, options: RayOptions, signature: str):
     """Score PATHS on Ray; returns the CorpusReport (figures from the per-document rows)."""
     try:
@@ -58,8 +64,10 @@ def run(paths: list[str], settings, options: RayOptions, signature: str):
 
     started = time.perf_counter()
     if not ray.is_initialized():
+        # A local cluster gets one CPU slot beyond the scoring actors: Ray Data's file listing
+        # and reading tasks need a slot too, and without one they wait for the actors forever.
         ray.init(address=options.address, include_dashboard=False, log_to_driver=False,
-                 **({} if options.address else {"num_cpus": max(1, options.concurrency)}))
+                 **({} if options.address else {"num_cpus": max(1, options.concurrency) + 1}))
     dataset = _read(ray, paths)
     scored = score_dataset(dataset, text_column=settings.field, id_column=options.id_field,
                            sentences=options.sentences, concurrency=options.concurrency,
@@ -73,8 +81,7 @@ def run(paths: list[str], settings, options: RayOptions, signature: str):
     total = Figures("(all)")
     names = ["sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"]
     if scored.count():
-        sums = scored.sum(names)
-        sums = sums if isinstance(sums, dict) else dict(zip(names, [sums]))
+        sums = _column_sums(scored, names)
         for name in names:
             setattr(total, name, type(getattr(total, name))(sums[name] or 0))
     errors = scored.filter(lambda row: bool(row["error"])).select_columns(["id", "error"]).take(MAX_LISTED_ERRORS)

@@ -13,6 +13,7 @@ from mtfix.fix.sources.base import CandidateSource
 from mtfix.fix.tagger import Tagger, bundled_tagger
 
 ROUNDS = 3
+CONFIDENT = 0.75  # edits below this are also left out in a second, more cautious candidate
 
 
 class TaggerSource(CandidateSource):
@@ -52,19 +53,30 @@ class TaggerSource(CandidateSource):
             still = []
             for i, tokens in zip(active, scored):
                 view = sentence_view(texts[i], tokens)
-                words, tags, _ = self.tagger.predict(view, self.rows)
-                edits = [(w.text, t) for w, t in zip(words, tags) if t != KEEP]
-                if not edits:
-                    continue
-                new = apply_tags(texts[i], _tags_for_all_words(view.words, words, tags))
-                if new == texts[i]:
-                    continue
-                detail = "; ".join(f"{tag.lower()} '{word}'" for word, tag in edits[:6])
-                proposals[i].append(Candidate(new, self.name, f"round {round_number}: {detail}"))
-                texts[i] = new
-                still.append(i)
+                words, tags, probabilities = self.tagger.predict(view, self.rows)
+                variants = _variants(words, tags, probabilities)
+                for variant in variants:
+                    new = apply_tags(texts[i], _tags_for_all_words(view.words, words, variant))
+                    if new == texts[i]:
+                        continue
+                    edits = [(w.text, t) for w, t in zip(words, variant) if t != KEEP]
+                    detail = "; ".join(f"{tag.lower()} '{word}'" for word, tag in edits[:6])
+                    proposals[i].append(Candidate(new, self.name, f"round {round_number}: {detail}"))
+                if proposals[i] and proposals[i][-1].text != texts[i]:
+                    texts[i] = proposals[i][-1].text  # the next round reads the most cautious variant
+                    still.append(i)
             active = still
         return proposals
+
+
+def _variants(words, tags: list[str], probabilities: list[float]) -> list[list[str]]:
+    """Every edit applied, then (when some are much less sure than others) only the confident
+    ones: a tagger that is right about a bracketed leftover can be wrong about the word beside
+    it, and the reranker, not the tagger, decides which reads better."""
+    if all(t == KEEP for t in tags):
+        return []
+    confident = [t if p >= CONFIDENT else KEEP for t, p in zip(tags, probabilities)]
+    return [tags, confident] if confident != tags and any(t != KEEP for t in confident) else [tags]
 
 
 def _tags_for_all_words(all_words, scored, tags) -> list[str]:
