@@ -85,6 +85,25 @@ def test_rewrite_keeps_original_whitespace_outside_changes():
     assert new == "One summit\r\ncan according to\u00a0Kremlin take place."
 
 
+def test_fluency_gain_reads_saturated_probabilities_in_log_odds():
+    from mtfix.fix.rerank import fluency_gain
+
+    assert 0.1 <= fluency_gain(0.6, 0.5) < 0.102  # mid-range: about the fall in probability
+    assert fluency_gain(0.993, 0.888) > 0.5  # odds fall sixteenfold: a real gain, not 0.105
+    assert fluency_gain(0.5, 0.6) < 0 and fluency_gain(1.0, 0.0) == 1.0
+
+
+def test_tagger_offers_a_cautious_variant_without_its_unsure_edits():
+    from mtfix.fix.sources.tagger import _variants
+
+    words = ["[", "to", "]", "the"]
+    assert _variants(words, ["DELETE", "DELETE", "DELETE", "DELETE"], [0.96, 0.98, 0.97, 0.57]) == [
+        ["DELETE"] * 4, ["DELETE", "DELETE", "DELETE", "KEEP"]]
+    assert _variants(words, ["DELETE", "KEEP", "KEEP", "KEEP"], [0.9, 1, 1, 1]) == [["DELETE", "KEEP", "KEEP", "KEEP"]]
+    assert _variants(words, ["LOWER", "KEEP", "KEEP", "KEEP"], [0.6, 1, 1, 1]) == [["LOWER", "KEEP", "KEEP", "KEEP"]]
+    assert _variants(words, ["KEEP"] * 4, [1.0] * 4) == []
+
+
 @pytest.mark.model
 def test_reranker_never_offers_a_worse_sentence(real_checker):
     from dataclasses import replace

@@ -21,7 +21,7 @@ from mtfix.fix.guards import violation
 from mtfix.fix.meaning import MeaningMeter
 from mtfix.worddiff import changed_words, word_diff
 
-LOG_ODDS_SCALE = 0.25  # the slope of the sigmoid at 0.5: a log-odds fall in probability units
+LOG_ODDS_SCALE = 0.25  # the slope of the sigmoid at 0.5: a log-odds fall in probability units (at most 1)
 
 
 @dataclass
@@ -37,7 +37,7 @@ class RerankSettings:
 
     @property
     def signature(self) -> str:
-        return (f"rerank:sim>={self.min_similarity:g},gain>={self.min_gain:g},"
+        return (f"sim>={self.min_similarity:g},gain>={self.min_gain:g}/lo{1 / LOG_ODDS_SCALE:g},"
                 f"w={self.nll_weight:g}/{self.drift_weight:g}/{self.edit_weight:g},conf>={self.min_confidence:g}")
 
 
@@ -111,7 +111,7 @@ def fluency_gain(before: float, after: float) -> float:
         p = min(max(p, 1e-6), 1 - 1e-6)
         return math.log(p / (1 - p))
 
-    return max(before - after, LOG_ODDS_SCALE * (log_odds(before) - log_odds(after)))
+    return max(before - after, min(1.0, LOG_ODDS_SCALE * (log_odds(before) - log_odds(after))))
 
 
 def _unique(candidates: list[Candidate], original: str) -> list[Candidate]:

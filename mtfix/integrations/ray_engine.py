@@ -24,6 +24,7 @@ class RayOptions:
     num_gpus: float = 0.0
     sentences: bool = False
     id_field: str = "id"
+    quiet: bool = False  # Ray Data's own progress lines off, as mtfix's are with --quiet
 
 
 def _read(ray, paths: list[str]):
@@ -44,6 +45,13 @@ def _read(ray, paths: list[str]):
     for more in datasets[1:]:
         dataset = dataset.union(more)
     return dataset
+
+
+def _quiet_ray_data(ray) -> None:
+    import logging
+
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
 
 
 def _column_sums(dataset, names: list[str]) -> dict:
@@ -68,6 +76,8 @@ def run(paths: list[str], settings, options: RayOptions, signature: str):
         # and reading tasks need a slot too, and without one they wait for the actors forever.
         ray.init(address=options.address, include_dashboard=False, log_to_driver=False,
                  **({} if options.address else {"num_cpus": max(1, options.concurrency) + 1}))
+    if options.quiet:
+        _quiet_ray_data(ray)
     dataset = _read(ray, paths)
     scored = score_dataset(dataset, text_column=settings.field, id_column=options.id_field,
                            sentences=options.sentences, concurrency=options.concurrency,

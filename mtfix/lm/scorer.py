@@ -20,6 +20,7 @@ from mtfix.lm.provision import BUILTIN_MODELS, DEFAULT_MODEL, provision
 
 MAX_TOKENS = 256  # of one sentence
 MAX_WINDOW_TOKENS = 384  # of a window of sentences read together
+TOKENS_PER_TEXT = 40  # a batch holds about batch_size × this many tokens (see token_batches)
 LOOKAHEAD = 2  # tokens after a sentence whose states its last word may look at
 
 
@@ -126,6 +127,25 @@ class _Encoded:
     owners: list[tuple[int, int]]  # per span: [first, last) token index
 
 
+def token_batches(lengths: Sequence[int], batch_size: int, tokens_per_text: int = TOKENS_PER_TEXT) -> list[list[int]]:
+    """Indices in length order, cut into batches of at most BATCH_SIZE texts and about
+    BATCH_SIZE × TOKENS_PER_TEXT padded tokens: a batch of long windows would otherwise hold
+    a logits tensor (tokens × vocabulary) ten times larger than a batch of sentences, and a
+    CPU spends the difference waiting on memory."""
+    budget = batch_size * tokens_per_text
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
+        width = max(lengths[index], 1)  # the widest so far: the order is by length
+        if current and (len(current) == batch_size or (len(current) + 1) * width > budget):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
 class LMScorer:
     """Scores windows of text with a causal LM, in length-sorted batches.
 
@@ -226,10 +246,8 @@ class LMScorer:
         if not windows:
             return []
         encoded = self._encode_windows(windows)
-        order = sorted(range(len(windows)), key=lambda i: len(encoded[i].ids))
         results: list[list[TokenScores]] = [[] for _ in windows]
-        for begin in range(0, len(order), self.batch_size):
-            batch = order[begin:begin + self.batch_size]
+        for batch in token_batches([len(e.ids) for e in encoded], self.batch_size):
             for index, scores in zip(batch, self._score_batch([encoded[i] for i in batch], windows, batch)):
                 results[index] = scores
             if progress:
