@@ -89,7 +89,7 @@ def test_fluency_gain_reads_saturated_probabilities_in_log_odds():
     from mtfix.fix.rerank import fluency_gain
 
     assert 0.1 <= fluency_gain(0.6, 0.5) < 0.102  # mid-range: about the fall in probability
-    assert fluency_gain(0.993, 0.888) > 0.5  # odds fall sixteenfold: a real gain, not 0.105
+    assert fluency_gain(0.993, 0.888) > 0.5  # the odds fall eighteenfold: a real gain, not 0.105
     assert fluency_gain(0.5, 0.6) < 0 and fluency_gain(1.0, 0.0) == 1.0
 
 

@@ -106,7 +106,7 @@ class Reranker:
 def fluency_gain(before: float, after: float) -> float:
     """How much less garbled a rewrite reads: the fall in P(garbled), or a quarter of the fall
     in its log-odds where that is larger. Near 0.5 the two agree; near 1 the probability
-    saturates (0.993 → 0.888 is a threefold drop in the odds but only 0.1 in probability)."""
+    saturates (0.993 → 0.888 is an eighteenfold drop in the odds but only 0.1 in probability)."""
     def log_odds(p: float) -> float:
         p = min(max(p, 1e-6), 1 - 1e-6)
         return math.log(p / (1 - p))
