@@ -5,6 +5,7 @@ figures, gate and report formats as the single-process `score`."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from dataclasses import dataclass
@@ -48,8 +49,6 @@ def _read(ray, paths: list[str]):
 
 
 def _quiet_ray_data(ray) -> None:
-    import logging
-
     ray.data.DataContext.get_current().enable_progress_bars = False
     logging.getLogger("ray.data").setLevel(logging.WARNING)
 

@@ -54,16 +54,17 @@ class TaggerSource(CandidateSource):
             for i, tokens in zip(active, scored):
                 view = sentence_view(texts[i], tokens)
                 words, tags, probabilities = self.tagger.predict(view, self.rows)
-                variants = _variants(words, tags, probabilities)
-                for variant in variants:
+                read_next = None  # the next round reads the most cautious variant that changed anything
+                for variant in _variants(words, tags, probabilities):
                     new = apply_tags(texts[i], _tags_for_all_words(view.words, words, variant))
                     if new == texts[i]:
                         continue
                     edits = [(w.text, t) for w, t in zip(words, variant) if t != KEEP]
                     detail = "; ".join(f"{tag.lower()} '{word}'" for word, tag in edits[:6])
                     proposals[i].append(Candidate(new, self.name, f"round {round_number}: {detail}"))
-                if proposals[i] and proposals[i][-1].text != texts[i]:
-                    texts[i] = proposals[i][-1].text  # the next round reads the most cautious variant
+                    read_next = new
+                if read_next is not None:
+                    texts[i] = read_next
                     still.append(i)
             active = still
         return proposals
