@@ -112,10 +112,14 @@ def part_ray(args) -> dict:
         for workers in args.workers:
             wall, result = cli("score", "-q", "-f", "json", "--no-cache", "--engine", "ray", "--concurrency", str(workers),
                                "-o", str(Path(tmp) / f"out{workers}"), *shards)
-            if result.returncode not in (0, 1):
+            if result.returncode not in (0, 1) or not result.stdout.strip():
                 out[f"ray_{workers}_error"] = result.stderr.decode()[-500:]
                 continue
-            summary = json.loads(result.stdout)["summary"]
+            try:
+                summary = json.loads(result.stdout)["summary"]
+            except (ValueError, KeyError):
+                out[f"ray_{workers}_error"] = f"stdout {result.stdout[:300]!r}; stderr {result.stderr.decode()[-300:]!r}"
+                continue
             out[f"ray_{workers}_wall_s"] = round(wall, 1)
             out[f"ray_{workers}_vs_local"] = round(local_s / wall, 3)
             out[f"ray_{workers}_same_figures"] = all(summary[k] == local_report["summary"][k]

@@ -194,7 +194,7 @@ def score(
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's findings as the baseline; later runs fail only on new ones.")] = False,
     engine: Annotated[str, typer.Option(metavar="local|ray", help="local: this process. ray: Ray Data workers over JSONL/Parquet shards (pip install 'mtfix[ray]'); -o is then the folder for the Parquet results.")] = "local",
     address: Annotated[Optional[str], typer.Option(help="ray: the cluster to join (default: start a local one).")] = None,
-    concurrency: Annotated[int, typer.Option(help="ray: workers, each with its own copy of the model.", min=1)] = 1,
+    concurrency: Annotated[Optional[int], typer.Option(help="ray: workers, each with its own copy of the model (default: one per core, at most 4, on a local Ray; 1 on a cluster).", min=1)] = None,
     num_gpus: Annotated[float, typer.Option(help="ray: GPUs per worker.", min=0)] = 0.0,
     sentences: Annotated[bool, typer.Option("--sentences", help="ray: also write per-sentence rows (offsets, label, score, spans).")] = False,
     id_field: Annotated[str, typer.Option(help="ray: the column or field holding each document's id.")] = "id",
@@ -224,10 +224,10 @@ def score(
     if engine == "ray":
         if output is None:
             raise _fail("--engine ray writes its results as Parquet: give the folder with -o")
-        from mtfix.integrations.ray_engine import RayOptions
+        from mtfix.integrations.ray_engine import RayOptions, default_concurrency
 
-        ray_options = RayOptions(str(output), address, concurrency, batch_size or 64, num_gpus, sentences, id_field,
-                                 quiet=quiet)
+        ray_options = RayOptions(str(output), address, concurrency or default_concurrency(address), batch_size or 256,
+                                 num_gpus, sentences, id_field, quiet=quiet)
         outcome = _run("score", paths, config_file, locals(), engine=ray_options, format=format or "text",
                        quiet=quiet, report=_report_options(None))
         _exit_on_input_problems(outcome)

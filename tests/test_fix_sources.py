@@ -54,6 +54,20 @@ def test_lm_edits_lower_stray_capitals(real_checker):
         assert meter.measure([candidate.text])[candidate.text].total_nll < before.total_nll
 
 
+@pytest.mark.model
+def test_lm_edits_raise_names_written_small_and_keep_their_capitals(real_checker):
+    from mtfix.fix.fluency import FluencyMeter
+    from mtfix.fix.sources.lm_edits import LMEditSource
+
+    meter = FluencyMeter(real_checker.detect.scorer, real_checker.detector)
+    text = "The summit of the leaders takes place in june in Great britain this year."
+    [candidates] = LMEditSource(meter).propose([target(text)])
+    texts = [c.text for c in candidates]
+    assert any("in June in" in t for t in texts), texts
+    assert any("Great Britain" in t for t in texts), texts
+    assert not any("great britain" in t.lower() and "Great" not in t for t in texts), texts
+
+
 COUNCIL = "The council spent 4 million euros in March."
 
 
@@ -85,6 +99,17 @@ def test_rewrite_keeps_original_whitespace_outside_changes():
     assert new == "One summit\r\ncan according to\u00a0Kremlin take place."
 
 
+def test_a_case_fix_is_judged_by_total_surprisal_a_rewrite_per_token():
+    from mtfix.fix.fluency import Fluency
+    from mtfix.fix.rerank import reads_worse
+
+    before = Fluency(0.9, mean_nll=4.0, total_nll=40.0, tokens=10)
+    fewer_dearer_tokens = Fluency(0.8, mean_nll=4.2, total_nll=37.8, tokens=9)
+    assert not reads_worse("in great britain", "in Great Britain", before, fewer_dearer_tokens)
+    assert reads_worse("in great britain", "in great kingdom", before, fewer_dearer_tokens)
+    assert reads_worse("in great britain", "in Great Britain", before, Fluency(0.8, 3.9, 41.0, 11))
+
+
 def test_fluency_gain_reads_saturated_probabilities_in_log_odds():
     from mtfix.fix.rerank import fluency_gain
 
@@ -102,6 +127,40 @@ def test_tagger_offers_a_cautious_variant_without_its_unsure_edits():
     assert _variants(words, ["DELETE", "KEEP", "KEEP", "KEEP"], [0.9, 1, 1, 1]) == [["DELETE", "KEEP", "KEEP", "KEEP"]]
     assert _variants(words, ["LOWER", "KEEP", "KEEP", "KEEP"], [0.6, 1, 1, 1]) == [["LOWER", "KEEP", "KEEP", "KEEP"]]
     assert _variants(words, ["KEEP"] * 4, [1.0] * 4) == []
+
+
+@pytest.mark.parametrize("text, tags, expected", [
+    # a content word is kept unless it recurs close by (a doubled word or phrase) …
+    ("they signed the deal and left", ["KEEP", "KEEP", "KEEP", "DELETE", "KEEP", "KEEP"], ["KEEP"] * 6),
+    ("the talks talks failed", ["KEEP", "KEEP", "DELETE", "KEEP"], ["KEEP", "KEEP", "DELETE", "KEEP"]),
+    ("the new plan the new plan failed", ["KEEP"] * 3 + ["DELETE"] * 3 + ["KEEP"], ["KEEP"] * 3 + ["DELETE"] * 3 + ["KEEP"]),
+    # … and never both copies: "read and read" is not "read"
+    ("who has read and read , help", ["KEEP", "KEEP", "DELETE", "DELETE", "DELETE", "DELETE", "KEEP"],
+     ["KEEP", "KEEP", "KEEP", "DELETE", "KEEP", "DELETE", "KEEP"]),
+    # … or goes with its whole bracketed group; function words and punctuation may go
+    ("reason for [summit talks] relations", ["KEEP", "KEEP", "DELETE", "DELETE", "DELETE", "DELETE", "KEEP"],
+     ["KEEP", "KEEP", "DELETE", "DELETE", "DELETE", "DELETE", "KEEP"]),
+    ("reason for [summit talks] relations", ["KEEP", "KEEP", "KEEP", "KEEP", "DELETE", "KEEP", "KEEP"],
+     ["KEEP"] * 7),
+    ("it was was , fine", ["KEEP", "DELETE", "KEEP", "DELETE", "KEEP"], ["KEEP", "DELETE", "KEEP", "DELETE", "KEEP"]),
+    ("they did not agree", ["KEEP", "KEEP", "DELETE", "KEEP"], ["KEEP"] * 4),  # a negation stays
+    ("many people left", ["KEEP", "DELETE", "KEEP"], ["KEEP"] * 3),  # frequent, still content
+])
+def test_tagger_never_deletes_a_lone_content_word(text, tags, expected):
+    from mtfix.features.words import split_words
+    from mtfix.fix.sources.tagger import guarded
+
+    assert guarded(split_words(text), tags) == expected
+
+
+def test_names_written_small_are_those_the_lm_expected_capitalised():
+    from mtfix.features.words import split_words
+    from mtfix.fix.sources.lm_edits import expected_names
+
+    words = split_words("Takes place in june Great britain today")
+    predictions = {3: ["the", "June", "May"], 5: ["Britain", "Ireland"], 6: ["Today", "the"]}
+    assert expected_names(words, predictions) == {3, 5, 6}
+    assert expected_names(words, {3: ["the"], 5: ["britain"]}) == set()
 
 
 @pytest.mark.model

@@ -21,6 +21,30 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w in top_n_list("en", 400) if w.isalpha() and w != "i")
 
 
+# The closed class a fix may delete when it is doubled or stray: articles, pronouns,
+# prepositions, conjunctions, auxiliaries and particles. Negations are not in it: dropping
+# "not" reads as smoothly as dropping "the" and turns the meaning over.
+FUNCTION_WORDS = frozenset("""
+a an the this that these those some any each every either both all such what which whose
+i me my mine you your yours he him his she her hers it its we us our ours they them their
+theirs one ones who whom myself yourself himself herself itself ourselves themselves
+of in on at to for from by with about as into onto upon over under after before between
+through during within along across behind beyond near off out up down around
+among against toward towards via per than like since until till
+and or but so yet if then because although though while whereas whether unless
+is am are was were be been being do does did have has had having will would shall
+should can could may might must there here also just even only too very
+""".split())
+NEGATIONS = frozenset("not no never nor none nothing nobody neither nowhere cannot without".split())
+
+
+def function_word(word: str) -> bool:
+    """A function word, not a negation: one a fix may delete when stray or exchange for
+    another function word without inventing meaning."""
+    lowered = word.lower()
+    return lowered in FUNCTION_WORDS and lowered not in NEGATIONS
+
+
 @lru_cache(maxsize=100_000)
 def vocabulary_word(word: str) -> bool:
     """A lower-case word English uses often (zipf ≥ 3.5): capitalised mid-sentence it may be a

@@ -22,6 +22,10 @@ from mtfix.fix.meaning import MeaningMeter
 from mtfix.worddiff import changed_words, word_diff
 
 LOG_ODDS_SCALE = 0.25  # the slope of the sigmoid at 0.5: a log-odds fall in probability units (at most 1)
+# A change of case only gains this much per nat of total surprisal it saves (5 nats, a
+# 150-fold likelihood, reach the gain floor): the sentence head reads a name written small
+# ("june", "Great britain") as barely garbled, while the LM itself is sure of the capital.
+CASE_GAIN_PER_NAT = 0.02
 
 
 @dataclass
@@ -37,7 +41,8 @@ class RerankSettings:
 
     @property
     def signature(self) -> str:
-        return (f"sim>={self.min_similarity:g},gain>={self.min_gain:g}/lo{1 / LOG_ODDS_SCALE:g},"
+        return (f"sim>={self.min_similarity:g},gain>={self.min_gain:g}/lo{1 / LOG_ODDS_SCALE:g}"
+                f"/case{CASE_GAIN_PER_NAT:g},"
                 f"w={self.nll_weight:g}/{self.drift_weight:g}/{self.edit_weight:g},conf>={self.min_confidence:g}")
 
 
@@ -85,7 +90,9 @@ class Reranker:
         if similarity < s.min_similarity:
             return None, "meaning drift"
         gain = fluency_gain(before.p_garbled, after.p_garbled)
-        if gain < s.min_gain or after.mean_nll > before.mean_nll:
+        if candidate.text.lower() == original.lower():
+            gain = max(gain, min(1.0, CASE_GAIN_PER_NAT * (before.total_nll - after.total_nll)))
+        if gain < s.min_gain or reads_worse(original, candidate.text, before, after):
             return None, "not more fluent"
         edit_rate = changed_words(original, candidate.text) / max(1, 2 * len(split_words(original)))
         objective = (gain
@@ -101,6 +108,15 @@ class Reranker:
         return Suggestion(candidate.text, candidate.source, candidate.detail, before.p_garbled,
                           after.p_garbled, before.mean_nll, after.mean_nll, similarity, edit_rate,
                           min(1.0, objective), reason), ""
+
+
+def reads_worse(original: str, candidate: str, before: Fluency, after: Fluency) -> bool:
+    """The LM finds the candidate harder going: per token in general, in total for a change of
+    case only, which keeps the letters but not the tokens ("brit|ain" → "Britain" makes the
+    sentence cheaper and each of its fewer tokens dearer on average)."""
+    if candidate.lower() == original.lower():
+        return after.total_nll > before.total_nll
+    return after.mean_nll > before.mean_nll
 
 
 def fluency_gain(before: float, after: float) -> float:

@@ -2,7 +2,7 @@
 
     import ray, mtfix.integrations.ray as mray
     ds = ray.data.read_parquet("s3://bucket/corpus/")            # columns: id, text
-    scored = mray.score_dataset(ds, concurrency=4, batch_size=64)
+    scored = mray.score_dataset(ds, concurrency=4, batch_size=256, num_cpus=4)
     scored.write_parquet("s3://bucket/scored/")                   # per-document figures
 
 Each worker is a stateful callable (`DocumentScorer`) that loads the model once and scores
@@ -28,8 +28,15 @@ class DocumentScorer:
     """The Ray Data callable: built once per worker, called with each batch (dict of arrays)."""
 
     def __init__(self, settings: dict, text_column: str = "text", id_column: str = "id",
-                 sentences: bool = False, cache_path: str | None = None) -> None:
+                 sentences: bool = False, cache_path: str | None = None, threads: int | None = None) -> None:
         from mtfix.api import Checker
+
+        if threads:
+            # Ray starts an actor with OMP_NUM_THREADS set to its CPU slots (1 by default), so
+            # torch would run on one core however many the machine gives this worker.
+            import torch
+
+            torch.set_num_threads(threads)
 
         self.checker = Checker(_settings(settings), cache_path=cache_path)
         self.text_column, self.id_column, self.sentences = text_column, id_column, sentences
@@ -61,12 +68,14 @@ def _settings(values: dict | Settings) -> Settings:
 
 
 def score_dataset(dataset, *, text_column: str = "text", id_column: str = "id", sentences: bool = False,
-                  concurrency: int | tuple[int, int] = 1, batch_size: int = 64, num_gpus: float = 0,
+                  concurrency: int | tuple[int, int] = 1, batch_size: int = 256, num_gpus: float = 0,
                   num_cpus: float | None = None, settings: dict | Settings | None = None,
-                  cache_path: str | None = None):
+                  cache_path: str | None = None, threads: int | None = None):
     """A Dataset of per-document figures (id, sentences, scored, garbled, …, quality, error)
     for DATASET's documents; with SENTENCES, a JSON column `sentence_rows` (see
-    `sentence_dataset` to flatten it). CONCURRENCY workers each load the model once."""
+    `sentence_dataset` to flatten it). CONCURRENCY workers each load the model once and run
+    torch on THREADS threads (default: NUM_CPUS, else Ray's one)."""
+    threads = threads or (int(num_cpus) if num_cpus and num_cpus >= 1 else None)
     settings = settings if settings is not None else {}
     plain = asdict(settings) if isinstance(settings, Settings) else dict(settings)
     plain = {k: v for k, v in plain.items() if k not in ("overrides", "config_path", "explicit", "ignore")}
@@ -74,7 +83,7 @@ def score_dataset(dataset, *, text_column: str = "text", id_column: str = "id", 
         DocumentScorer, batch_size=batch_size, batch_format="numpy", concurrency=concurrency, num_gpus=num_gpus,
         num_cpus=num_cpus, fn_constructor_kwargs={"settings": plain, "text_column": text_column,
                                                   "id_column": id_column, "sentences": sentences,
-                                                  "cache_path": cache_path},
+                                                  "cache_path": cache_path, "threads": threads},
         max_restarts=2, max_task_retries=2)
 
 

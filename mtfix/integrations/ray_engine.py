@@ -6,6 +6,7 @@ figures, gate and report formats as the single-process `score`."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from mtfix.errors import ConfigError, InputError
 
 MAX_LISTED_ERRORS = 50
+SMALL_INPUT_BYTES = 256 * 2**20  # local input this small is cut into blocks for every worker
 
 
 @dataclass
@@ -21,14 +23,14 @@ class RayOptions:
     output: str  # folder (or URI) for the Parquet results
     address: str | None = None  # an existing cluster; None starts a local one
     concurrency: int = 1
-    batch_size: int = 64
+    batch_size: int = 256  # documents per call of a worker
     num_gpus: float = 0.0
     sentences: bool = False
     id_field: str = "id"
     quiet: bool = False  # Ray Data's own progress lines off, as mtfix's are with --quiet
 
 
-def _read(ray, paths: list[str]):
+def _read(ray, paths: list[str], concurrency: int = 1):
     parquet = [p for p in paths if p.endswith(".parquet") or Path(p).is_dir()]
     jsonl = [p for p in paths if p.endswith((".jsonl", ".json"))]
     other = [p for p in paths if p not in parquet and p not in jsonl]
@@ -45,7 +47,20 @@ def _read(ray, paths: list[str]):
     dataset = datasets[0]
     for more in datasets[1:]:
         dataset = dataset.union(more)
+    if concurrency > 1 and _small_local_input(paths):
+        # Ray sizes blocks by bytes, so a small corpus arrives as a block or two that only one
+        # worker can take; a few blocks per worker keep them all busy. (A big corpus has blocks
+        # enough, and repartitioning it would hold the whole of it at once.)
+        dataset = dataset.repartition(4 * concurrency)
     return dataset
+
+
+def _small_local_input(paths: list[str], limit: int = SMALL_INPUT_BYTES) -> bool:
+    local = [Path(p) for p in paths if "://" not in p]
+    if len(local) < len(paths):
+        return False
+    files = [f for p in local for f in ([p] if p.is_file() else p.rglob("*.parquet"))]
+    return sum(f.stat().st_size for f in files) <= limit
 
 
 def _quiet_ray_data(ray) -> None:
@@ -57,6 +72,19 @@ def _column_sums(dataset, names: list[str]) -> dict:
     """NAME → sum over DATASET. Ray names the sums "sum(NAME)" in newer releases, NAME in older."""
     sums = dataset.sum(names)
     return {name: sums[f"sum({name})"] if f"sum({name})" in sums else sums[name] for name in names}
+
+
+def default_concurrency(address: str | None) -> int:
+    """Workers when none are asked for: on a local Ray one per core (two one-thread workers
+    beat one two-thread worker: the pipeline's Python parts run in parallel too), at most
+    four, since each holds its own model (about 2 GB); on a cluster, 1 — the user sizes it."""
+    return 1 if address else max(1, min(os.cpu_count() or 1, 4))
+
+
+def _local_threads(concurrency: int) -> int:
+    """Torch threads per worker on a local cluster: the machine's cores shared by the workers.
+    (Asking Ray for that many CPU slots instead would leave none for reading the shards.)"""
+    return max(1, (os.cpu_count() or 1) // max(1, concurrency))
 
 
 def run(paths: list[str], settings, options: RayOptions, signature: str):
@@ -77,10 +105,11 @@ def run(paths: list[str], settings, options: RayOptions, signature: str):
                  **({} if options.address else {"num_cpus": max(1, options.concurrency) + 1}))
     if options.quiet:
         _quiet_ray_data(ray)
-    dataset = _read(ray, paths)
+    dataset = _read(ray, paths, max(1, options.concurrency))
     scored = score_dataset(dataset, text_column=settings.field, id_column=options.id_field,
                            sentences=options.sentences, concurrency=options.concurrency,
-                           batch_size=options.batch_size, num_gpus=options.num_gpus, settings=settings).materialize()
+                           batch_size=options.batch_size, num_gpus=options.num_gpus, settings=settings,
+                           threads=None if options.address else _local_threads(options.concurrency)).materialize()
     documents = scored.drop_columns(["sentence_rows"]) if options.sentences else scored
     documents.write_parquet(f"{options.output.rstrip('/')}/documents")
     if options.sentences:

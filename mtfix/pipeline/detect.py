@@ -24,7 +24,7 @@ from mtfix.lm.windows import WINDOW_CHARS, pack
 from mtfix.normalize import normalize, span_to_original
 from mtfix.pipeline.base import BatchStep
 
-MAX_SPANS = 6  # highlighted words per sentence
+MAX_SPANS = 12  # highlighted words per sentence (tuned: python -m training.tune_highlights)
 COMMIT_WINDOWS = 128  # windows scored between cache commits
 NAME_MARGIN = 0.15  # names, numbers and quotations need this much more P(BAD) to be highlighted
 RECORD_VERSION = 3  # of the cached analysis: 3 = detector v2 (P(BAD) per word, quality, context)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from mtfix.features.casing import common_words, suspicious_capitals, vocabulary_word
+from mtfix.features.casing import function_word, suspicious_capitals, vocabulary_word
 from mtfix.features.words import RARE_LOGPROB, Word, align, unigram_logprob
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.fluency import FluencyMeter
@@ -69,8 +69,11 @@ class LMEditSource(CandidateSource):
         for edit in edits:
             after = measured[_applied(target.text, [edit])]
             needed = MIN_TOTAL_GAIN * (DELETION_FACTOR if not edit.replacement else 1.0)
+            # A case change keeps the letters but not the tokens ("brit|ain" → "Britain"), so
+            # its mean per token says nothing; the mean guards against gains by shortening.
+            case_only = edit.replacement.lower() == target.text[edit.start:edit.end].lower()
             if (before.total_nll - after.total_nll >= needed
-                    and before.mean_nll - after.mean_nll >= MIN_MEAN_GAIN):
+                    and (case_only or before.mean_nll - after.mean_nll >= MIN_MEAN_GAIN)):
                 good.append((after.total_nll, edit))
         good.sort(key=lambda pair: pair[0])
         chosen: list[LocalEdit] = []
@@ -103,14 +106,15 @@ class LMEditSource(CandidateSource):
         if len(words) < 2:
             return []
         predictions = self._predictions_by_word(text, words, scores, top)
+        names = expected_names(words, predictions)
         edits: dict[tuple[int, int, str], LocalEdit] = {}
         for index in self._focus(target, words):
-            for edit in self._around(text, words, index, predictions.get(index, [])):
+            for edit in self._around(text, words, index, predictions.get(index, []), names):
                 if text[edit.start:edit.end] != edit.replacement:
                     edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for index in range(1, len(words)):
-            for edit in self._case_fixes(words, index):
-                if words[index].text[:1].isupper():
+            for edit in self._case_fixes(words, index, names):
+                if words[index].text[:1].isupper() or index in names:
                     edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for edit in self._stray_punctuation(text, words):
             edits.setdefault((edit.start, edit.end, edit.replacement), edit)
@@ -153,18 +157,18 @@ class LMEditSource(CandidateSource):
             return ""
         return word
 
-    def _around(self, text: str, words: list[Word], index: int, predicted: list[str]) -> list[LocalEdit]:
+    def _around(self, text: str, words: list[Word], index: int, predicted: list[str],
+                names: set[int]) -> list[LocalEdit]:
         word = words[index]
         out = []
         if word.is_alpha and index > 0 and word.text[:1].isupper():
             return out  # a name or a stray capital: never respelt (case fixes come from _edits)
         if word.is_alpha:
-            out.extend(self._case_fixes(words, index))
+            out.extend(self._case_fixes(words, index, names))
             # A content word the LM merely finds unlikely is replaced only by a near spelling:
             # swapping in the LM's favourite word reads smoothly and invents meaning.
-            function_word = word.text.lower() in common_words()
             for guess in predicted[:SUBSTITUTIONS]:
-                if function_word and guess.lower() in common_words():
+                if function_word(word.text) and function_word(guess):
                     out.append(LocalEdit(word.start, word.end, guess, f"'{word.text}' → '{guess}' (LM prediction)"))
             for guess in predicted:
                 if _near(word.text, guess):
@@ -182,13 +186,16 @@ class LMEditSource(CandidateSource):
         return out
 
     @staticmethod
-    def _case_fixes(words: list[Word], index: int) -> list[LocalEdit]:
+    def _case_fixes(words: list[Word], index: int, names: set[int]) -> list[LocalEdit]:
+        """Lower a stray capital (not one that starts a name the LM expects: "Great britain"),
+        raise a lower-case word."""
         word = words[index]
         if index == 0:
             return []
         following = words[index + 1].text if index + 1 < len(words) else ""
         if (word.text[:1].isupper() and word.text[1:].islower() and vocabulary_word(word.text.lower())
-                and not following[:1].isupper() and words[index - 1].text not in ".!?:\"“"):
+                and not following[:1].isupper() and index + 1 not in names
+                and words[index - 1].text not in ".!?:\"“"):
             lowered = word.text.lower()
             return [LocalEdit(word.start, word.end, lowered, f"'{word.text}' → '{lowered}' (stray capital)")]
         if word.text.islower():
@@ -208,6 +215,13 @@ class LMEditSource(CandidateSource):
         return out
 
 
+def expected_names(words: list[Word], predictions: dict[int, list[str]]) -> set[int]:
+    """Lower-case words whose capitalised form the LM itself predicted at that place
+    ("in june" → it expected "June"; "Great britain" → "Britain"): names written small."""
+    return {i for i, word in enumerate(words) if i > 0 and word.is_alpha and word.text.islower()
+            and word.text.capitalize() in predictions.get(i, [])}
+
+
 def _swappable(word: Word) -> bool:
     """Only lower-case words move: a capitalised one is a name or starts the sentence."""
     return word.is_alpha and word.text.islower()
@@ -219,7 +233,7 @@ def _deletable(words: list[Word], index: int) -> bool:
     word = words[index].text
     if not word[:1].isalnum():
         return True
-    return word.lower() in common_words() or word.lower() == words[index - 1].text.lower()
+    return function_word(word) or word.lower() == words[index - 1].text.lower()
 
 
 def _applied(text: str, edits: list[LocalEdit]) -> str:
@@ -230,4 +244,7 @@ def _near(a: str, b: str) -> bool:
     a, b = a.lower(), b.lower()
     if a == b:
         return False
-    return SequenceMatcher(None, a, b).ratio() >= 0.7 or (len(a) > 4 and a[:4] == b[:4])
+    # Misspellings and inflections ("recieve", "polices") are close all through; a near-miss
+    # word ("breakthrough" for "breakdown") shares a long stem. Looser than this, the LM's
+    # favourite word wins by sharing four letters ("commended" → "common").
+    return SequenceMatcher(None, a, b).ratio() > 0.8 or (min(len(a), len(b)) >= 6 and a[:5] == b[:5])

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from mtfix.errors import ModelUnavailable
 from mtfix.features import sentence_view
+from mtfix.features.casing import function_word
 from mtfix.fix.candidate import Candidate, FixTarget
-from mtfix.fix.edits import KEEP, apply_tags
+from mtfix.fix.edits import DELETE, KEEP, apply_tags
 from mtfix.fix.sources.base import CandidateSource
 from mtfix.fix.tagger import Tagger, bundled_tagger
 
@@ -54,6 +55,7 @@ class TaggerSource(CandidateSource):
             for i, tokens in zip(active, scored):
                 view = sentence_view(texts[i], tokens)
                 words, tags, probabilities = self.tagger.predict(view, self.rows)
+                tags = guarded(words, tags)
                 read_next = None  # the next round reads the most cautious variant that changed anything
                 for variant in _variants(words, tags, probabilities):
                     new = apply_tags(texts[i], _tags_for_all_words(view.words, words, variant))
@@ -68,6 +70,36 @@ class TaggerSource(CandidateSource):
                     still.append(i)
             active = still
         return proposals
+
+
+REPEAT_WINDOW = 4  # words either side in which a deleted content word must recur
+
+
+def guarded(words, tags: list[str]) -> list[str]:
+    """TAGS without deletions of content words or negations, unless a kept copy of the word
+    stays close by (a doubled word or phrase: "the talks the talks") or its whole bracketed
+    group goes: dropping any other such word reads smoother and loses meaning."""
+    out = list(tags)
+    for i, (word, tag) in enumerate(zip(words, tags)):
+        if tag != DELETE or not word.text[:1].isalpha() or function_word(word.text):
+            continue
+        window = range(max(0, i - REPEAT_WINDOW), min(len(words), i + 1 + REPEAT_WINDOW))
+        kept_copy = any(j != i and tags[j] != DELETE and words[j].text.lower() == word.text.lower() for j in window)
+        if not kept_copy and not _bracket_goes(words, tags, i):
+            out[i] = KEEP
+    return out
+
+
+_OPENING, _CLOSING = {"[", "("}, {"]", ")"}
+
+
+def _bracket_goes(words, tags: list[str], index: int) -> bool:
+    """Whether word INDEX sits in a [ … ] or ( … ) group whose brackets are deleted too."""
+    brackets = _OPENING | _CLOSING
+    opening = next((j for j in range(index - 1, -1, -1) if words[j].text in brackets), None)
+    closing = next((j for j in range(index + 1, len(words)) if words[j].text in brackets), None)
+    return (opening is not None and closing is not None and words[opening].text in _OPENING
+            and words[closing].text in _CLOSING and tags[opening] == DELETE and tags[closing] == DELETE)
 
 
 def _variants(words, tags: list[str], probabilities: list[float]) -> list[list[str]]:
