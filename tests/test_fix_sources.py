@@ -39,29 +39,31 @@ def test_round_trip_translation_rewrites_offline():
     assert any("April" in c.text for c in candidates)
 
 
-@pytest.mark.model
-def test_lm_edits_lower_stray_capitals(real_checker):
+@pytest.fixture
+def lm_edits(real_checker):
+    """The LM-edit source on the real model, with the fluency meter it measures by."""
     from mtfix.fix.fluency import FluencyMeter
     from mtfix.fix.sources.lm_edits import LMEditSource
 
-    meter = FluencyMeter(real_checker.detect.scorer, real_checker.detector)
+    return LMEditSource(FluencyMeter(real_checker.detect.scorer, real_checker.detector))
+
+
+@pytest.mark.model
+def test_lm_edits_lower_stray_capitals(lm_edits):
     text = "The summit between the two leaders Can according to the Kremlin Take place in June."
-    [candidates] = LMEditSource(meter).propose([target(text)])
+    [candidates] = lm_edits.propose([target(text)])
     texts = [c.text for c in candidates]
     assert any("Kremlin take place" in t for t in texts), texts
+    meter = lm_edits.meter
     before = meter.measure([text])[text]
     for candidate in candidates:  # every kept edit made the sentence cheaper for the LM
         assert meter.measure([candidate.text])[candidate.text].total_nll < before.total_nll
 
 
 @pytest.mark.model
-def test_lm_edits_raise_names_written_small_and_keep_their_capitals(real_checker):
-    from mtfix.fix.fluency import FluencyMeter
-    from mtfix.fix.sources.lm_edits import LMEditSource
-
-    meter = FluencyMeter(real_checker.detect.scorer, real_checker.detector)
+def test_lm_edits_raise_names_written_small_and_keep_their_capitals(lm_edits):
     text = "The summit of the leaders takes place in june in Great britain this year."
-    [candidates] = LMEditSource(meter).propose([target(text)])
+    [candidates] = lm_edits.propose([target(text)])
     texts = [c.text for c in candidates]
     assert any("in June in" in t for t in texts), texts
     assert any("Great Britain" in t for t in texts), texts

@@ -23,17 +23,15 @@ MARGINS = (0.0, 0.05, 0.1, 0.15, 0.2)
 CAPS = (4, 6, 8, 12)
 
 
-def capture(examples) -> list[list[tuple[int, int, float, bool, bool]]]:
-    """Per sentence: (start, end, P(BAD), looks like a name/figure, alphanumeric) per word."""
-    seen: dict[str, list] = {}
+def capture(examples) -> tuple[list[tuple | None], float]:
+    """Per sentence, the arguments scan passed to `detect.highlighted` (None for a sentence
+    it never reached), and the word threshold."""
+    seen: dict[str, tuple] = {}
     original = detect.highlighted
 
-    def recording(text, all_words, words, bad, detector, analysis):
-        stray = {id(w) for w in detect.suspicious_capitals(all_words)}
-        quoted = detect.quoted_positions(text)
-        seen[text] = [(w.start, w.end, p, detect.looks_like_name_or_figure(w, i, stray, quoted), w.text[:1].isalnum())
-                      for i, (w, p) in enumerate(zip(words, bad))]
-        return original(text, all_words, words, bad, detector, analysis)
+    def recording(*arguments):
+        seen[arguments[0]] = arguments
+        return original(*arguments)
 
     detect.highlighted = recording
     try:
@@ -41,17 +39,14 @@ def capture(examples) -> list[list[tuple[int, int, float, bool, bool]]]:
         checker.score_sentences([e.text for e in examples])
     finally:
         detect.highlighted = original
-    return [seen.get(e.text, []) for e in examples], checker.detector.word_threshold
+    return [seen.get(e.text) for e in examples], checker.detector.word_threshold
 
 
-def replay(words, threshold: float, margin: float, cap: int) -> list[tuple[int, int]]:
-    """The same rule as `detect.highlighted`, with MARGIN and CAP as given."""
-    chosen = []
-    for start, end, p, name, alnum in words:
-        bar = threshold + (margin if name else 0.0)
-        if p >= bar and (alnum or p >= bar + margin):
-            chosen.append((p, (start, end)))
-    return [span for _, span in sorted(chosen, key=lambda pair: -pair[0])[:cap]]
+def replay(arguments: tuple | None, margin: float, cap: int) -> list[tuple[int, int]]:
+    """The spans `detect.highlighted` gives with MARGIN and CAP."""
+    if arguments is None:
+        return []
+    return [(word.start, word.end) for _, word in detect.highlighted(*arguments, margin=margin, cap=cap)]
 
 
 def main() -> None:
@@ -66,8 +61,8 @@ def main() -> None:
                             for x in examples])
     rows = []
     for margin, cap in itertools.product(MARGINS, CAPS):
-        lit = np.concatenate([[any(a < e and s < b for a, b in replay(words, threshold, margin, cap))
-                               for s, e in x.meta["tokens"]] for x, words in zip(examples, captured)])
+        lit = np.concatenate([[any(a < e and s < b for a, b in replay(arguments, margin, cap))
+                               for s, e in x.meta["tokens"]] for x, arguments in zip(examples, captured)])
         mcc, _ = mcc_f1(lit, truth)
         precision, recall = precision_recall(lit, truth)
         rows.append((mcc, margin, cap, precision, recall))

@@ -45,6 +45,11 @@ def function_word(word: str) -> bool:
     return lowered in FUNCTION_WORDS and lowered not in NEGATIONS
 
 
+def case_change_only(original: str, changed: str) -> bool:
+    """The two texts have the same letters and differ, if at all, only in case."""
+    return original.lower() == changed.lower()
+
+
 @lru_cache(maxsize=100_000)
 def vocabulary_word(word: str) -> bool:
     """A lower-case word English uses often (zipf ≥ 3.5): capitalised mid-sentence it may be a

@@ -13,7 +13,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from mtfix.features.casing import common_words
+from mtfix.features.casing import case_change_only, common_words
 from mtfix.features.words import split_words
 from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix, Suggestion
 from mtfix.fix.fluency import Fluency, FluencyMeter
@@ -90,7 +90,7 @@ class Reranker:
         if similarity < s.min_similarity:
             return None, "meaning drift"
         gain = fluency_gain(before.p_garbled, after.p_garbled)
-        if candidate.text.lower() == original.lower():
+        if case_change_only(original, candidate.text):
             gain = max(gain, min(1.0, CASE_GAIN_PER_NAT * (before.total_nll - after.total_nll)))
         if gain < s.min_gain or reads_worse(original, candidate.text, before, after):
             return None, "not more fluent"
@@ -114,7 +114,7 @@ def reads_worse(original: str, candidate: str, before: Fluency, after: Fluency) 
     """The LM finds the candidate harder going: per token in general, in total for a change of
     case only, which keeps the letters but not the tokens ("brit|ain" → "Britain" makes the
     sentence cheaper and each of its fewer tokens dearer on average)."""
-    if candidate.lower() == original.lower():
+    if case_change_only(original, candidate):
         return after.total_nll > before.total_nll
     return after.mean_nll > before.mean_nll
 

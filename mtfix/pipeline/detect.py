@@ -202,16 +202,16 @@ def looks_like_name_or_figure(word: Word, index: int, stray: set[int], quoted) -
 
 
 def highlighted(text: str, all_words: list[Word], words: list[Word], bad: list[float], detector: Detector,
-                analysis: Analysis) -> list[tuple[float, Word]]:
-    """The words to highlight, worst first: P(BAD) over the word threshold (with a margin for
-    names, numbers and quotations); without a word head, the casing anomalies."""
+                analysis: Analysis, margin: float = NAME_MARGIN, cap: int = MAX_SPANS) -> list[tuple[float, Word]]:
+    """The words to highlight, worst first: P(BAD) over the word threshold (with MARGIN more
+    for names, numbers and quotations), at most CAP; without a word head, the casing anomalies."""
     stray = {id(w) for w in suspicious_capitals(all_words)}
     if detector.word_head is None:
-        return [(1.0, w) for w in all_words if id(w) in stray][:MAX_SPANS]
+        return [(1.0, w) for w in all_words if id(w) in stray][:cap]
     quoted = quoted_positions(text)
     chosen = []
     for index, (word, p) in enumerate(zip(words, bad)):
-        bar = detector.word_threshold + (NAME_MARGIN if looks_like_name_or_figure(word, index, stray, quoted) else 0)
-        if p >= bar and (word.text[:1].isalnum() or p >= bar + NAME_MARGIN):
+        bar = detector.word_threshold + (margin if looks_like_name_or_figure(word, index, stray, quoted) else 0)
+        if p >= bar and (word.text[:1].isalnum() or p >= bar + margin):
             chosen.append((p, word))
-    return sorted(chosen, key=lambda pair: -pair[0])[:MAX_SPANS]
+    return sorted(chosen, key=lambda pair: -pair[0])[:cap]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from mtfix.features.casing import function_word, suspicious_capitals, vocabulary_word
+from mtfix.features.casing import case_change_only, function_word, suspicious_capitals, vocabulary_word
 from mtfix.features.words import RARE_LOGPROB, Word, align, unigram_logprob
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.fluency import FluencyMeter
@@ -71,7 +71,7 @@ class LMEditSource(CandidateSource):
             needed = MIN_TOTAL_GAIN * (DELETION_FACTOR if not edit.replacement else 1.0)
             # A case change keeps the letters but not the tokens ("brit|ain" → "Britain"), so
             # its mean per token says nothing; the mean guards against gains by shortening.
-            case_only = edit.replacement.lower() == target.text[edit.start:edit.end].lower()
+            case_only = case_change_only(target.text[edit.start:edit.end], edit.replacement)
             if (before.total_nll - after.total_nll >= needed
                     and (case_only or before.mean_nll - after.mean_nll >= MIN_MEAN_GAIN)):
                 good.append((after.total_nll, edit))

@@ -90,14 +90,14 @@ def guarded(words, tags: list[str]) -> list[str]:
     return out
 
 
-_OPENING, _CLOSING = {"[", "("}, {"]", ")"}
+_OPENING, _CLOSING = frozenset("[("), frozenset("])")
+_BRACKETS = _OPENING | _CLOSING
 
 
 def _bracket_goes(words, tags: list[str], index: int) -> bool:
     """Whether word INDEX sits in a [ … ] or ( … ) group whose brackets are deleted too."""
-    brackets = _OPENING | _CLOSING
-    opening = next((j for j in range(index - 1, -1, -1) if words[j].text in brackets), None)
-    closing = next((j for j in range(index + 1, len(words)) if words[j].text in brackets), None)
+    opening = next((j for j in range(index - 1, -1, -1) if words[j].text in _BRACKETS), None)
+    closing = next((j for j in range(index + 1, len(words)) if words[j].text in _BRACKETS), None)
     return (opening is not None and closing is not None and words[opening].text in _OPENING
             and words[closing].text in _CLOSING and tags[opening] == DELETE and tags[closing] == DELETE)
 
