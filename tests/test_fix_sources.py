@@ -41,20 +41,21 @@ def test_round_trip_translation_rewrites_offline():
 
 @pytest.fixture
 def lm_edits(real_checker):
-    """The LM-edit source on the real model, with the fluency meter it measures by."""
-    from mtfix.fix.fluency import FluencyMeter
+    """The LM-edit source on the real model."""
     from mtfix.fix.sources.lm_edits import LMEditSource
 
-    return LMEditSource(FluencyMeter(real_checker.detect.scorer, real_checker.detector))
+    return LMEditSource(real_checker.detect.scorer)
 
 
 @pytest.mark.model
-def test_lm_edits_lower_stray_capitals(lm_edits):
+def test_lm_edits_lower_stray_capitals(lm_edits, real_checker):
+    from mtfix.fix.fluency import FluencyMeter
+
     text = "The summit between the two leaders Can according to the Kremlin Take place in June."
     [candidates] = lm_edits.propose([target(text)])
     texts = [c.text for c in candidates]
     assert any("Kremlin take place" in t for t in texts), texts
-    meter = lm_edits.meter
+    meter = FluencyMeter(real_checker.detect.scorer, real_checker.detector)  # as the reranker measures
     before = meter.measure([text])[text]
     for candidate in candidates:  # every kept edit made the sentence cheaper for the LM
         assert meter.measure([candidate.text])[candidate.text].total_nll < before.total_nll

@@ -38,6 +38,24 @@ def test_token_offsets_cover_the_text_and_batching_does_not_change_scores(real_c
         assert np.all(scores.rank >= 1)
 
 
+def test_variants_read_after_their_text_score_as_if_read_whole(real_checker):
+    scorer = real_checker.detect.scorer
+    other = "He went to to the market yesterday."
+    variants = [[GARBLED.replace("Can", "can"), GARBLED.replace("One of", "One"), GARBLED[:40], GARBLED + " Yes",
+                 "Completely different words.", GARBLED.replace("June", "July")],
+                [other.replace("to to", "to")], []]
+    readings = scorer.read([GARBLED, other, "Short."], k=5)
+    texts = [GARBLED, other, "Short."] + [v for group in variants for v in group]
+    whole = {t: s.logprob for t, s in zip(texts, scorer.score(texts))}
+    for reading, group in zip(readings, variants):
+        np.testing.assert_allclose(reading.scores.logprob, whole[reading.text], atol=2e-3)
+        assert reading.top.shape == (len(reading.scores), 5)
+        logprobs = scorer.read_variants(reading, group)
+        assert len(logprobs) == len(group)
+        for text, logprob in zip(group, logprobs):
+            np.testing.assert_allclose(logprob, whole[text], atol=2e-3, err_msg=text)
+
+
 def test_a_window_scores_each_sentence_after_the_ones_before_it(real_checker):
     scorer = real_checker.detect.scorer
     first, second = "The talks collapsed on Monday.", "Negotiators left without a deal."

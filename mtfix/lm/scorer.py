@@ -64,6 +64,19 @@ class TokenScores:
         return cls([], np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
+@dataclass
+class Reading:
+    """A text the LM read and kept (see LMScorer.read): `ids` its tokens, `top` the top-k
+    token ids predicted at each position, `keys_values` each layer's cached keys and values
+    (None on a backend that keeps none)."""
+
+    text: str
+    ids: list[int]
+    scores: TokenScores
+    top: np.ndarray
+    keys_values: list[tuple] | None = None
+
+
 def resolve_device(device: str) -> str:
     import torch
 
@@ -268,27 +281,116 @@ class LMScorer:
                         for k, span in enumerate(encoded.owners)])
         return out
 
-    def predictions(self, texts: Sequence[str], k: int) -> list[tuple[TokenScores, np.ndarray]]:
-        """Each text's token scores, plus the LM's top-k token ids at every position (what it
-        expected instead of each token): the raw material of LM-guided edits."""
+    def read(self, texts: Sequence[str], k: int = 0) -> list[Reading]:
+        """Each text read once and kept: its token scores, the LM's top-K token ids at every
+        position (what it expected instead of each token: the raw material of LM-guided
+        edits) and its keys and values, so that edited copies can be read from their first
+        edit on (see read_variants)."""
         import torch
 
         encoded = self.encode(texts)
-        out: list[tuple[TokenScores, np.ndarray]] = []
+        out: list[Reading] = []
         for begin in range(0, len(encoded), self.batch_size):
             batch = [(ids or [self.pad_id], offs) for ids, offs in encoded[begin:begin + self.batch_size]]
-            logits, targets, _ = self.forward([ids for ids, _ in batch])
+            if self._onnx is None:
+                logits, targets, cache = self._forward_cached([ids for ids, _ in batch])
+            else:  # no cache to keep: variants are read whole, on the chosen backend
+                (logits, targets, _), cache = self.forward([ids for ids, _ in batch]), None
             for row, (ids, offsets) in enumerate(batch):
                 row_logits = logits[row, : len(ids)]
                 logprob, rank, entropy = token_statistics(row_logits, targets[row, : len(ids)])
                 with torch.inference_mode():
-                    top = torch.topk(row_logits, k, dim=-1).indices.cpu().numpy()
-                out.append((TokenScores(offsets, logprob, rank, entropy), top))
+                    top = torch.topk(row_logits, k, dim=-1).indices.cpu().numpy() if k else np.zeros((len(ids), 0))
+                keys_values = [(key[row:row + 1], value[row:row + 1]) for key, value in cache] if cache else None
+                out.append(Reading(texts[begin + row], ids, TokenScores(offsets, logprob, rank, entropy), top,
+                                   keys_values))
         return out
 
-    def forward(self, ids_batch: list[list[int]], with_hidden: bool = False):
-        """One padded forward pass after the prefix token; returns (logits predicting each
-        token, the tokens, hidden states of `self.layers` after each token or None)."""
+    def read_variants(self, reading: Reading, variants: Sequence[str]) -> list[np.ndarray]:
+        """Token log-probabilities of each variant (an edited copy) of a text READ before, as
+        `score` gives them but without ranks, entropies or states.
+
+        A variant shares the text's tokens up to its first edit, and their keys and values
+        (the KV cache) are reused: it is read only from where it parts from the text, in
+        groups that share one prefix length. Exact, and about a third cheaper than reading
+        every variant whole when LM-guided edits screen twenty edited copies of a sentence.
+        (Also stopping a few tokens after the last edit, with the text's log-probabilities
+        for the rest, saved only another 17 to 28 % and changed the kept edits of one
+        sentence in five.)"""
+        variant_ids = [ids for ids, _ in self.encode(variants)] if variants else []
+        if reading.keys_values is None:
+            return self._plain_logprobs(variant_ids)
+        base, base_logprobs = reading.ids, reading.scores.logprob
+        shared = [_common_prefix(base, ids) for ids in variant_ids]
+        out: list[np.ndarray] = [np.zeros(0, np.float32)] * len(variant_ids)
+        pending = []
+        for index, (ids, same) in enumerate(zip(variant_ids, shared)):
+            if same >= len(ids):  # the variant is the text cut short: nothing new to read
+                out[index] = base_logprobs[:len(ids)].copy()
+            else:
+                pending.append(index)
+        pending.sort(key=lambda i: shared[i])
+        for group in _prefix_groups([shared[i] for i in pending], self.batch_size):
+            members = [pending[g] for g in group]
+            keep = shared[members[0]]  # tokens of the text every member shares
+            # input position p (0 = the prefix token) predicts token p; the cache holds the
+            # positions before `keep`, and each member is read from its token keep - 1 on
+            feeds = [([self.prefix_id] + variant_ids[m])[keep:len(variant_ids[m])] for m in members]
+            logits = self._forward_after(reading.keys_values, keep, feeds)
+            for row, member in enumerate(members):
+                ids = variant_ids[member]
+                fresh = token_logprobs(logits[row, :len(ids) - keep], _as_long(ids[keep:]))
+                out[member] = np.concatenate([base_logprobs[:keep], fresh]).astype(np.float32)
+        return out
+
+    def _plain_logprobs(self, ids_list: list[list[int]]) -> list[np.ndarray]:
+        out: list[np.ndarray] = [np.zeros(0, np.float32)] * len(ids_list)
+        for batch in token_batches([len(ids) for ids in ids_list], self.batch_size):
+            logits, targets, _ = self.forward([ids_list[i] or [self.pad_id] for i in batch])
+            for row, index in enumerate(batch):
+                n = len(ids_list[index])
+                out[index] = token_logprobs(logits[row, :n], targets[row, :n])
+        return out
+
+    def _forward_cached(self, ids_batch: list[list[int]]):
+        """`forward` on the torch model, keeping each layer's keys and values."""
+        import torch
+
+        input_ids, mask = self._padded(ids_batch)
+        started = time.perf_counter()
+        with torch.inference_mode():
+            output = self.model(input_ids=input_ids, attention_mask=mask, use_cache=True)
+        self.forward_seconds += time.perf_counter() - started
+        cache = [(layer.keys, layer.values) for layer in output.past_key_values.layers]
+        return output.logits[:, :-1].float(), input_ids[:, 1:], cache
+
+    def _forward_after(self, keys_values: list[tuple], keep: int, feeds: list[list[int]]):
+        """Logits of FEEDS read after the first KEEP cached positions of one text (right-padded;
+        position ids follow from the cache length, so padding on the right changes nothing)."""
+        import torch
+        from transformers import DynamicCache
+
+        width = max(len(f) for f in feeds)
+        input_ids = torch.full((len(feeds), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(feeds), keep + width), dtype=torch.long)
+        mask[:, :keep] = 1
+        for row, feed in enumerate(feeds):
+            input_ids[row, : len(feed)] = torch.tensor(feed)
+            mask[row, keep:keep + len(feed)] = 1
+        started = time.perf_counter()
+        with torch.inference_mode():
+            past = None
+            if keep:
+                past = DynamicCache(ddp_cache_data=[(k[:, :, :keep].expand(len(feeds), -1, -1, -1),
+                                                     v[:, :, :keep].expand(len(feeds), -1, -1, -1))
+                                                    for k, v in keys_values], config=self.model.config)
+            output = self.model(input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device),
+                                past_key_values=past, use_cache=True)
+        self.forward_seconds += time.perf_counter() - started
+        return output.logits.float()
+
+    def _padded(self, ids_batch: list[list[int]]):
+        """Right-padded input ids after the prefix token, and their attention mask."""
         import torch
 
         width = max(len(ids) for ids in ids_batch) + 1
@@ -297,7 +399,14 @@ class LMScorer:
         for row, ids in enumerate(ids_batch):
             input_ids[row, : len(ids) + 1] = torch.tensor([self.prefix_id, *ids])
             mask[row, : len(ids) + 1] = 1
-        input_ids, mask = input_ids.to(self.device), mask.to(self.device)
+        return input_ids.to(self.device), mask.to(self.device)
+
+    def forward(self, ids_batch: list[list[int]], with_hidden: bool = False):
+        """One padded forward pass after the prefix token; returns (logits predicting each
+        token, the tokens, hidden states of `self.layers` after each token or None)."""
+        import torch
+
+        input_ids, mask = self._padded(ids_batch)
         started = time.perf_counter()
         with torch.inference_mode():
             hidden = None
@@ -341,7 +450,48 @@ def _span_scores(encoded: _Encoded, owner: tuple[int, int], span_start: int, log
     return scores
 
 
+def _common_prefix(a: list[int], b: list[int]) -> int:
+    same = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        same += 1
+    return same
+
+
+def _prefix_groups(shared: list[int], batch_size: int, slack: int = 4) -> list[list[int]]:
+    """Indices (into SHARED, sorted ascending) cut into groups read together: each group is
+    read after its smallest shared length, so members sharing more re-read at most SLACK
+    tokens; more groups would mean more, smaller forward passes."""
+    groups: list[list[int]] = []
+    for index, same in enumerate(shared):
+        if groups and len(groups[-1]) < batch_size and same - shared[groups[-1][0]] <= slack:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    return groups
+
+
+def _as_long(ids: list[int]):
+    import torch
+
+    return torch.tensor(ids, dtype=torch.long)
+
+
 STAT_CHUNK = 16  # positions at a time: a 16 × vocabulary block stays in cache
+
+
+def token_logprobs(logits, targets) -> np.ndarray:
+    """The log-probability of each target token alone (see token_statistics)."""
+    import torch
+
+    out = []
+    with torch.inference_mode():
+        for begin in range(0, logits.shape[0], STAT_CHUNK):
+            block = logits[begin:begin + STAT_CHUNK]
+            target = targets[begin:begin + STAT_CHUNK].to(block.device)
+            out.append(block.gather(-1, target.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(block, dim=-1))
+    return torch.cat(out).cpu().numpy().astype(np.float32) if out else np.zeros(0, np.float32)
 
 
 def token_statistics(logits, targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

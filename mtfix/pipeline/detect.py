@@ -18,6 +18,7 @@ from mtfix.detector.model import Analysis, Detector
 from mtfix.document import Document, Sentence, Span
 from mtfix.features import sentence_view
 from mtfix.features.casing import suspicious_capitals
+from mtfix.features.grammar import lint_ahead
 from mtfix.features.words import Word
 from mtfix.lm.scorer import MAX_TOKENS, TokenScores, Window
 from mtfix.lm.windows import WINDOW_CHARS, pack
@@ -150,10 +151,12 @@ class Detect(BatchStep):
         for begin in range(0, len(missing), COMMIT_WINDOWS):  # committed as it goes: a killed run resumes
             chunk = missing[begin:begin + COMMIT_WINDOWS]
             done: dict[str, dict] = {}
+            linting = lint_ahead(w.text[s:e] for w, _ in chunk for s, e in w.spans)  # beside the forward pass
             for (window, members), per_sentence in zip(chunk, self.scorer.score_windows([w for w, _ in chunk],
                                                                                          progress=progress)):
                 for (start, end), index, tokens in zip(window.spans, members, per_sentence):
                     done[keys[index]] = self.analysis_record(window.text[start:end], tokens)
+            linting.join()
             if self.cache:
                 self.cache.put_many(done)
             fresh.update(done)

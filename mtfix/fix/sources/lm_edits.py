@@ -1,7 +1,8 @@
 """LM-guided local edits around the words the LM found most surprising: case fixes, the
 LM's own top predictions and near spellings as substitutions, deletion of stray words and
 punctuation, swaps of neighbouring words. An edit is kept only if it clearly lowers the
-sentence's surprisal; the kept edits are offered alone and together."""
+sentence's surprisal (the LM alone judges, each edited copy read after the sentence's cached
+reading, from its first edit on); the kept edits are offered alone and together."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from difflib import SequenceMatcher
 from mtfix.features.casing import case_change_only, function_word, suspicious_capitals, vocabulary_word
 from mtfix.features.words import RARE_LOGPROB, Word, align, unigram_logprob
 from mtfix.fix.candidate import Candidate, FixTarget
-from mtfix.fix.fluency import FluencyMeter
+from mtfix.fix.fluency import Surprisal
 from mtfix.fix.sources.base import CandidateSource
 from mtfix.fix.sources.grammar import apply_edits
+from mtfix.lm.scorer import LMScorer, Reading
 
 TOP_K = 64  # LM predictions read at each focus word
 SUBSTITUTIONS = 4  # of them tried as plain substitutions
@@ -35,24 +37,23 @@ class LocalEdit:
 class LMEditSource(CandidateSource):
     name = "lm"
 
-    def __init__(self, meter: FluencyMeter) -> None:
-        self.meter = meter
-        self.scorer = meter.scorer
+    def __init__(self, scorer: LMScorer) -> None:
+        self.scorer = scorer
 
     @classmethod
     def create(cls, context) -> "LMEditSource":
-        return cls(context.meter)
+        return cls(context.detect.scorer)
 
     def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:
         if not targets:
             return []
-        predicted = self.scorer.predictions([t.text for t in targets], TOP_K)
-        proposals = [self._edits(t, scores, top) for t, (scores, top) in zip(targets, predicted)]
-        texts = [t.text for t in targets] + [_applied(t.text, [e]) for t, edits in zip(targets, proposals)
-                                             for e in edits]
-        measured = self.meter.measure(texts)
+        readings = self.scorer.read([t.text for t in targets], TOP_K)  # kept: edits are read after them
+        proposals = [self._edits(t, r.scores, r.top) for t, r in zip(targets, readings)]
+        measured: dict[str, Surprisal] = {}
+        self._measure(readings, [[_applied(t.text, [e]) for e in edits] for t, edits in zip(targets, proposals)],
+                      measured)
         kept = [self._kept(t, edits, measured) for t, edits in zip(targets, proposals)]
-        combined = self._combine(targets, kept)
+        combined = self._combine(targets, readings, kept, measured)
         out = []
         for target, edits, together in zip(targets, kept, combined):
             candidates = [Candidate(_applied(target.text, [e]), self.name, e.detail) for e in edits]
@@ -82,17 +83,24 @@ class LMEditSource(CandidateSource):
                 chosen.append(edit)
         return chosen[:MAX_KEPT]
 
-    def _combine(self, targets: list[FixTarget], kept: list[list[LocalEdit]]) -> list[list[LocalEdit]]:
+    def _measure(self, readings: list[Reading], variants: list[list[str]], measured: dict[str, Surprisal]) -> None:
+        """Add to MEASURED the surprisal of each text read and of its VARIANTS not measured yet."""
+        for reading, group in zip(readings, variants):
+            measured[reading.text] = Surprisal.of(reading.scores.logprob)
+            fresh = [v for v in dict.fromkeys(group) if v not in measured]
+            measured.update(zip(fresh, map(Surprisal.of, self.scorer.read_variants(reading, fresh))))
+
+    def _combine(self, targets: list[FixTarget], readings: list[Reading], kept: list[list[LocalEdit]],
+                 measured: dict[str, Surprisal]) -> list[list[LocalEdit]]:
         """Greedy combination: add each kept edit (best first) while the sentence keeps getting
-        cheaper. One batched LM pass per step, for all targets at once."""
+        cheaper, each combination read after its sentence's kept reading."""
         together = [edits[:1] for edits in kept]
         for step in range(1, MAX_KEPT):
             trials = {i: together[i] + [kept[i][step]] for i in range(len(targets)) if len(kept[i]) > step}
             if not trials:
                 break
-            texts = [_applied(targets[i].text, e) for i, e in trials.items()]
-            texts += [_applied(targets[i].text, together[i]) for i in trials]
-            measured = self.meter.measure(texts)
+            self._measure([readings[i] for i in trials], [[_applied(targets[i].text, e)] for i, e in trials.items()],
+                          measured)
             for i, edits in trials.items():
                 now = measured[_applied(targets[i].text, together[i])]
                 trial = measured[_applied(targets[i].text, edits)]
@@ -109,13 +117,12 @@ class LMEditSource(CandidateSource):
         names = expected_names(words, predictions)
         edits: dict[tuple[int, int, str], LocalEdit] = {}
         for index in self._focus(target, words):
-            for edit in self._around(text, words, index, predictions.get(index, []), names):
+            for edit in self._around(text, words, index, predictions.get(index, [])):
                 if text[edit.start:edit.end] != edit.replacement:
                     edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for index in range(1, len(words)):
             for edit in self._case_fixes(words, index, names):
-                if words[index].text[:1].isupper() or index in names:
-                    edits.setdefault((edit.start, edit.end, edit.replacement), edit)
+                edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for edit in self._stray_punctuation(text, words):
             edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         return list(edits.values())
@@ -157,14 +164,12 @@ class LMEditSource(CandidateSource):
             return ""
         return word
 
-    def _around(self, text: str, words: list[Word], index: int, predicted: list[str],
-                names: set[int]) -> list[LocalEdit]:
+    def _around(self, text: str, words: list[Word], index: int, predicted: list[str]) -> list[LocalEdit]:
         word = words[index]
         out = []
         if word.is_alpha and index > 0 and word.text[:1].isupper():
             return out  # a name or a stray capital: never respelt (case fixes come from _edits)
-        if word.is_alpha:
-            out.extend(self._case_fixes(words, index, names))
+        if word.is_alpha:  # (case fixes are offered for every word, in _edits)
             # A content word the LM merely finds unlikely is replaced only by a near spelling:
             # swapping in the LM's favourite word reads smoothly and invents meaning.
             for guess in predicted[:SUBSTITUTIONS]:
@@ -188,7 +193,7 @@ class LMEditSource(CandidateSource):
     @staticmethod
     def _case_fixes(words: list[Word], index: int, names: set[int]) -> list[LocalEdit]:
         """Lower a stray capital (not one that starts a name the LM expects: "Great britain"),
-        raise a lower-case word."""
+        raise a name written small (one whose capitalised form the LM predicted there)."""
         word = words[index]
         if index == 0:
             return []
@@ -198,7 +203,7 @@ class LMEditSource(CandidateSource):
                 and words[index - 1].text not in ".!?:\"“"):
             lowered = word.text.lower()
             return [LocalEdit(word.start, word.end, lowered, f"'{word.text}' → '{lowered}' (stray capital)")]
-        if word.text.islower():
+        if word.text.islower() and index in names:
             titled = word.text.capitalize()
             return [LocalEdit(word.start, word.end, titled, f"'{word.text}' → '{titled}' (name case)")]
         return []

@@ -10,6 +10,7 @@ from mtfix.features import sentence_view
 from mtfix.features.casing import function_word
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.edits import DELETE, KEEP, apply_tags
+from mtfix.fix.fluency import FluencyMeter
 from mtfix.fix.sources.base import CandidateSource
 from mtfix.fix.tagger import Tagger, bundled_tagger
 
@@ -20,13 +21,14 @@ CONFIDENT = 0.75  # edits below this are also left out in a second, more cautiou
 class TaggerSource(CandidateSource):
     name = "tagger"
 
-    def __init__(self, tagger: Tagger, scorer) -> None:
-        missing = [layer for layer in tagger.layers if layer not in scorer.layers]
+    def __init__(self, tagger: Tagger, meter: FluencyMeter) -> None:
+        layers = meter.scorer.layers
+        missing = [layer for layer in tagger.layers if layer not in layers]
         if missing:
             raise ModelUnavailable(f"the edit tagger reads layer {missing[0]}, which the scorer does not return")
         self.tagger = tagger
-        self.scorer = scorer
-        self.rows = [scorer.layers.index(layer) for layer in tagger.layers]
+        self.meter = meter  # its readings are shared with the reranker, which measures what the tagger read
+        self.rows = [layers.index(layer) for layer in tagger.layers]
 
     @classmethod
     def create(cls, context) -> "TaggerSource":
@@ -37,7 +39,7 @@ class TaggerSource(CandidateSource):
         tagger = Tagger.load(path)
         if tagger.lm != model:
             raise ModelUnavailable(f"the edit tagger was trained on {tagger.lm}'s states, not {model}'s")
-        return cls(tagger, context.detect.scorer)
+        return cls(tagger, context.meter)
 
     @property
     def signature(self) -> str:
@@ -50,7 +52,7 @@ class TaggerSource(CandidateSource):
         for round_number in range(1, ROUNDS + 1):
             if not active:
                 break
-            scored = self.scorer.score([texts[i] for i in active])
+            scored = self.meter.read([texts[i] for i in active])
             still = []
             for i, tokens in zip(active, scored):
                 view = sentence_view(texts[i], tokens)
