@@ -117,12 +117,13 @@ class LMEditSource(CandidateSource):
         names = expected_names(words, predictions)
         edits: dict[tuple[int, int, str], LocalEdit] = {}
         for index in self._focus(target, words):
-            for edit in self._around(text, words, index, predictions.get(index, [])):
+            for edit in self._around(text, words, index, predictions.get(index, []), names):
                 if text[edit.start:edit.end] != edit.replacement:
                     edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for index in range(1, len(words)):
             for edit in self._case_fixes(words, index, names):
-                edits.setdefault((edit.start, edit.end, edit.replacement), edit)
+                if words[index].text[:1].isupper() or index in names:
+                    edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for edit in self._stray_punctuation(text, words):
             edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         return list(edits.values())
@@ -164,12 +165,14 @@ class LMEditSource(CandidateSource):
             return ""
         return word
 
-    def _around(self, text: str, words: list[Word], index: int, predicted: list[str]) -> list[LocalEdit]:
+    def _around(self, text: str, words: list[Word], index: int, predicted: list[str],
+                names: set[int]) -> list[LocalEdit]:
         word = words[index]
         out = []
         if word.is_alpha and index > 0 and word.text[:1].isupper():
             return out  # a name or a stray capital: never respelt (case fixes come from _edits)
-        if word.is_alpha:  # (case fixes are offered for every word, in _edits)
+        if word.is_alpha:
+            out.extend(self._case_fixes(words, index, names))
             # A content word the LM merely finds unlikely is replaced only by a near spelling:
             # swapping in the LM's favourite word reads smoothly and invents meaning.
             for guess in predicted[:SUBSTITUTIONS]:
@@ -193,7 +196,7 @@ class LMEditSource(CandidateSource):
     @staticmethod
     def _case_fixes(words: list[Word], index: int, names: set[int]) -> list[LocalEdit]:
         """Lower a stray capital (not one that starts a name the LM expects: "Great britain"),
-        raise a name written small (one whose capitalised form the LM predicted there)."""
+        raise a lower-case word (offered for the focus words and the names the LM expected)."""
         word = words[index]
         if index == 0:
             return []
@@ -203,7 +206,7 @@ class LMEditSource(CandidateSource):
                 and words[index - 1].text not in ".!?:\"“"):
             lowered = word.text.lower()
             return [LocalEdit(word.start, word.end, lowered, f"'{word.text}' → '{lowered}' (stray capital)")]
-        if word.text.islower() and index in names:
+        if word.text.islower():
             titled = word.text.capitalize()
             return [LocalEdit(word.start, word.end, titled, f"'{word.text}' → '{titled}' (name case)")]
         return []
