@@ -64,9 +64,8 @@ class FluencyMeter:
             linting = lint_ahead(missing)  # a feature of the detector, linted beside the LM pass
             for text, tokens in zip(missing, self.read(missing)):
                 probability = self.detector.analyse(sentence_view(text, tokens)).p_garbled
-                nll = -np.asarray(tokens.logprob, dtype=np.float64)
-                self.known[text] = Fluency(probability, float(nll.mean()) if len(nll) else 0.0,
-                                           float(nll.sum()), len(nll))
+                surprisal = Surprisal.of(tokens.logprob)
+                self.known[text] = Fluency(probability, surprisal.mean_nll, surprisal.total_nll, surprisal.tokens)
             linting.join()
         return {t: self.known[t] for t in texts}
 

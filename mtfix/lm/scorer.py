@@ -416,7 +416,8 @@ class LMScorer:
                 if with_hidden:
                     hidden = torch.stack([state[:, 1:] for state in states]).float()
             else:
-                output = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=with_hidden)
+                output = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=with_hidden,
+                                    use_cache=False)  # nothing reads this pass's keys and values again
                 logits = output.logits[:, :-1].float()
                 if with_hidden:
                     hidden = torch.stack([output.hidden_states[layer][:, 1:] for layer in self.layers]).float()
