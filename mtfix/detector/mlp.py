@@ -38,6 +38,20 @@ class MLP:
         return out
 
     @classmethod
+    def mean_of(cls, mlps: list["MLP"]) -> "MLP":
+        """One MLP whose outputs are the mean of the outputs of MLPS (one hidden layer each, the
+        same standardisation): their hidden units side by side, the output weights divided by
+        their number. An ensemble of seeds at the cost of a wider layer."""
+        first = mlps[0]
+        if any(len(m.weights) != 2 or not np.array_equal(m.mean, first.mean) or not np.array_equal(m.scale, first.scale)
+               for m in mlps):
+            raise ValueError("only MLPs with one hidden layer and the same standardisation can be merged")
+        return cls(first.mean, first.scale,
+                   [np.concatenate([m.weights[0] for m in mlps], axis=1),
+                    np.concatenate([m.weights[1] for m in mlps], axis=0) / len(mlps)],
+                   [np.concatenate([m.biases[0] for m in mlps]), np.mean([m.biases[1] for m in mlps], axis=0)])
+
+    @classmethod
     def from_arrays(cls, arrays, prefix: str) -> "MLP":
         weights, biases, index = [], [], 0
         while f"{prefix}.w{index}" in arrays:

@@ -22,7 +22,7 @@ import numpy as np
 from mtfix.detector.inputs import scored_words, sentence_inputs, word_inputs
 from mtfix.detector.mlp import MLP
 from mtfix.errors import ModelUnavailable
-from mtfix.features import compute_features
+from mtfix.features import compute_features, lints_needed
 from mtfix.features.base import SentenceView
 
 FORMAT = "mtfix-detector/2"
@@ -108,12 +108,17 @@ class Detector:
                 f"or leave --detector out to use the LM-independent fallback")
 
     @property
+    def reads_lints(self) -> bool:
+        """Whether the sentence head reads harper's lints (then they are worth linting ahead)."""
+        return lints_needed(self.hand_features)
+
+    @property
     def signature(self) -> str:
         return f"detector:{self.digest}"
 
     # -- inference -----------------------------------------------------------------------
     def analyse(self, view: SentenceView) -> Analysis:
-        hand = compute_features(view)
+        hand = compute_features(view, self.hand_features)
         words = scored_words(view)
         bad = np.zeros(0, np.float32)
         if self.word_head is not None and words and view.tokens.hidden is not None:

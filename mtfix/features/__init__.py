@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from mtfix.features.base import FeatureFamily, SentenceView
 from mtfix.features.casing import CasingFeatures
 from mtfix.features.grammar import GrammarFeatures
@@ -20,8 +22,16 @@ def sentence_view(text: str, tokens: TokenScores) -> SentenceView:
     return SentenceView(text, tokens, align(text, tokens))
 
 
-def compute_features(view: SentenceView) -> dict[str, float]:
+def compute_features(view: SentenceView, names: Collection[str] | None = None) -> dict[str, float]:
+    """The features of VIEW: of every family, or of the families that give one of NAMES
+    (a detector computes only what its head reads: harper's lints cost as much as the rest)."""
     values: dict[str, float] = {}
     for family in FAMILIES:
-        values.update(family.compute(view))
+        if names is None or any(name in names for name in family.names):
+            values.update(family.compute(view))
     return values
+
+
+def lints_needed(names: Collection[str]) -> bool:
+    """Whether features NAMES include harper's lints (worth linting ahead, beside the LM)."""
+    return any(name in names for name in GrammarFeatures.names)

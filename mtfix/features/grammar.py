@@ -34,7 +34,8 @@ def lint_ahead(texts: Iterable[str]) -> threading.Thread:
     Rust without holding the GIL, so this overlaps the LM's forward pass instead of adding
     to it; features computed later find the results remembered."""
     pending = list(texts)
-    harper_linter()  # built once, here, not by two threads at once
+    if pending:
+        harper_linter()  # built once, here, not by two threads at once
     thread = threading.Thread(target=lambda: [lint_counts(t) for t in pending], name="mtfix-lint", daemon=True)
     thread.start()
     return thread

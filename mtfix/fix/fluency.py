@@ -61,7 +61,7 @@ class FluencyMeter:
     def measure(self, texts: list[str]) -> dict[str, Fluency]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.known]
         if missing:
-            linting = lint_ahead(missing)  # a feature of the detector, linted beside the LM pass
+            linting = lint_ahead(missing if self.detector.reads_lints else [])  # beside the LM pass
             for text, tokens in zip(missing, self.read(missing)):
                 probability = self.detector.analyse(sentence_view(text, tokens)).p_garbled
                 surprisal = Surprisal.of(tokens.logprob)

@@ -151,7 +151,8 @@ class Detect(BatchStep):
         for begin in range(0, len(missing), COMMIT_WINDOWS):  # committed as it goes: a killed run resumes
             chunk = missing[begin:begin + COMMIT_WINDOWS]
             done: dict[str, dict] = {}
-            linting = lint_ahead(w.text[s:e] for w, _ in chunk for s, e in w.spans)  # beside the forward pass
+            texts = [w.text[s:e] for w, _ in chunk for s, e in w.spans] if self.detector.reads_lints else []
+            linting = lint_ahead(texts)  # beside the forward pass
             for (window, members), per_sentence in zip(chunk, self.scorer.score_windows([w for w, _ in chunk],
                                                                                          progress=progress)):
                 for (start, end), index, tokens in zip(window.spans, members, per_sentence):
