@@ -28,7 +28,8 @@ def test_linting_ahead_in_a_thread_gives_the_same_counts_while_the_caller_asks_t
 def test_a_detector_computes_only_the_feature_families_its_head_reads():
     from fakes import FakeScorer, stray_detector
 
-    from mtfix.features import compute_features, lints_needed, sentence_view
+    from mtfix.detector.model import FALLBACK, Detector, bundled_path
+    from mtfix.features import compute_features, sentence_view
 
     text = "The minister Said that the the talks. would go on"
     view = sentence_view(text, FakeScorer().score([text])[0])
@@ -36,7 +37,7 @@ def test_a_detector_computes_only_the_feature_families_its_head_reads():
     asked = compute_features(view, ["stop_inside", "nll_mean"])
     assert "grammar_rate" in everything and "grammar_rate" not in asked
     assert asked["stop_inside"] == everything["stop_inside"] > 0 and asked["nll_mean"] == everything["nll_mean"]
-    assert lints_needed(["grammar_rate"]) and not lints_needed(["stop_inside", "nll_mean"])
+    assert Detector.load(bundled_path(FALLBACK)).reads_lints  # the LM-free fallback reads grammar_rate
     linted = lint_counts.cache_info().misses
     detector = stray_detector()
     assert not detector.reads_lints

@@ -61,6 +61,10 @@ class Corpus:
     def column(self, attribute: str) -> np.ndarray:
         return np.array([getattr(e, attribute) for e in self.examples], dtype=object)
 
+    def hand_of(self, names: list[str]) -> np.ndarray:
+        """The hand-made features NAMES of every sentence (columns of `hand`, in FEATURE_NAMES order)."""
+        return self.hand[:, [list(FEATURE_NAMES).index(n) for n in names]]
+
 
 def load_corpus(sets: list[str], scorer: LMScorer) -> Corpus:
     corpus = Corpus()
@@ -225,8 +229,7 @@ def main() -> None:
         aggregates[i] = word_aggregates(bad[bounds[i]:bounds[i + 1]])
     del word_x
 
-    hand = corpus.hand[:, [list(FEATURE_NAMES).index(n) for n in HAND_FEATURES]]
-    x = np.hstack([hand, aggregates, pooled_inputs(corpus, sentence_layers)])
+    x = np.hstack([corpus.hand_of(HAND_FEATURES), aggregates, pooled_inputs(corpus, sentence_layers)])
     print(f"sentence head: {x.shape}", file=sys.stderr)
     sentence_head = MLP.mean_of([train_sentence_head(x, garbled, quality, sources, split,
                                                      FitSettings(hidden=256, epochs=40, batch=256, dropout=0.3,
@@ -250,7 +253,7 @@ def main() -> None:
     print(json.dumps(card, indent=1), f"\nwrote {out}", file=sys.stderr)
 
     if not args.no_fallback:
-        hand = corpus.hand[:, [list(FEATURE_NAMES).index(n) for n in LM_FREE_FEATURES]]
+        hand = corpus.hand_of(LM_FREE_FEATURES)
         head = train_sentence_head(hand, garbled, quality, sources, split, FitSettings(hidden=0, epochs=40), False)
         calibration, threshold, figures = calibrate_and_threshold(head(hand)[:, 0], garbled, sources, split)
         fallback = Detector(None, (), [], [], LM_FREE_FEATURES, None, head, calibration, threshold, 1.0,

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,8 +24,9 @@ import numpy as np
 from mtfix.detector.inputs import scored_words, sentence_inputs, word_inputs
 from mtfix.detector.mlp import MLP
 from mtfix.errors import ModelUnavailable
-from mtfix.features import compute_features, lints_needed
+from mtfix.features import compute_features
 from mtfix.features.base import SentenceView
+from mtfix.features.grammar import GrammarFeatures, lint_ahead
 
 FORMAT = "mtfix-detector/2"
 FALLBACK = "fallback"
@@ -109,8 +112,13 @@ class Detector:
 
     @property
     def reads_lints(self) -> bool:
-        """Whether the sentence head reads harper's lints (then they are worth linting ahead)."""
-        return lints_needed(self.hand_features)
+        """Whether the sentence head reads harper's lints."""
+        return any(name in self.hand_features for name in GrammarFeatures.names)
+
+    def lint_ahead(self, texts: Iterable[str]) -> threading.Thread:
+        """Lint TEXTS in a background thread beside the LM pass (`features.grammar.lint_ahead`)
+        when the sentence head reads the lints; otherwise a thread with nothing to do."""
+        return lint_ahead(texts if self.reads_lints else ())
 
     @property
     def signature(self) -> str:

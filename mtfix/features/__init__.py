@@ -30,8 +30,3 @@ def compute_features(view: SentenceView, names: Collection[str] | None = None) -
         if names is None or any(name in names for name in family.names):
             values.update(family.compute(view))
     return values
-
-
-def lints_needed(names: Collection[str]) -> bool:
-    """Whether features NAMES include harper's lints (worth linting ahead, beside the LM)."""
-    return any(name in names for name in GrammarFeatures.names)

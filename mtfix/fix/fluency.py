@@ -10,7 +10,6 @@ import numpy as np
 
 from mtfix.detector.model import Detector
 from mtfix.features import sentence_view
-from mtfix.features.grammar import lint_ahead
 from mtfix.lm.scorer import LMScorer, TokenScores
 
 
@@ -61,7 +60,7 @@ class FluencyMeter:
     def measure(self, texts: list[str]) -> dict[str, Fluency]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.known]
         if missing:
-            linting = lint_ahead(missing if self.detector.reads_lints else [])  # beside the LM pass
+            linting = self.detector.lint_ahead(missing)  # beside the LM pass
             for text, tokens in zip(missing, self.read(missing)):
                 probability = self.detector.analyse(sentence_view(text, tokens)).p_garbled
                 surprisal = Surprisal.of(tokens.logprob)

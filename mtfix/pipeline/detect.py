@@ -18,7 +18,6 @@ from mtfix.detector.model import Analysis, Detector
 from mtfix.document import Document, Sentence, Span
 from mtfix.features import sentence_view
 from mtfix.features.casing import suspicious_capitals
-from mtfix.features.grammar import lint_ahead
 from mtfix.features.words import Word
 from mtfix.lm.scorer import MAX_TOKENS, TokenScores, Window
 from mtfix.lm.windows import WINDOW_CHARS, pack
@@ -151,8 +150,7 @@ class Detect(BatchStep):
         for begin in range(0, len(missing), COMMIT_WINDOWS):  # committed as it goes: a killed run resumes
             chunk = missing[begin:begin + COMMIT_WINDOWS]
             done: dict[str, dict] = {}
-            texts = [w.text[s:e] for w, _ in chunk for s, e in w.spans] if self.detector.reads_lints else []
-            linting = lint_ahead(texts)  # beside the forward pass
+            linting = self.detector.lint_ahead(w.text[s:e] for w, _ in chunk for s, e in w.spans)
             for (window, members), per_sentence in zip(chunk, self.scorer.score_windows([w for w, _ in chunk],
                                                                                          progress=progress)):
                 for (start, end), index, tokens in zip(window.spans, members, per_sentence):
