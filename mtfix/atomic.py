@@ -11,6 +11,15 @@ from pathlib import Path
 from typing import TextIO
 
 
+_unfinished: set[str] = set()  # temp files being written now, for an exit that cannot unwind
+
+
+def discard_unfinished() -> None:
+    """Remove the temp files of writes still under way (before an immediate exit)."""
+    for temp in list(_unfinished):
+        Path(temp).unlink(missing_ok=True)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -43,6 +52,7 @@ def atomic_file(path: Path, mode: str = "w", like: Path | None = None,
     dangling link) instead of replacing it."""
     path = Path(path)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _unfinished.add(temp)
     try:
         with os.fdopen(handle, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as out:
             yield out
@@ -57,6 +67,8 @@ def atomic_file(path: Path, mode: str = "w", like: Path | None = None,
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    finally:
+        _unfinished.discard(temp)
 
 
 @contextmanager

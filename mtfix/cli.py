@@ -5,8 +5,11 @@ model is needed, so `mtfix --help` starts fast."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -42,8 +45,46 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C. A subclass on purpose: CPython remembers a bare
+    KeyboardInterrupt that passes through some C-level evaluation and then kills itself with
+    SIGINT at exit, whatever exit code we chose."""
+
+
+def _importing(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _terminate(signum, frame) -> None:
-    raise KeyboardInterrupt  # so temp files are removed and nothing is left half-written
+    """SIGTERM: unwind like Ctrl-C, so temp files are removed and nothing is left half-written;
+    but not inside an import, where an exception can abort torch or come back as another
+    error: there, remove the unfinished writes and exit at once."""
+    if _importing(frame):
+        atomic = sys.modules.get("mtfix.atomic")  # not imported here: the import lock may be held
+        if atomic is not None:
+            atomic.discard_unfinished()
+        print("mtfix: error: interrupted", file=sys.stderr, flush=True)
+        os._exit(EXIT_ERROR)
+    raise Terminated
+
+
+@contextmanager
+def _errors_in_one_line(interrupted: str = "interrupted") -> Iterator[None]:
+    """Turn our errors and interrupts into one line on stderr and exit 2."""
+    from mtfix.errors import MtfixError
+
+    try:
+        yield
+    except MtfixError as exc:
+        raise _fail(str(exc))
+    except KeyboardInterrupt:
+        raise _fail(interrupted)
+    except BrokenPipeError:
+        raise typer.Exit(EXIT_ERROR)
 
 
 @app.callback()
@@ -116,19 +157,12 @@ def _run(command: str, paths: list[str], config_file: Path | None, given: dict[s
          **request) -> Any:
     """Resolve the settings, run the command, and turn errors into one line and exit 2."""
     from mtfix.app import RunRequest, execute, execute_on_ray
-    from mtfix.errors import MtfixError
 
-    try:
+    with _errors_in_one_line():
         settings = _settings(paths, config_file, given)
         if engine is not None:
             return execute_on_ray(RunRequest(command, paths, settings, **request), engine)
         return execute(RunRequest(command, paths, settings, **request))
-    except MtfixError as exc:
-        raise _fail(str(exc))
-    except KeyboardInterrupt:
-        raise _fail("interrupted")
-    except BrokenPipeError:
-        raise typer.Exit(EXIT_ERROR)
 
 
 def _report_options(output: Path | None, **options):
@@ -304,16 +338,11 @@ def review(
     Exit codes: 0 done (or quit), 2 an input was skipped, a file could not be written, or an error occurred.
     """
     from mtfix.app import RunRequest, execute
-    from mtfix.errors import MtfixError
 
-    try:
+    with _errors_in_one_line("interrupted; decisions made so far are saved"):
         settings = _settings(paths, config_file, locals())
         outcome = execute(RunRequest("review", paths, settings, quiet=quiet), keep_documents=True)
         summary = _review(outcome.documents, state, settings.backup, no_tui)
-    except MtfixError as exc:
-        raise _fail(str(exc))
-    except KeyboardInterrupt:
-        raise _fail("interrupted; decisions made so far are saved")
     _exit_on_input_problems(outcome)
     raise typer.Exit(EXIT_ERROR if summary is not None and summary.failed else EXIT_OK)
 

@@ -347,3 +347,25 @@ def test_sigterm_leaves_no_temp_file(tmp_path):
     _, err = process.communicate(timeout=120)
     assert process.returncode == 2 and b"interrupted" in err
     assert not list(tmp_path.glob(".out.json.*")) and not (tmp_path / "out.json").exists()
+
+
+def test_sigterm_during_an_import_exits_2_and_leaves_no_temp_file(tmp_path):
+    """An exception raised inside a module's import can abort torch or come back as another
+    error, so a SIGTERM there exits at once, after removing unfinished writes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "slow_module.py").write_text("import time\nprint('importing', flush=True)\ntime.sleep(60)\n")
+    script = ("import signal, sys\nfrom pathlib import Path\nfrom mtfix import cli\nfrom mtfix.atomic import atomic_file\n"
+              "signal.signal(signal.SIGTERM, cli._terminate)\n"
+              f"with atomic_file(Path({str(tmp_path / 'out.json')!r})):\n    import slow_module\n")
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert process.stdout.readline() == b"importing\n"
+    time.sleep(0.1)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and b"interrupted" in err
+    assert not list(tmp_path.glob(".out.json.*")) and not (tmp_path / "out.json").exists()
