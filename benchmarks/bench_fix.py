@@ -54,6 +54,27 @@ def targets_of(checker, texts: list[str], names: list[str]):
     return [FixTarget.of(d, d.sentences[0]) for d in documents if d.sentences[0].label == "garbled"]
 
 
+def record_candidates(checker) -> dict[str, list[str]]:
+    """Every distinct candidate the sources propose for each flagged sentence that passes the
+    guards, by sentence text, filled in as the reranker is called: what a perfect reranker
+    could choose from."""
+    from mtfix.fix.guards import violation
+
+    pool: dict[str, list[str]] = {}
+    reranker = checker.fix.reranker
+    rank = reranker.rank
+
+    def recording_rank(targets, proposals):
+        for target, candidates in zip(targets, proposals):
+            texts = dict.fromkeys(" ".join(c.text.split()) for c in candidates)
+            pool.setdefault(target.text, []).extend(
+                t for t in texts if t != target.text and not violation(target.text, t, target.protected))
+        return rank(targets, proposals)
+
+    reranker.rank = recording_rank
+    return pool
+
+
 def fix_all(checker, targets):
     started = time.perf_counter()
     fixes = []
@@ -63,11 +84,21 @@ def fix_all(checker, targets):
     return fixes, time.perf_counter() - started
 
 
-def sentence_metrics(hypotheses: list[str], references: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    from sacrebleu.metrics import CHRF, TER
+def sentence_ter(hypotheses: list[str], references: list[str], case_sensitive: bool = False) -> np.ndarray:
+    """Sentence TER of each hypothesis. sacrebleu's TER ignores case by default, so a change
+    of case alone (most of what `fix` does) is neither closer nor further by it."""
+    from sacrebleu.metrics import TER
 
-    ter, chrf = TER(), CHRF()
-    return (np.array([ter.sentence_score(h, [r]).score for h, r in zip(hypotheses, references)]),
+    ter = TER(case_sensitive=case_sensitive)
+    return np.array([ter.sentence_score(h, [r]).score for h, r in zip(hypotheses, references)])
+
+
+def sentence_metrics(hypotheses: list[str], references: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence TER (ignoring case) and chrF of each hypothesis."""
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    return (sentence_ter(hypotheses, references),
             np.array([chrf.sentence_score(h, [r]).score for h, r in zip(hypotheses, references)]))
 
 
@@ -84,6 +115,7 @@ def run_mlqe(args) -> None:
     started = time.perf_counter()
     targets = targets_of(checker, [e.text for e in examples], [e.meta["id"] for e in examples])
     print(f"{len(examples)} sentences, {len(targets)} flagged garbled (scan {time.perf_counter() - started:.1f} s)")
+    pool = record_candidates(checker)
     fixes, seconds = fix_all(checker, targets)
     changed = [(f, f.best) for f in fixes if f.best]
     references = [reference[f.target.document.path] for f, _ in changed]
@@ -104,6 +136,11 @@ def run_mlqe(args) -> None:
         print(f"of the changed: closer by TER {np.mean(ter_after < ter_before):.0%} (bar >= 60%), same "
               f"{np.mean(ter_after == ter_before):.0%}, further {np.mean(ter_after > ter_before):.0%} (bar <= 15%); "
               f"chrF better {np.mean(chrf_after > chrf_before):.0%}, worse {np.mean(chrf_after < chrf_before):.0%}")
+        cased_before = sentence_ter([f.target.text for f, _ in changed], references, case_sensitive=True)
+        cased_after = sentence_ter([s.text for _, s in changed], references, case_sensitive=True)
+        print(f"by case-sensitive TER: closer {np.mean(cased_after < cased_before):.0%}, same "
+              f"{np.mean(cased_after == cased_before):.0%}, further {np.mean(cased_after > cased_before):.0%} "
+              f"(mean change {np.mean(cased_after - cased_before):+.2f})")
         wins = Counter(s.source for _, s in changed)
         for source in sorted(wins, key=lambda s: -wins[s]):
             mask = np.array([s.source == source for _, s in changed])
@@ -111,12 +148,25 @@ def run_mlqe(args) -> None:
                   f"{np.mean(ter_after[mask] - ter_before[mask]):+.2f}  chrF change "
                   f"{np.mean(chrf_after[mask] - chrf_before[mask]):+.2f}  closer {np.mean(ter_after[mask] < ter_before[mask]):.0%}"
                   f"  further {np.mean(ter_after[mask] > ter_before[mask]):.0%}")
+    print_ceiling(targets, pool, reference)
     stats = checker.fix.stats
     for source, spent in sorted(stats.source_seconds.items(), key=lambda p: -p[1]):
         print(f"  source {source:10s} {spent:7.1f} s, {stats.source_candidates.get(source, 0)} candidates")
     print(f"speed: {len(targets) / seconds:.2f} flagged sentences/s (bar >= 5), {seconds:.0f} s for {len(targets)}; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024:.2f} GB")
     print(checker.signature(fix=True))
+
+
+def print_ceiling(targets, pool: dict[str, list[str]], reference: dict[str, str]) -> None:
+    """How many flagged sentences have any candidate (past the guards) closer to the post-edit
+    by TER: the most that any reranker could move closer with these sources."""
+    reachable = 0
+    for target in targets:
+        candidates = pool.get(target.text, [])
+        scores = sentence_ter([target.text, *candidates], [reference[target.document.path]] * (1 + len(candidates)))
+        reachable += bool((scores[1:] < scores[0]).any())
+    print(f"ceiling: {reachable} of {len(targets)} flagged ({reachable / max(1, len(targets)):.0%}) have a candidate "
+          f"closer to the post-edit by TER, among {sum(len(pool.get(t.text, ())) for t in targets)} past the guards")
 
 
 def run_synthetic(args) -> None:

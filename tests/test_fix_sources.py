@@ -71,6 +71,40 @@ def test_lm_edits_raise_names_written_small_and_keep_their_capitals(lm_edits):
     assert all("Great" in t for t in texts), texts  # the capital before the name stays
 
 
+@pytest.mark.parametrize("word, other, exchangeable", [
+    ("on", "in", True), ("is", "are", True), ("a", "the", True), ("that", "which", True),
+    ("on", "had", False),  # a preposition for an auxiliary: smoother, and says something else
+    ("will", "we", False), ("the", "is", False),
+    ("not", "now", False),  # negations are never exchanged
+    ("coast", "the", False),
+])
+def test_lm_edits_exchange_a_function_word_only_for_one_of_its_kind(word, other, exchangeable):
+    from mtfix.features.casing import same_kind_of_function_word
+
+    assert same_kind_of_function_word(word, other) is exchangeable
+
+
+def test_lm_edits_find_phrases_said_twice():
+    from mtfix.features.words import split_words
+    from mtfix.fix.sources.lm_edits import LMEditSource, _applied
+
+    def undoubled(text: str) -> list[str]:
+        return [_applied(text, [e]) for e in LMEditSource._doubled_phrases(text, split_words(text))]
+
+    assert undoubled("It lies on the coast the coast of Kent.") == ["It lies on the coast of Kent."]
+    assert undoubled("To To this end, the council met.") == ["To this end, the council met."]
+    assert undoubled("The herbivore is the camel and camel and most are nocturnal.") == [
+        "The herbivore is the camel and most are nocturnal."]
+    assert undoubled("He said, , and left.") == []  # repeated punctuation is the stray-mark edit's business
+    assert undoubled("The talks ended in Paris.") == []
+
+
+@pytest.mark.model
+def test_lm_edits_drop_a_doubled_phrase(lm_edits):
+    [candidates] = lm_edits.propose([target("The old monastery stands on the coast the coast of the island.")])
+    assert "The old monastery stands on the coast of the island." in [c.text for c in candidates], candidates
+
+
 COUNCIL = "The council spent 4 million euros in March."
 
 
@@ -88,10 +122,23 @@ def test_guards_drop_changed_facts(original, candidate, reason):
     assert violation(original, original) == ""
 
 
+def test_guards_let_a_stray_capital_in_a_quotation_go_but_not_its_words():
+    original = "Moscow said the offer was “Positively received” on Monday."
+    assert violation(original, "Moscow said the offer was “positively received” on Monday.") == ""
+    assert violation(original, "Moscow said the offer was “well received” on Monday.") == "quotation changed"
+
+
 def test_guards_keep_names_but_allow_stray_capitals():
     original = "Putin Can according to Kremlin Take place in Geneva."
     assert violation(original, "Putin can, according to the Kremlin, take place in Geneva.") == ""
     assert violation(original, "He can, according to the Kremlin, take place in Geneva.").startswith("name 'Putin'")
+
+
+def test_guards_keep_a_headlines_capitals_but_not_a_title_cased_run_in_a_sentence():
+    assert violation("Putting Patriotism on a Candle", "Putting patriotism on a Candle") == "headline case changed"
+    assert violation("Putting Patriotism on a Candle", "Putting Patriotism on the Candle") == ""
+    run = "The city of Galati Is The Most Important Romanian Maritime industry center."
+    assert violation(run, "The city of Galati is the most important Romanian maritime industry center.") == ""
 
 
 def test_rewrite_keeps_original_whitespace_outside_changes():
@@ -276,3 +323,26 @@ def test_a_sentence_that_needs_no_fix_gets_none(real_checker):
     fixer = Fix(real_checker.detect, real_checker.settings)
     [fix] = fixer.fix_targets([target("The weather was pleasant and the children played in the park all afternoon.")])
     assert fix.suggestions == [], [s.text for s in fix.suggestions]
+
+
+def test_suggestions_that_both_reach_full_confidence_are_ordered_by_merit():
+    from mtfix.fix.candidate import Candidate
+    from mtfix.fix.fluency import Fluency
+    from mtfix.fix.rerank import Reranker, RerankSettings
+
+    original = "the talks Were held in Geneva."
+    every_edit = "The talks were held in Geneva."  # proposed first, changes two words
+    one_edit = "the talks were held in Geneva."  # reads a little worse, changes one word
+
+    # P(garbled) and surprisal made up for the test: both rewrites reach confidence 1
+    readings = {original: Fluency(0.999, 6.0, 60.0, 10), every_edit: Fluency(0.001, 3.0, 30.0, 10),
+                one_edit: Fluency(0.001, 4.0, 40.0, 10)}
+
+    class Meter:
+        def measure(self, texts):
+            return {t: readings[t] for t in texts}
+
+    reranker = Reranker(Meter(), meaning=None, settings=RerankSettings())
+    [fix] = reranker.rank([target(original)], [[Candidate(every_edit, "tagger"), Candidate(one_edit, "lm")]])
+    assert [s.confidence for s in fix.suggestions] == [1.0, 1.0]
+    assert [s.text for s in fix.suggestions] == [one_edit, every_edit]  # the smaller change has more merit

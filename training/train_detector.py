@@ -189,11 +189,24 @@ def tune_report(corpus: Corpus, outputs: np.ndarray, garbled, quality, sources, 
     return figures
 
 
+MQM_VIEWS = ("mqm", "mqm-context")
+
+
+def mqm_views(value: str) -> list[str]:
+    views = [v for v in value.split(",") if v]
+    if not views or any(v not in MQM_VIEWS for v in views):
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(MQM_VIEWS)} (comma-separated)")
+    return list(dict.fromkeys(views))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="smollm2-135m")
-    parser.add_argument("--mqm", default="mqm", choices=("mqm", "mqm-context"),
-                        help="MQM read sentence by sentence, or each document's sentences together")
+    parser.add_argument("--mqm", default="mqm", type=mqm_views,
+                        help="MQM read sentence by sentence (mqm), each document's sentences together "
+                             "(mqm-context), or both (mqm,mqm-context: every sentence in both views)")
+    parser.add_argument("--word-head-view", default=None, choices=MQM_VIEWS,
+                        help="reuse the word head cached for this MQM view instead of training one for --mqm")
     parser.add_argument("--out", default=None, help="default: models/detector-<model>.npz")
     parser.add_argument("--no-fallback", action="store_true", help="do not retrain the fallback detector")
     parser.add_argument("--word-layers", default=",".join(map(str, WORD_LAYERS)))
@@ -206,14 +219,15 @@ def main() -> None:
 
     started = time.time()
     scorer = LMScorer(args.model, device="auto", quiet=True)
-    corpus = load_corpus(["mlqe-train", args.mqm, "synthetic"], scorer)
+    corpus = load_corpus(["mlqe-train", *args.mqm, "synthetic"], scorer)
     sources, split = corpus.column("source"), corpus.column("split")
     garbled, quality = sentence_targets(corpus)
     print(f"{len(corpus.examples)} sentences; LM views ready after {time.time() - started:.0f}s", file=sys.stderr)
 
     word_x, word_y, word_sentence = words_of(corpus, word_layers)
     print(f"word head: {len(word_y)} words, {int((word_y == 1).sum())} BAD", file=sys.stderr)
-    saved = CACHE_ROOT / args.model / f"word-head-{args.mqm}-{'-'.join(map(str, word_layers))}.npz"
+    word_view = args.word_head_view or "+".join(args.mqm)
+    saved = CACHE_ROOT / args.model / f"word-head-{word_view}-{'-'.join(map(str, word_layers))}.npz"
     if saved.is_file():  # the slow head is kept, so a rerun of the sentence head is quick
         word_head = MLP.from_arrays(np.load(saved), "word")
     else:
@@ -242,7 +256,8 @@ def main() -> None:
     tune_figures.update(calibration_figures)
     layers = tuple(sorted(set(word_layers) | set(sentence_layers)))
     card = {"trained": time.strftime("%Y-%m-%d"), "data": {name: int((sources == name).sum()) for name in set(sources)},
-            "mqm_view": args.mqm, "sentence_seeds": args.seeds, "word_tune_mcc": round(word_mcc, 4), **tune_figures,
+            "mqm_view": "+".join(args.mqm), "word_head_mqm_view": word_view, "sentence_seeds": args.seeds,
+            "word_tune_mcc": round(word_mcc, 4), **tune_figures,
             "threshold_rule": f"highest recall at precision >= {THRESHOLD_PRECISION} on the pooled tune parts",
             "seconds": round(time.time() - started)}
     detector = Detector(args.model, layers, [layers.index(layer) for layer in word_layers],

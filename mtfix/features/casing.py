@@ -21,20 +21,26 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w in top_n_list("en", 400) if w.isalpha() and w != "i")
 
 
-# The closed class a fix may delete when it is doubled or stray: articles, pronouns,
-# prepositions, conjunctions, auxiliaries and particles. Negations are not in it: dropping
+# The closed class a fix may delete when it is doubled or stray, by kind. A fix exchanges a
+# function word only for one of its own kind ("on" → "in", "is" → "are", "a" → "the"): across
+# kinds ("on" → "had", "will" → "we") the sentence reads smoother and says something else.
+# Some words are of two kinds ("that", "her", "as", "before"). Negations are in none: dropping
 # "not" reads as smoothly as dropping "the" and turns the meaning over.
-FUNCTION_WORDS = frozenset("""
-a an the this that these those some any each every either both all such what which whose
-i me my mine you your yours he him his she her hers it its we us our ours they them their
-theirs one ones who whom myself yourself himself herself itself ourselves themselves
-of in on at to for from by with about as into onto upon over under after before between
-through during within along across behind beyond near off out up down around
-among against toward towards via per than like since until till
-and or but so yet if then because although though while whereas whether unless
-is am are was were be been being do does did have has had having will would shall
-should can could may might must there here also just even only too very
-""".split())
+FUNCTION_WORD_KINDS: dict[str, frozenset[str]] = {kind: frozenset(words.split()) for kind, words in {
+    "determiner": "a an the this that these those some any each every either both all such "
+                  "my your his her its our their",
+    "pronoun": "i me mine you yours he him his she her hers it we us ours they them theirs one ones "
+               "who whom what which whose that myself yourself himself herself itself ourselves themselves",
+    "preposition": "of in on at to for from by with about as into onto upon over under after before between "
+                   "through during within along across behind beyond near off out up down around among "
+                   "against toward towards via per than like since until till",
+    "conjunction": "and or but so yet if then because although though while whereas whether unless that as "
+                   "since until till before after",
+    "auxiliary": "is am are was were be been being do does did have has had having will would shall should "
+                 "can could may might must",
+    "adverb": "there here also just even only too very",
+}.items()}
+FUNCTION_WORDS = frozenset().union(*FUNCTION_WORD_KINDS.values())
 NEGATIONS = frozenset("not no never nor none nothing nobody neither nowhere cannot without".split())
 
 
@@ -43,6 +49,14 @@ def function_word(word: str) -> bool:
     another function word without inventing meaning."""
     lowered = word.lower()
     return lowered in FUNCTION_WORDS and lowered not in NEGATIONS
+
+
+def same_kind_of_function_word(word: str, other: str) -> bool:
+    """Both are function words (not negations) of a kind they share: an exchange of one for
+    the other mends grammar without inventing meaning."""
+    a, b = word.lower(), other.lower()
+    return (function_word(a) and function_word(b)
+            and any(a in words and b in words for words in FUNCTION_WORD_KINDS.values()))
 
 
 def case_change_only(original: str, changed: str) -> bool:

@@ -51,8 +51,13 @@ class Suggestion:
     nll_after: float
     similarity: float  # meaning similarity to the original, 0-1
     edit_rate: float  # changed words / words of the original
-    confidence: float
+    merit: float  # the reranker's objective, uncapped: it orders suggestions whose confidence is 1
     reason: str = ""
+
+    @property
+    def confidence(self) -> float:
+        """The merit capped at 1, as it is shown and compared with --min-confidence."""
+        return min(1.0, self.merit)
 
     def as_dict(self) -> dict:
         return {"text": self.text, "source": self.source, "detail": self.detail,

@@ -1,13 +1,18 @@
 """Hard guards on a candidate rewrite: what must survive it (numbers, dates, names,
-quotations) and what it must not bring in (new facts, much more text). A candidate that
-fails one is dropped whatever its fluency."""
+quotations up to case, a headline's capitals) and what it must not bring in (new facts,
+much more text). A candidate that fails one is dropped whatever its fluency."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from mtfix.features.casing import common_words, suspicious_capitals, vocabulary_word
+from mtfix.features.casing import (
+    common_words,
+    is_title_case,
+    suspicious_capitals,
+    vocabulary_word,
+)
 from mtfix.features.words import split_words
 
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*%?")
@@ -47,6 +52,24 @@ def names(text: str) -> list[str]:
     return out
 
 
+def headline(text: str, words) -> bool:
+    """Title case with no closing full stop, question or exclamation mark ("Putting Patriotism
+    on a Candle"): a headline, whose capitals are the convention, not stray. A title-cased run
+    inside a sentence that ends with a stop is damage and may be lowered."""
+    ending = text.rstrip().rstrip("\"'”’)]")
+    return is_title_case(words) and not ending.endswith((".", "!", "?"))
+
+
+def lowers_a_capital(old_words, new_words) -> bool:
+    """Some capitalised word of the original appears lower-cased in the candidate instead."""
+    capitals_before = Counter(w.text for w in old_words if w.text[:1].isupper())
+    capitals_after = Counter(w.text for w in new_words if w.text[:1].isupper())
+    small_before = Counter(w.text for w in old_words if w.text[:1].islower())
+    small_after = Counter(w.text for w in new_words if w.text[:1].islower())
+    return any(capitals_after[word] < count and small_after[word.lower()] > small_before[word.lower()]
+               for word, count in capitals_before.items())
+
+
 def _has_word(text: str, word: str, ignore_case: bool) -> bool:
     flags = re.IGNORECASE if ignore_case else 0
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, flags) is not None
@@ -64,8 +87,8 @@ def violation(original: str, candidate: str, protected: list[str] | None = None)
     original_dates = [m for m in _MONTHS if _has_word(original, m, True)]
     if any(not _has_word(candidate, m, True) for m in original_dates):
         return "date changed"
-    for quote in quotations(original):
-        if quote not in candidate:
+    for quote in quotations(original):  # a quotation keeps its words; a stray capital in it may go
+        if quote.lower() not in candidate.lower():
             return "quotation changed"
     original_names = names(original)
     for name in original_names:
@@ -73,6 +96,8 @@ def violation(original: str, candidate: str, protected: list[str] | None = None)
         if not _has_word(candidate, name, ignore_case=vocabulary_word(name.lower())):
             return f"name '{name}' lost"
     old_words, new_words = split_words(original), split_words(candidate)
+    if headline(original, old_words) and lowers_a_capital(old_words, new_words):
+        return "headline case changed"
     if len(new_words) > len(old_words) * MAX_GROWTH + MAX_EXTRA_WORDS:
         return "adds content"
     known = {n.lower() for n in original_names} | {w.text.lower() for w in old_words}

@@ -77,7 +77,9 @@ class Reranker:
                 fix.rejected[why] = fix.rejected.get(why, 0) + 1
         for fix in fixes:
             offered = [s for s in fix.suggestions if s.confidence >= self.settings.min_confidence]
-            fix.suggestions = sorted(offered, key=lambda s: -s.confidence)[: self.settings.max_suggestions]
+            # By merit, not the capped confidence: several candidates reach 1, and the first
+            # proposed (often the tagger's every-edit variant) would win every tie.
+            fix.suggestions = sorted(offered, key=lambda s: -s.merit)[: self.settings.max_suggestions]
             if fix.suggestions:
                 best = fix.suggestions[0]
                 best.reason += f"; best of {fix.considered} candidates"
@@ -107,7 +109,7 @@ class Reranker:
                   f"{edit_rate:.0%} of words changed")
         return Suggestion(candidate.text, candidate.source, candidate.detail, before.p_garbled,
                           after.p_garbled, before.mean_nll, after.mean_nll, similarity, edit_rate,
-                          min(1.0, objective), reason), ""
+                          objective, reason), ""
 
 
 def reads_worse(original: str, candidate: str, before: Fluency, after: Fluency) -> bool:

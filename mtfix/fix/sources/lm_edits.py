@@ -1,15 +1,26 @@
 """LM-guided local edits around the words the LM found most surprising: case fixes, the
-LM's own top predictions and near spellings as substitutions, deletion of stray words and
-punctuation, swaps of neighbouring words. An edit is kept only if it clearly lowers the
-sentence's surprisal (the LM alone judges, each edited copy read after the sentence's cached
-reading, from its first edit on); the kept edits are offered alone and together."""
+LM's own top predictions and near spellings as substitutions, deletion of stray words,
+punctuation and repeated phrases, swaps of neighbouring words. An edit is kept only if it
+clearly lowers the sentence's surprisal (the LM alone judges, each edited copy read after
+the sentence's cached reading, from its first edit on); the kept edits are offered alone
+and together.
+
+No insertions: the LM expects an article or a preposition before most words. Tried on the
+tune parts (MLQE-PE and synthetic), 70 of the 123 function words it inserted moved the
+sentence further from its correction and 16 closer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from mtfix.features.casing import case_change_only, function_word, suspicious_capitals, vocabulary_word
+from mtfix.features.casing import (
+    case_change_only,
+    function_word,
+    same_kind_of_function_word,
+    suspicious_capitals,
+    vocabulary_word,
+)
 from mtfix.features.words import RARE_LOGPROB, Word, align, unigram_logprob
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.fluency import Surprisal
@@ -24,6 +35,7 @@ MIN_TOTAL_GAIN = 1.5  # nats the whole sentence must get cheaper by
 MIN_MEAN_GAIN = 0.05  # nats per token: stops deletions winning by shortening alone
 MAX_KEPT = 4
 DELETION_FACTOR = 2.0  # a deletion always shortens the sentence: it must gain twice as much
+MAX_DOUBLED = 4  # words in the longest repeated phrase looked for
 
 
 @dataclass(frozen=True)
@@ -124,7 +136,7 @@ class LMEditSource(CandidateSource):
             for edit in self._case_fixes(words, index, names):
                 if words[index].text[:1].isupper() or index in names:
                     edits.setdefault((edit.start, edit.end, edit.replacement), edit)
-        for edit in self._stray_punctuation(text, words):
+        for edit in self._stray_punctuation(text, words) + self._doubled_phrases(text, words):
             edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         return list(edits.values())
 
@@ -157,11 +169,12 @@ class LMEditSource(CandidateSource):
 
     @staticmethod
     def _as_word(token: str) -> str:
-        """A predicted token that begins a new word and is itself a word, else ''."""
+        """A predicted token that begins a new word and is itself a word, else '' (of the
+        one-letter words, only the article: a lone letter is more often a fragment)."""
         if not token.startswith(("Ġ", "▁")):
             return ""
         word = token[1:]
-        if not word.isalpha() or len(word) < 2 or unigram_logprob(word.lower()) < RARE_LOGPROB:
+        if not word.isalpha() or (len(word) < 2 and word != "a") or unigram_logprob(word.lower()) < RARE_LOGPROB:
             return ""
         return word
 
@@ -176,7 +189,7 @@ class LMEditSource(CandidateSource):
             # A content word the LM merely finds unlikely is replaced only by a near spelling:
             # swapping in the LM's favourite word reads smoothly and invents meaning.
             for guess in predicted[:SUBSTITUTIONS]:
-                if function_word(word.text) and function_word(guess):
+                if same_kind_of_function_word(word.text, guess):
                     out.append(LocalEdit(word.start, word.end, guess, f"'{word.text}' → '{guess}' (LM prediction)"))
             for guess in predicted:
                 if _near(word.text, guess):
@@ -212,6 +225,23 @@ class LMEditSource(CandidateSource):
         return []
 
     @staticmethod
+    def _doubled_phrases(text: str, words: list[Word]) -> list[LocalEdit]:
+        """A run of one to MAX_DOUBLED words said twice in a row ("on the coast the coast",
+        "To To this end"): the second copy goes, with the space before it. The LM screening
+        decides whether the repeat was an artifact ("had had" stays when the LM prefers it)."""
+        out = []
+        lowered = [w.text.lower() for w in words]
+        for size in range(1, MAX_DOUBLED + 1):
+            for first in range(len(words) - 2 * size + 1):
+                second = first + size
+                phrase = lowered[first:second]
+                if phrase == lowered[second:second + size] and any(w[:1].isalnum() for w in phrase):
+                    quoted = text[words[second].start:words[second + size - 1].end]
+                    out.append(LocalEdit(words[second - 1].end, words[second + size - 1].end, "",
+                                         f"deleted the repeated '{quoted}'"))
+        return out
+
+    @staticmethod
     def _stray_punctuation(text: str, words: list[Word]) -> list[LocalEdit]:
         """A full stop, comma or colon inside the sentence followed by a lower-case word
         ("issues. during") is usually an artifact of a split or join."""
@@ -236,12 +266,11 @@ def _swappable(word: Word) -> bool:
 
 
 def _deletable(words: list[Word], index: int) -> bool:
-    """Only stray tokens are deleted: punctuation, function words and repeated words.
-    Deleting a content word always reads smoother and always loses meaning."""
+    """Only stray tokens are deleted: punctuation and function words (a repeated word or
+    phrase goes by `_doubled_phrases`, wherever it is). Deleting a content word always reads
+    smoother and always loses meaning."""
     word = words[index].text
-    if not word[:1].isalnum():
-        return True
-    return function_word(word) or word.lower() == words[index - 1].text.lower()
+    return not word[:1].isalnum() or function_word(word)
 
 
 def _applied(text: str, edits: list[LocalEdit]) -> str:
