@@ -2,11 +2,17 @@
 device, detector, threshold, fix sources, …), formatted as one short string and parsed back.
 
     mtfix:0.2.0|lm:smollm2-135m|device:cpu|detector:1a2b3c4d|context:on|threshold:0.5
+
+The version alone does not pin the code between releases, so the parts that decide a figure
+or a cached analysis also carry `code_digest` of their modules.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from mtfix import __version__
 
@@ -56,3 +62,14 @@ def _text(value: object) -> str:
     if "|" in text:
         raise ValueError(f"a signature value cannot hold '|': {text!r}")
     return text
+
+
+@lru_cache(maxsize=8)
+def code_digest(*patterns: str) -> str:
+    """A short hash of the mtfix modules matching PATTERNS (relative to the package folder)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha1()
+    for pattern in patterns:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]

@@ -22,7 +22,10 @@ from mtfix.fix.sources.base import CandidateSource
 from mtfix.pipeline.base import BatchStep
 from mtfix.pipeline.detect import Detect
 from mtfix.settings import Settings
+from mtfix.signature import code_digest
 
+# The code a suggestion depends on besides the detector's (which its own signature pins).
+FIX_CODE = ("fix/*.py", "fix/sources/*.py", "features/*.py")
 FIX_CHUNK = 16  # flagged sentences handled together: batches stay full, output keeps flowing
 
 
@@ -102,7 +105,7 @@ class Fix(BatchStep):
     @property
     def signature(self) -> dict[str, str]:
         return {"sources": ",".join(self.names), "meaning": MeaningMeter.name,
-                "rerank": self.rerank_settings.signature}
+                "rerank": self.rerank_settings.signature, "fix-code": code_digest(*FIX_CODE)}
 
     def process_batch(self, documents: list[Document]) -> None:
         started = time.perf_counter()

@@ -6,10 +6,7 @@ depends on), and the LM is loaded only when a sentence is missing from the cache
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from functools import lru_cache
-from pathlib import Path
 
 from mtfix import __version__
 from mtfix.cache import AnalysisCache
@@ -23,6 +20,7 @@ from mtfix.lm.scorer import MAX_TOKENS, TokenScores, Window
 from mtfix.lm.windows import WINDOW_CHARS, pack
 from mtfix.normalize import normalize, span_to_original
 from mtfix.pipeline.base import BatchStep
+from mtfix.signature import code_digest
 
 MAX_SPANS = 12  # highlighted words per sentence (tuned: python -m training.tune_highlights)
 COMMIT_WINDOWS = 128  # windows scored between cache commits
@@ -30,16 +28,9 @@ NAME_MARGIN = 0.15  # names, numbers and quotations need this much more P(BAD) t
 RECORD_VERSION = 3  # of the cached analysis: 3 = detector v2 (P(BAD) per word, quality, context)
 
 
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A hash of the code an analysis depends on: changing a feature invalidates the cache."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha1()
-    for pattern in ("features/*.py", "detector/*.py", "lm/scorer.py", "lm/windows.py", "normalize.py",
-                    "pipeline/detect.py"):
-        for path in sorted(root.glob(pattern)):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
+# The code an analysis depends on: changing a feature invalidates the cache.
+ANALYSIS_CODE = ("features/*.py", "detector/*.py", "lm/scorer.py", "lm/windows.py", "normalize.py",
+                 "pipeline/detect.py")
 
 
 class Detect(BatchStep):
@@ -82,7 +73,7 @@ class Detect(BatchStep):
     @property
     def settings_key(self) -> str:
         """What a cached analysis depends on (the threshold is not part of it)."""
-        return (f"{__version__}|{self.model}|{self.detector.digest}|code:{code_digest()}|{MAX_TOKENS}"
+        return (f"{__version__}|{self.model}|{self.detector.digest}|code:{code_digest(*ANALYSIS_CODE)}|{MAX_TOKENS}"
                 f"|{WINDOW_CHARS}|context:{self.context}|record:{RECORD_VERSION}")
 
     def process_batch(self, documents: list[Document]) -> None:
