@@ -1,9 +1,10 @@
 """A trained generative post-editor: the default LM (SmolLM2-135M-Instruct) with a LoRA
 adapter fine-tuned on garbled → repaired sentences (training/train_posteditor.py; the
 adapter and its card are in models/posteditor-<lm>/). It rewrites the whole sentence, so it
-can repair what single-word edits cannot (word order, missing articles across a phrase),
-at the cost of a generation per sentence: a slow source, tried when the fast ones find
-nothing."""
+can repair what single-word edits cannot (word order, missing articles across a phrase, a
+garbled tail). A default, run for every flagged sentence: on MLQE-PE dev its winning
+rewrites were the most often closer to the human post-edit of any source (benchmarks/
+RESULTS.md), at about 0.7 s a sentence for a 4-beam generation on 2 cores."""
 
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ def bundled_adapter(lm: str) -> Path | None:
 
 class PostEditorSource(CandidateSource):
     name = "posteditor"
-    slow = True
 
     def __init__(self, model: str, adapter: Path, device: str = "cpu", beams: int = 4, n_best: int = 3) -> None:
         import torch
