@@ -116,7 +116,7 @@ Cache = Annotated[Optional[bool], typer.Option("--cache/--no-cache", help="Reuse
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")]
 MinConfidence = Annotated[Optional[float], typer.Option(help="Offer (and apply) only suggestions at least this confident (0-1, default 0.1).", min=0.0, max=1.0)]
 MaxSuggestions = Annotated[Optional[int], typer.Option(help="Suggestions offered per sentence (default 3).", min=1)]
-Sources = Annotated[Optional[str], typer.Option(help="Comma-separated fix sources: tagger, grammar, lm, posteditor (the defaults), roundtrip (slow; not a default: on MLQE-PE it moved more sentences away from the human post-edit than towards it), seq2seq, and any a plug-in adds. Named here, each runs for every sentence.")]
+Sources = Annotated[Optional[str], typer.Option(help="Comma-separated fix sources: tagger, grammar, lm, posteditor (the defaults; posteditor is slow, so by default it runs only where the others found nothing), roundtrip (slow; not a default: on MLQE-PE it moved more sentences away from the human post-edit than towards it), seq2seq, and any a plug-in adds. Named here, each runs for every sentence.")]
 Seq2SeqModel = Annotated[Optional[str], typer.Option(help="A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.")]
 Seq2SeqPrefix = Annotated[Optional[str], typer.Option(help="Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")]
 Grammar = Annotated[Optional[str], typer.Option("--grammar", metavar="harper|languagetool", help="Grammar checker: harper (offline, default) or languagetool.")]

@@ -19,7 +19,8 @@ from mtfix.readers.options import DEFAULT_INCLUDE, ReadOptions
 # The round trip is not a default: on MLQE-PE dev its paraphrases moved more sentences away
 # from the human post-edit than towards it, run after run. The post-editor is one since the
 # guards and reranker of the fifth session: its winning rewrites there were 42 % closer and
-# 8 % further (benchmarks/RESULTS.md, sixth session).
+# 8 % further (benchmarks/RESULTS.md, sixth session). It is slow, so it runs only for the
+# sentences the fast sources found no suggestion for.
 DEFAULT_SOURCES = ("tagger", "grammar", "lm", "posteditor")
 
 

@@ -81,6 +81,19 @@ def provision(name: str, *, quiet: bool = False) -> Path:
     return target
 
 
+def convert_local_gguf(gguf_path: Path, name: str, license: str, *, quiet: bool = False) -> Path:
+    """A GGUF file that is not a built-in (say, a model to compare against the default),
+    converted once like the built-ins into $MTFIX_HOME/models/NAME; its folder."""
+    target = installed_dir(name)
+    if not is_provisioned(name):
+        if not Path(gguf_path).is_file():
+            raise ModelUnavailable(f"no GGUF file at {gguf_path}")
+        spec = BuiltinModel(name=name, package=f"file:{Path(gguf_path).name}", version="local", module="",
+                            license=license, description="converted from a local GGUF file")
+        _convert(spec, Path(gguf_path), target, quiet)
+    return target
+
+
 def _say(message: str, quiet: bool) -> None:
     if not quiet:
         print(message, file=sys.stderr, flush=True)

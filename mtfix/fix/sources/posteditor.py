@@ -2,12 +2,14 @@
 adapter fine-tuned on garbled → repaired sentences (training/train_posteditor.py; the
 adapter and its card are in models/posteditor-<lm>/). It rewrites the whole sentence, so it
 can repair what single-word edits cannot (word order, missing articles across a phrase, a
-garbled tail). A default, run for every flagged sentence: on MLQE-PE dev its winning
-rewrites were the most often closer to the human post-edit of any source (benchmarks/
-RESULTS.md), at about 0.7 s a sentence for a 4-beam generation on 2 cores."""
+garbled tail). A default in the slow tier: at about 0.7 s a sentence for a 4-beam generation
+on 2 cores, it is tried for the sentences the fast sources found no suggestion for. On
+MLQE-PE dev its winning rewrites were the most often closer to the human post-edit of any
+source (benchmarks/RESULTS.md)."""
 
 from __future__ import annotations
 
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -32,6 +34,7 @@ def bundled_adapter(lm: str) -> Path | None:
 
 class PostEditorSource(CandidateSource):
     name = "posteditor"
+    slow = True
 
     def __init__(self, model: str, adapter: Path, device: str = "cpu", beams: int = 4, n_best: int = 3) -> None:
         import torch
@@ -48,7 +51,9 @@ class PostEditorSource(CandidateSource):
         self.tokenizer = AutoTokenizer.from_pretrained(location)
         self.tokenizer.padding_side = "left"
         base = AutoModelForCausalLM.from_pretrained(location, dtype=torch.float32)
-        self.model = PeftModel.from_pretrained(base, str(adapter)).merge_and_unload().to(self.device).eval()
+        with warnings.catch_warnings():  # peft's own use of a transformers API deprecated for v6: not the user's concern
+            warnings.simplefilter("ignore", FutureWarning)
+            self.model = PeftModel.from_pretrained(base, str(adapter)).merge_and_unload().to(self.device).eval()
         self.beams, self.n_best = max(beams, n_best), n_best
         self.adapter = adapter
 
