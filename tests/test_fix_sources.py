@@ -346,3 +346,54 @@ def test_suggestions_that_both_reach_full_confidence_are_ordered_by_merit():
     [fix] = reranker.rank([target(original)], [[Candidate(every_edit, "tagger"), Candidate(one_edit, "lm")]])
     assert [s.confidence for s in fix.suggestions] == [1.0, 1.0]
     assert [s.text for s in fix.suggestions] == [one_edit, every_edit]  # the smaller change has more merit
+
+
+class _Proposer:
+    """A stand-in source: an upper-cased copy of the sentences it is given, and who it saw."""
+
+    def __init__(self, name: str, slow: bool, answers: set[str]) -> None:
+        self.name, self.slow, self.answers, self.seen = name, slow, answers, []
+
+    def propose(self, targets):
+        from mtfix.fix.candidate import Candidate
+
+        self.seen.extend(t.text for t in targets)
+        return [[Candidate(t.text.upper(), self.name)] if t.text in self.answers else [] for t in targets]
+
+
+def _fix_step(explicit: frozenset[str], sources: list[_Proposer]):
+    """The real Fix step with stand-in sources and a reranker that accepts every candidate."""
+    from types import SimpleNamespace
+
+    from mtfix.fix.candidate import SentenceFix, Suggestion
+    from mtfix.fix.fixer import Fix
+    from mtfix.settings import Settings
+
+    def accept_all(targets, proposals):
+        return [SentenceFix(t, [Suggestion(c.text, c.source, "", 1, 0, 1, 0, 1, 0, 1) for c in cs], len(cs))
+                for t, cs in zip(targets, proposals)]
+
+    step = Fix(SimpleNamespace(), Settings(sources=("grammar",), explicit=explicit))
+    step._sources = sources
+    step._reranker = SimpleNamespace(rank=accept_all)
+    step.context.__dict__["meter"] = SimpleNamespace(forget=lambda: None)
+    return step
+
+
+def test_a_slow_source_is_tried_only_where_the_fast_ones_found_nothing_unless_named():
+    texts = ["first sentence.", "second sentence."]
+    fast, slow = _Proposer("fast", False, {texts[0]}), _Proposer("slow", True, set(texts))
+    fixes = _fix_step(frozenset(), [fast, slow]).fix_targets([target(t) for t in texts])
+    assert fast.seen == texts and slow.seen == [texts[1]]
+    assert [f.best.source for f in fixes] == ["fast", "slow"]
+
+    fast, slow = _Proposer("fast", False, {texts[0]}), _Proposer("slow", True, set(texts))
+    _fix_step(frozenset({"sources"}), [fast, slow]).fix_targets([target(t) for t in texts])
+    assert slow.seen == texts, "named on the command line, every source runs for every sentence"
+
+
+def test_the_post_editor_is_a_default_in_the_slow_tier():
+    from mtfix.fix.sources.posteditor import PostEditorSource
+    from mtfix.settings import DEFAULT_SOURCES
+
+    assert "posteditor" in DEFAULT_SOURCES and PostEditorSource.slow
