@@ -291,7 +291,8 @@ def fix(
 
     Candidates come from fix sources: an edit tagger on the LM (case, punctuation,
     function words, word order), a grammar checker, LM-guided local edits, and, when
-    those find nothing, slower rewriters (a trained post-editor, round-trip translation).
+    those find nothing, a slower trained post-editor (round-trip translation, another
+    slow rewriter, runs only when --sources names it).
     Each is checked (numbers, dates, names, quotations and code must survive; the meaning
     must stay) and reranked by fluency gain against meaning drift and edit size. "No good
     fix" is a valid answer: no suggestion ever reads worse than the original.
