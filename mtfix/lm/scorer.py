@@ -8,6 +8,7 @@ as context costs no extra forward pass.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -191,6 +192,8 @@ class LMScorer:
         bad = [layer for layer in self.layers if not 0 <= layer <= self.num_layers]
         if bad:
             raise ModelUnavailable(f"model {model!r} has no hidden layer {bad[0]} (it has {self.num_layers})")
+        # transformers 5 renamed the forward's `past_key_values` to `cache` (the old name warns)
+        self.cache_arg = "cache" if "cache" in inspect.signature(self.model.forward).parameters else "past_key_values"
         self.prefix_id = self._prefix_token_id()
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.prefix_id
         self.forward_seconds = 0.0
@@ -361,7 +364,7 @@ class LMScorer:
         with torch.inference_mode():
             output = self.model(input_ids=input_ids, attention_mask=mask, use_cache=True)
         self.forward_seconds += time.perf_counter() - started
-        cache = [(layer.keys, layer.values) for layer in output.past_key_values.layers]
+        cache = [(layer.keys, layer.values) for layer in output[self.cache_arg].layers]
         return output.logits[:, :-1].float(), input_ids[:, 1:], cache
 
     def _forward_after(self, keys_values: list[tuple], keep: int, feeds: list[list[int]]):
@@ -385,7 +388,7 @@ class LMScorer:
                                                      v[:, :, :keep].expand(len(feeds), -1, -1, -1))
                                                     for k, v in keys_values], config=self.model.config)
             output = self.model(input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device),
-                                past_key_values=past, use_cache=True)
+                                use_cache=True, **{self.cache_arg: past})
         self.forward_seconds += time.perf_counter() - started
         return output.logits.float()
 
