@@ -15,7 +15,8 @@ data:
   error against none (fitted on MQM train documents, and fitted on both sources' garbled
   labels together, "mixed");
 - the raw mean token NLL on both, the baseline a detector has to beat;
-- the bare forward speed (sentences/s) of each model in this run.
+- the forward speed (sentences/s, every layer's states kept) of each model over the sets it
+  read in this run ("cached" when it read none).
 
 A model is a built-in name, LABEL=FOLDER (a local transformers folder) or LABEL=FILE.gguf (a
 GGUF file, converted once like the built-ins into $MTFIX_HOME/models/LABEL). Gemma 3 270M,
@@ -167,14 +168,14 @@ def main() -> None:
         started = time.time()
         caches, forward, read_now, num_layers = read(label, model, sets, args.batch_size)
         row = figures(sets, caches, num_layers)
-        row["speed"] = read_now / forward if read_now else float("nan")
+        row["speed"] = f"{read_now / forward:.1f}" if read_now else "cached"
         rows.append((label, row))
         print(f"{label}: {time.time() - started:.0f} s", file=sys.stderr, flush=True)
     print(f"\n{'model':<22}{'layers':>10}{'MLQE probe r':>14}{'MLQE nll r':>12}{'MQM probe':>11}{'mixed':>7}{'MQM nll':>9}"
           f"{'forward sent/s':>16}")
     for name, row in rows:
         print(f"{name:<22}{row['layers']:>10}{row['mlqe_probe']:>14.3f}{row['mlqe_nll']:>12.3f}"
-              f"{row['mqm_probe']:>11.3f}{row['mqm_mixed']:>7.3f}{row['mqm_nll']:>9.3f}{row['speed']:>16.1f}")
+              f"{row['mqm_probe']:>11.3f}{row['mqm_mixed']:>7.3f}{row['mqm_nll']:>9.3f}{row['speed']:>16}")
 
 
 if __name__ == "__main__":
