@@ -74,9 +74,9 @@ def samples(per_pair: int, mqm_train: int, seed: int = 13) -> dict[str, list[Exa
             "mqm-test": [e for e in mqm_all if e.split == "test"]}
 
 
-def features(cache: LMCache, layers: list[int]) -> np.ndarray:
-    """Pooled states of LAYERS and five token statistics, one row a sentence."""
-    pooled = cache.array("pooled")[:, layers, :].astype(np.float32).reshape(cache.sentences, -1)
+def token_statistics(cache: LMCache) -> np.ndarray:
+    """Per sentence: mean, max and spread of the token NLL, mean entropy, log token count
+    (zeros for a sentence with no tokens). Column 0, the mean NLL, is the raw baseline."""
     stats = np.zeros((cache.sentences, 5), np.float32)
     logprob, entropy = cache.array("logprob"), cache.array("entropy")
     for i in range(cache.sentences):
@@ -84,13 +84,13 @@ def features(cache: LMCache, layers: list[int]) -> np.ndarray:
         nll = -np.asarray(logprob[a:b], np.float32)
         if len(nll):
             stats[i] = (nll.mean(), nll.max(), nll.std(), float(np.mean(entropy[a:b])), np.log(len(nll)))
+    return stats
+
+
+def features(cache: LMCache, layers: list[int], stats: np.ndarray) -> np.ndarray:
+    """Pooled states of LAYERS and the token statistics, one row a sentence."""
+    pooled = cache.array("pooled")[:, layers, :].astype(np.float32).reshape(cache.sentences, -1)
     return np.hstack([pooled, stats])
-
-
-def mean_nll(cache: LMCache) -> np.ndarray:
-    logprob = cache.array("logprob")
-    spans = zip(cache.token_index[:-1], cache.token_index[1:])
-    return np.array([-float(np.mean(logprob[a:b])) if b > a else 0.0 for a, b in spans])
 
 
 def fitted_ridge(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, folds: int = 5) -> np.ndarray:
@@ -126,8 +126,9 @@ def read(label: str, model: str, sets: dict[str, list[Example]], batch_size: int
 
 def figures(sets: dict[str, list[Example]], caches: dict[str, LMCache], num_layers: int) -> dict[str, float]:
     layers = sorted({round(d * num_layers) for d in DEPTHS})
-    x = {name: features(cache, layers) for name, cache in caches.items()}
-    nll = {name: mean_nll(cache) for name, cache in caches.items()}
+    stats = {name: token_statistics(cache) for name, cache in caches.items()}
+    x = {name: features(cache, layers, stats[name]) for name, cache in caches.items()}
+    nll = {name: stats[name][:, 0] for name in caches}
     dev = sets["mlqe-dev"]
     quality = np.array([e.quality for e in dev])
     groups = np.array([e.group for e in dev])
@@ -152,7 +153,7 @@ def figures(sets: dict[str, list[Example]], caches: dict[str, LMCache], num_laye
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", nargs="+", default=["smollm2-135m"], help="built-in names or LABEL=FOLDER")
+    parser.add_argument("--models", nargs="+", default=["smollm2-135m"], help="built-in names, LABEL=FOLDER or LABEL=FILE.gguf")
     parser.add_argument("--per-pair", type=int, default=500, help="MLQE-PE train sentences a language pair")
     parser.add_argument("--mqm-train", type=int, default=2500, help="MQM train sentences with a sentence label")
     parser.add_argument("--batch-size", type=int, default=16)

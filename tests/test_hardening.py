@@ -369,3 +369,13 @@ def test_sigterm_during_an_import_exits_2_and_leaves_no_temp_file(tmp_path):
     _, err = process.communicate(timeout=30)
     assert process.returncode == 2 and b"interrupted" in err
     assert not list(tmp_path.glob(".out.json.*")) and not (tmp_path / "out.json").exists()
+
+
+def test_a_local_gguf_that_is_missing_is_a_clear_error_and_leaves_no_model_folder(tmp_path, monkeypatch):
+    from mtfix.errors import ModelUnavailable
+    from mtfix.lm.provision import convert_local_gguf, installed_dir
+
+    monkeypatch.setenv("MTFIX_HOME", str(tmp_path / "home"))
+    with pytest.raises(ModelUnavailable, match="no GGUF file at"):
+        convert_local_gguf(tmp_path / "absent.gguf", "other-lm", "its own terms", quiet=True)
+    assert not installed_dir("other-lm").exists()

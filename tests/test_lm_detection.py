@@ -120,13 +120,3 @@ def test_context_changes_what_the_lm_expects(real_checker):
     [alone] = real_checker.score_sentences([sentence])
     [_, read_after] = real_checker.score_sentences([before, sentence], groups=["doc", "doc"])
     assert alone.features["nll_mean"] != read_after.features["nll_mean"]
-
-
-def test_a_local_gguf_that_is_missing_is_a_clear_error_and_leaves_no_model_folder(tmp_path, monkeypatch):
-    from mtfix.errors import ModelUnavailable
-    from mtfix.lm.provision import convert_local_gguf, installed_dir
-
-    monkeypatch.setenv("MTFIX_HOME", str(tmp_path / "home"))
-    with pytest.raises(ModelUnavailable, match="no GGUF file at"):
-        convert_local_gguf(tmp_path / "absent.gguf", "other-lm", "its own terms", quiet=True)
-    assert not installed_dir("other-lm").exists()
