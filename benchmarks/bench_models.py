@@ -15,6 +15,11 @@ data:
   error against none (fitted on MQM train documents, and fitted on both sources' garbled
   labels together, "mixed");
 - the raw mean token NLL on both, the baseline a detector has to beat;
+- on MQM, the word count alone within the same quartiles (how much of a quartile figure is
+  length), and the probe and the raw NLL among sentences of the same word count;
+- on MQM, the probe fitted instead on pairs of translations of one source segment (one
+  garbled, one without errors): whether the LM's view tells two renderings of the same
+  content apart, rather than hard content from easy;
 - the forward speed (sentences/s, every layer's states kept) of each model over the sets it
   read in this run ("cached" when it read none).
 
@@ -35,6 +40,7 @@ import argparse
 import random
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +53,7 @@ from training.data import Example, mlqe, mqm  # noqa: E402
 from training.extract import CACHE_ROOT  # noqa: E402
 from training.explore import ridge  # noqa: E402
 from training.lmcache import LMCache, extract  # noqa: E402
-from training.metrics import binned_auroc, pearson  # noqa: E402
+from training.metrics import binned_auroc, pearson, same_length_auroc  # noqa: E402
 
 DEPTHS = (0.07, 0.53, 0.8)  # the shipped detector's layers 2, 16 and 24 of SmolLM2's 30, as shares
 ALPHAS = (1.0, 10.0, 100.0, 1000.0, 10000.0)
@@ -110,6 +116,28 @@ def fitted_ridge(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, f
     return ridge(x_train, y_train, x_test, best)
 
 
+def same_source_differences(examples: list[Example], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows X[garbled] - X[fine] (and their negatives, target -1) for every pair of MQM
+    translations of one source segment (one test set's segment, other systems), one with a
+    major fluency/style error and one without errors: what tells two translations of the
+    same content apart, with the content's difficulty taken out."""
+    by_source = defaultdict(list)
+    for index, example in enumerate(examples):
+        by_source[(example.group, example.meta["id"].rsplit(".", 1)[1])].append(index)
+    garbled = [i for i, e in enumerate(examples) if e.garbled == 1.0]
+    is_garbled = np.zeros(len(examples), bool)
+    is_garbled[garbled] = True
+    worse, better = [], []
+    for members in by_source.values():
+        for i in members:
+            for j in members:
+                if is_garbled[i] and not is_garbled[j]:
+                    worse.append(i)
+                    better.append(j)
+    differences = x[worse] - x[better]
+    return np.vstack([differences, -differences]), np.r_[np.ones(len(worse)), -np.ones(len(worse))]
+
+
 def read(label: str, model: str, sets: dict[str, list[Example]], batch_size: int) -> tuple[dict[str, LMCache], float, int, int]:
     """Each set's cached view for MODEL, the forward seconds spent and sentences read now (a
     cached set costs nothing), and the model's number of layers."""
@@ -144,11 +172,17 @@ def figures(sets: dict[str, list[Example]], caches: dict[str, LMCache], num_laye
     both = sets["mlqe-train"] + sets["mqm-train"]  # garbled labels from both sources, one probe
     mixed_probe = fitted_ridge(np.vstack([x["mlqe-train"], x["mqm-train"]]), np.array([e.garbled for e in both]),
                                x["mqm-test"])
+    pairs_x, pairs_y = same_source_differences(sets["mqm-train"], x["mqm-train"])
+    pairwise = fitted_ridge(pairs_x, pairs_y, x["mqm-test"])
     return {"layers": ",".join(map(str, layers)),
             "mlqe_probe": per_pair(predicted), "mlqe_nll": per_pair(-nll["mlqe-dev"]),
             "mqm_probe": binned_auroc(mqm_probe, garbled, words)[0],
             "mqm_mixed": binned_auroc(mixed_probe, garbled, words)[0],
-            "mqm_nll": binned_auroc(nll["mqm-test"], garbled, words)[0]}
+            "mqm_nll": binned_auroc(nll["mqm-test"], garbled, words)[0],
+            "mqm_length": binned_auroc(words.astype(float), garbled, words)[0],
+            "mqm_probe_same": same_length_auroc(mqm_probe, garbled, words),
+            "mqm_nll_same": same_length_auroc(nll["mqm-test"], garbled, words),
+            "mqm_pairwise": binned_auroc(pairwise, garbled, words)[0], "pairs": len(pairs_y) // 2}
 
 
 def main() -> None:
@@ -177,6 +211,11 @@ def main() -> None:
     for name, row in rows:
         print(f"{name:<22}{row['layers']:>10}{row['mlqe_probe']:>14.3f}{row['mlqe_nll']:>12.3f}"
               f"{row['mqm_probe']:>11.3f}{row['mqm_mixed']:>7.3f}{row['mqm_nll']:>9.3f}{row['speed']:>16}")
+    print(f"\nMQM within length quartiles, the word count alone: {rows[0][1]['mqm_length']:.3f}")
+    print("MQM among sentences of the same word count (length fully controlled): "
+          + "; ".join(f"{name}: probe {row['mqm_probe_same']:.3f}, raw NLL {row['mqm_nll_same']:.3f}" for name, row in rows))
+    print("MQM within length quartiles, the probe fitted on translations of the same source (garbled minus fine, "
+          "pairs): " + "; ".join(f"{name}: {row['mqm_pairwise']:.3f} ({row['pairs']} pairs)" for name, row in rows))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ Prints, per part:
   word head (P(BAD) ≥ its threshold) and of the highlighted words against `mt_word_tags`;
 - MQM held-out docs: AUROC of P(garbled) within length quartiles for "a major fluency or
   style error" against "no error" (and for accuracy-only major errors), read alone and
-  with the document before it; word-head span F1 against all error spans and against
+  with the document before it; length controls: the same figure for the word count
+  alone, and P(garbled) within length deciles and among sentences of the same word count; word-head span F1 against all error spans and against
   fluency/style spans; highlight precision;
 - synthetic held-out damage: share flagged per damage kind, clean false-positive rate, and
   the word head's recall of the damaged words;
@@ -36,7 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from training.data import mlqe, mqm  # noqa: E402
 from training.metrics import (auroc, binned_auroc, expected_calibration_error, mcc_f1, pearson,  # noqa: E402
-                              precision_recall, spearman)
+                              precision_recall, same_length_auroc, spearman)
 
 
 def score(checker, examples, context: bool = False):
@@ -142,6 +143,7 @@ def part_mqm(checker) -> dict:
         print(f"AUROC within length quartiles, major fluency/style vs none: {' '.join(f'{v:.3f}' for v in each)}, "
               f"mean {mean:.3f} (raw mean NLL {nll_mean:.3f}); accuracy-only major vs none: {mean_a:.3f}; "
               f"overall AUROC {auroc(p[keep], fluency[keep]):.3f}; pearson(P, words) {pearson(p[keep], words[keep]):.3f}")
+        print(length_controls(p[keep], nll[keep], fluency[keep], words[keep]))
         out[f"auroc_{'context' if context else 'alone'}"] = mean
         if context:
             continue
@@ -167,6 +169,16 @@ def part_mqm(checker) -> dict:
                                       fluency[keep], checker.detect.threshold):
             print(line)
     return out
+
+
+def length_controls(p: np.ndarray, nll: np.ndarray, truth: np.ndarray, words: np.ndarray) -> str:
+    """How much of a within-bin figure is length: the word count itself scored in the same
+    bins, and P(garbled) and the raw NLL within finer bins and among sentences of one length."""
+    def figures(scores: np.ndarray) -> str:
+        return (f"{binned_auroc(scores, truth, words)[0]:.3f} / {binned_auroc(scores, truth, words, 10)[0]:.3f} / "
+                f"{same_length_auroc(scores, truth, words):.3f}")
+    return (f"length controls (quartiles / deciles / same word count): P(garbled) {figures(p)}; "
+            f"raw mean NLL {figures(nll)}; the word count alone {figures(words.astype(float))}")
 
 
 def part_synthetic(checker) -> dict:

@@ -57,6 +57,21 @@ def binned_auroc(scores, positive, lengths, bins: int = 4) -> tuple[float, list[
     return float(np.nanmean(each)), each
 
 
+def same_length_auroc(scores, positive, lengths) -> float:
+    """AUROC over the pairs of one positive and one negative of the same length, pooled over
+    lengths: what a score knows beyond length. Length quartiles leave a lot of length inside
+    each bin (on MQM held-out the word count alone reaches 0.61 within quartiles)."""
+    scores, positive, lengths = np.asarray(scores), np.asarray(positive, bool), np.asarray(lengths)
+    agreeing = pairs = 0.0
+    for length in np.unique(lengths):
+        rows = lengths == length
+        n_pos, n_neg = float(positive[rows].sum()), float((~positive[rows]).sum())
+        if n_pos and n_neg:
+            agreeing += auroc(scores[rows], positive[rows]) * n_pos * n_neg
+            pairs += n_pos * n_neg
+    return agreeing / pairs if pairs else float("nan")
+
+
 def mcc_f1(predicted, truth) -> tuple[float, float]:
     predicted, truth = np.asarray(predicted, bool), np.asarray(truth, bool)
     tp = float(np.sum(predicted & truth))
