@@ -118,15 +118,14 @@ def fitted_ridge(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, f
 
 def same_source_differences(examples: list[Example], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows X[garbled] - X[fine] (and their negatives, target -1) for every pair of MQM
-    translations of one source segment (one test set's segment, other systems), one with a
-    major fluency/style error and one without errors: what tells two translations of the
-    same content apart, with the content's difficulty taken out."""
+    translations of one source segment (the segment's number within its test set; each
+    system and reference translated it), one with a major fluency/style error and one
+    without errors: what tells two translations of the same content apart, with the
+    content's difficulty taken out."""
     by_source = defaultdict(list)
     for index, example in enumerate(examples):
         by_source[(example.group, example.meta["id"].rsplit(".", 1)[1])].append(index)
-    garbled = [i for i, e in enumerate(examples) if e.garbled == 1.0]
-    is_garbled = np.zeros(len(examples), bool)
-    is_garbled[garbled] = True
+    is_garbled = np.array([e.garbled == 1.0 for e in examples])
     worse, better = [], []
     for members in by_source.values():
         for i in members:

@@ -4,6 +4,7 @@ damage of clean English.
 
     python benchmarks/bench_quality.py                     # all parts (about 15 minutes on 2 cores)
     python benchmarks/bench_quality.py --parts mlqe --per-pair 200
+    python benchmarks/bench_quality.py --parts mqm --cache /tmp/bench-quality.sqlite  # a rerun takes seconds
 
 Prints, per part:
 - MLQE-PE dev: per-pair Pearson/Spearman of the quality score and of P(garbled) with −da_z
@@ -13,8 +14,9 @@ Prints, per part:
 - MQM held-out docs: AUROC of P(garbled) within length quartiles for "a major fluency or
   style error" against "no error" (and for accuracy-only major errors), read alone and
   with the document before it; length controls: the same figure for the word count
-  alone, and P(garbled) within length deciles and among sentences of the same word count; word-head span F1 against all error spans and against
-  fluency/style spans; highlight precision;
+  alone, and P(garbled) within length deciles and among sentences of the same word
+  count; word-head span F1 against all error spans and against fluency/style spans;
+  highlight precision;
 - synthetic held-out damage: share flagged per damage kind, clean false-positive rate, and
   the word head's recall of the damaged words;
 - calibration: expected calibration error and the reliability diagram, and precision and
@@ -215,11 +217,13 @@ def main() -> None:
     parser.add_argument("--detector", default=None)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--json", help="also write the headline figures here")
+    parser.add_argument("--cache", help="keep the analyses in this SQLite file, so a rerun with the same detector "
+                                        "and code reads no sentence again (default: no cache)")
     args = parser.parse_args()
 
     import mtfix
 
-    checker = mtfix.load(detector=args.detector, device=args.device)
+    checker = mtfix.load(detector=args.detector, device=args.device, cache_path=args.cache)
     print(f"signature: {checker.signature()}")
     figures = {}
     parts = args.parts.split(",")
