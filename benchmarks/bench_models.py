@@ -41,7 +41,6 @@ import argparse
 import random
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mtfix.lm.provision import convert_local_gguf  # noqa: E402
 from mtfix.lm.scorer import LMScorer, Window  # noqa: E402
-from training.data import Example, mlqe, mqm  # noqa: E402
+from training.data import Example, mlqe, mqm, same_source_pairs  # noqa: E402
 from training.extract import CACHE_ROOT  # noqa: E402
 from training.explore import ridge  # noqa: E402
 from training.lmcache import LMCache, extract  # noqa: E402
@@ -118,22 +117,11 @@ def fitted_ridge(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray, f
 
 
 def same_source_differences(examples: list[Example], x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows X[garbled] - X[fine] (and their negatives, target -1) for every pair of MQM
-    translations of one source segment (the segment's number within its test set; each
-    system and reference translated it), one with a major fluency/style error and one
-    without errors: what tells two translations of the same content apart, with the
-    content's difficulty taken out."""
-    by_source = defaultdict(list)
-    for index, example in enumerate(examples):
-        by_source[(example.group, example.meta["id"].rsplit(".", 1)[1])].append(index)
-    is_garbled = np.array([e.garbled == 1.0 for e in examples])
-    worse, better = [], []
-    for members in by_source.values():
-        for i in members:
-            for j in members:
-                if is_garbled[i] and not is_garbled[j]:
-                    worse.append(i)
-                    better.append(j)
+    """Rows X[garbled] - X[fine] (and their negatives, target -1) for every `same_source_pairs`
+    pair: what tells two translations of the same content apart, with the content's
+    difficulty taken out."""
+    pairs = same_source_pairs(examples)
+    worse, better = [i for i, _ in pairs], [j for _, j in pairs]
     differences = x[worse] - x[better]
     return np.vstack([differences, -differences]), np.r_[np.ones(len(worse)), -np.ones(len(worse))]
 

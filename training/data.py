@@ -114,3 +114,15 @@ def mqm() -> list[Example]:
                                  "fluency_major": mqm_fluency_major(row), "no_error": mqm_no_error(row),
                                  "spans": row["spans"]}))
     return out
+
+
+def same_source_pairs(examples: list[Example]) -> list[tuple[int, int]]:
+    """(garbled, fine) index pairs of MQM translations of one source segment (its number
+    within its test set; every system and the references translated it): one with a major
+    fluency/style error, one with no error. Within a pair the content is the same, so what
+    tells them apart is the rendering, not how hard the content is."""
+    by_source: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, example in enumerate(examples):
+        by_source[(example.group, example.meta["id"].rsplit(".", 1)[1])].append(index)
+    return [(i, j) for members in by_source.values() for i in members for j in members
+            if examples[i].garbled == 1.0 and examples[j].garbled == 0.0]
