@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mtfix.lm.scorer import DEFAULT_MODEL, model_location  # noqa: E402
+from mtfix.lm.scorer import DEFAULT_MODEL, model_location, token_batches  # noqa: E402
 from training.data import Example, mqm, same_source_pairs  # noqa: E402
 from training.metrics import auroc, binned_auroc, same_length_auroc  # noqa: E402
 
@@ -86,20 +86,10 @@ class Reader:
         return self.head(pooled).squeeze(-1)
 
 
-def length_batches(lengths: list[int], max_tokens: int, shuffle: bool, rng: random.Random) -> list[list[int]]:
-    """Indices grouped by length, at most MAX_TOKENS padded tokens a batch (little padding)."""
-    batches, current, longest = [], [], 0
-    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
-        if current and max(longest, lengths[index]) * (len(current) + 1) > max_tokens:
-            batches.append(current)
-            current, longest = [], 0
-        current.append(index)
-        longest = max(longest, lengths[index])
-    if current:
-        batches.append(current)
-    if shuffle:
-        rng.shuffle(batches)
-    return batches
+def padded_token_batches(sequences: list[list[int]], max_tokens: int) -> list[list[int]]:
+    """Indices in length order, at most MAX_TOKENS padded tokens a batch (scan's batcher, with
+    the budget as the only bound)."""
+    return token_batches([len(s) for s in sequences], batch_size=max_tokens, tokens_per_text=1)
 
 
 def scores(reader: Reader, sequences: list[list[int]], max_tokens: int) -> np.ndarray:
@@ -108,7 +98,7 @@ def scores(reader: Reader, sequences: list[list[int]], max_tokens: int) -> np.nd
     reader.train(False)
     out = np.zeros(len(sequences))
     with torch.no_grad():
-        for batch in length_batches([len(s) for s in sequences], max_tokens, False, random.Random(0)):
+        for batch in padded_token_batches(sequences, max_tokens):
             out[batch] = reader([sequences[i] for i in batch]).numpy()
     return out
 
@@ -155,13 +145,15 @@ def main() -> None:
 
     positive_weight = (len(targets) - targets.sum()) / targets.sum()  # balance the classes
     optimizer = torch.optim.AdamW(reader.parameters(), lr=args.lr, weight_decay=0.01)
-    per_epoch = len(length_batches([len(s) for s in sequences], args.batch_tokens, False, rng))
+    per_epoch = len(padded_token_batches(sequences, args.batch_tokens))
     total = int(per_epoch * args.epochs)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / 50) * max(0.0, 1 - s / total))
     tune_sequences = [reader.ids(e.text) for e in tune]
     step, pair_queue, started = 0, [], time.time()
     while step < total:
-        for batch in length_batches([len(s) for s in sequences], args.batch_tokens, True, rng):
+        batches = padded_token_batches(sequences, args.batch_tokens)
+        rng.shuffle(batches)
+        for batch in batches:
             if step >= total:
                 break
             reader.train()
