@@ -1,11 +1,13 @@
 """Repair quality and speed of `mtfix fix` (through mtfix.load) on data not used in training:
 MLQE-PE dev (real MT with human post-edits), held-out synthetic damage, and the seeds.
 
-    python benchmarks/bench_fix.py --per-pair 100                 # MLQE-PE dev, 500 sentences
+    python benchmarks/bench_fix.py --per-pair 300 --part heldout  # MLQE-PE dev past 100/pair, 1,500 sentences
+    python benchmarks/bench_fix.py --per-pair 300 --part tune --min-confidence 0 --max-suggestions 10 \
+        --record tune.jsonl                                       # every suggestion, for fix_precision.py
     python benchmarks/bench_fix.py --synthetic 600                # exact-match repair per damage kind
     python benchmarks/bench_fix.py --seeds seeds/ --seeds-out benchmarks/fix_seeds.md
 
-MLQE-PE: for the flagged sentences, the best suggestion (at the confidence floor) against
+MLQE-PE (see PARTS): for the flagged sentences, the best suggestion (at the confidence floor) against
 the human `post_edit`: share changed, TER and chrF before and after, better/same/worse by
 TER, per-source wins and speeds, flagged sentences per second. Synthetic: damage applied to
 held-out clean sentences (the kinds in training.synthetic.FIX_HELD_OUT_KINDS were never
@@ -34,8 +36,9 @@ def checker_for(args):
     checker = mtfix.load(device=args.device)
     sources = tuple(s for s in args.sources.split(",") if s) if args.sources else checker.settings.sources
     explicit = checker.settings.explicit | ({"sources"} if args.all_sources else set())
-    checker.settings = replace(checker.settings, sources=sources, min_confidence=args.min_confidence,
-                               explicit=explicit)
+    floor = checker.settings.min_confidence if args.min_confidence is None else args.min_confidence
+    checker.settings = replace(checker.settings, sources=sources, min_confidence=floor,
+                               max_suggestions=args.max_suggestions, explicit=explicit)
     return checker
 
 
@@ -102,21 +105,35 @@ def sentence_metrics(hypotheses: list[str], references: list[str]) -> tuple[np.n
             np.array([chrf.sentence_score(h, [r]).score for h, r in zip(hypotheses, references)]))
 
 
-def run_mlqe(args) -> None:
+# The parts of MLQE-PE the fix is measured on. `tune`: the tune part of train (a seeded 10 %,
+# never trained on by the tagger; the detector's threshold was chosen there, no fix setting
+# was). `heldout`: dev past its first 100 sentences per pair (no setting of the fix or the
+# detector was ever chosen there). `dev`: dev from its start.
+PARTS = {"tune": ("train", "tune", 0), "heldout": ("dev", "test", 100), "dev": ("dev", "test", 0)}
+
+
+def mlqe_part(part: str, per_pair: int):
     from training.data import mlqe
 
-    checker = checker_for(args)
-    examples = mlqe("dev")
+    split, kept, skip = PARTS[part]
     by_pair = defaultdict(list)
-    for e in examples:
-        by_pair[e.group].append(e)
-    examples = [e for pair in sorted(by_pair) for e in by_pair[pair][: args.per_pair]]
+    for e in mlqe(split, tune_share=0.1 if split == "train" else 0.0):
+        if e.split == kept:
+            by_pair[e.group].append(e)
+    return [e for pair in sorted(by_pair) for e in by_pair[pair][skip:skip + per_pair]]
+
+
+def run_mlqe(args) -> None:
+    checker = checker_for(args)
+    examples = mlqe_part(args.part, args.per_pair)
     reference = {e.meta["id"]: e.meta["post_edit"] for e in examples}
     started = time.perf_counter()
     targets = targets_of(checker, [e.text for e in examples], [e.meta["id"] for e in examples])
     print(f"{len(examples)} sentences, {len(targets)} flagged garbled (scan {time.perf_counter() - started:.1f} s)")
     pool = record_candidates(checker)
     fixes, seconds = fix_all(checker, targets)
+    if args.record:
+        record_suggestions(args.record, args.part, args.per_pair, fixes, reference)
     changed = [(f, f.best) for f in fixes if f.best]
     references = [reference[f.target.document.path] for f, _ in changed]
     ter_before, chrf_before = sentence_metrics([f.target.text for f, _ in changed], references)
@@ -126,8 +143,8 @@ def run_mlqe(args) -> None:
             for (f, s), ref, before, after in zip(changed, references, ter_before, ter_after):
                 out.write(f"{s.source}\t{s.confidence:.2f}\tTER {before:.1f}->{after:.1f}\n  MT:  {f.target.text}\n"
                           f"  FIX: {s.text}\n  PE:  {ref}\n  {s.detail}\n\n")
-    print(f"\nchanged {len(changed)} of {len(targets)} flagged ({len(changed) / max(1, len(targets)):.0%}; bar >= 30%), "
-          f"min confidence {args.min_confidence}")
+    print(f"\nchanged {len(changed)} of {len(targets)} flagged ({len(changed) / max(1, len(targets)):.0%}), "
+          f"{len(changed) / len(examples):.1%} of all {len(examples)}; min confidence {checker.settings.min_confidence}")
     if changed:
         print(f"TER  before {ter_before.mean():6.2f}  after {ter_after.mean():6.2f}  (mean change "
               f"{np.mean(ter_after - ter_before):+.2f}, lower is better)")
@@ -155,6 +172,24 @@ def run_mlqe(args) -> None:
     print(f"speed: {len(targets) / seconds:.2f} flagged sentences/s (bar >= 5), {seconds:.0f} s for {len(targets)}; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024:.2f} GB")
     print(checker.signature(fix=True))
+
+
+def record_suggestions(path: str, part: str, per_pair: int, fixes, reference: dict[str, str]) -> None:
+    """One JSON line per flagged sentence: every suggestion offered (any confidence) with its
+    case-sensitive TER against the post-edit, and the original's; the first line names the
+    part (mlqe_part(part, per_pair) rebuilds it). benchmarks/fix_precision.py reads it."""
+    import json
+
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(json.dumps({"part": part, "per_pair": per_pair}) + "\n")
+        for fix in fixes:
+            post_edit = reference[fix.target.document.path]
+            texts = [fix.target.text] + [s.text for s in fix.suggestions]
+            ter = sentence_ter(texts, [post_edit] * len(texts), case_sensitive=True)
+            out.write(json.dumps({"id": fix.target.document.path, "text": fix.target.text, "post_edit": post_edit,
+                                  "ter": float(ter[0]), "suggestions": [
+                                      {**s.as_dict(), "merit": s.merit, "ter": float(t)}
+                                      for s, t in zip(fix.suggestions, ter[1:])]}, ensure_ascii=False) + "\n")
 
 
 def print_ceiling(targets, pool: dict[str, list[str]], reference: dict[str, str]) -> None:
@@ -230,13 +265,17 @@ def run_seeds(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--per-pair", type=int, default=0, help="MLQE-PE dev: sentences per language pair")
+    parser.add_argument("--per-pair", type=int, default=0, help="MLQE-PE: sentences per language pair")
+    parser.add_argument("--part", choices=sorted(PARTS), default="heldout",
+                        help="MLQE-PE part: tune (train's tune part), heldout (dev after its first 100 per pair) or dev")
+    parser.add_argument("--record", help="write every suggestion of every flagged sentence, with its TER, here (JSONL)")
+    parser.add_argument("--max-suggestions", type=int, default=3)
     parser.add_argument("--synthetic", type=int, default=0, help="held-out synthetic sentences to repair")
     parser.add_argument("--seeds", help="a folder of articles: write every suggestion to --seeds-out")
     parser.add_argument("--seeds-out", default="benchmarks/fix_seeds.md")
     parser.add_argument("--sources", default="", help="default: mtfix's default sources")
     parser.add_argument("--all-sources", action="store_true", help="run every source for every sentence")
-    parser.add_argument("--min-confidence", type=float, default=0.1)
+    parser.add_argument("--min-confidence", type=float, default=None, help="default: mtfix's own floor")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--examples", help="write each changed sentence, its fix and the post-edit here")
     args = parser.parse_args()

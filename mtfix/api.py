@@ -74,7 +74,7 @@ class Checker:
     def fix(self):
         from mtfix.fix.fixer import Fix
 
-        return Fix(self.detect, self.settings, quiet=self.quiet)
+        return Fix(self.detect, self.settings, quiet=self.quiet, cache_path=self.cache_path)
 
     def steps(self, fix: bool = False) -> list[Step]:
         """read → segment → suppress → boilerplate → duplicates → detect (→ fix)."""

@@ -70,8 +70,8 @@ def formats_of(command: str) -> list[str]:
     return out
 
 
-def check_output(output: Path | None, paths: list[str]) -> None:
-    """Refuse an output that would overwrite an input, or that cannot be a file."""
+def check_output(output: Path | None, paths: list[str], option: str = "-o", what: str = "the report") -> None:
+    """Refuse an output (OPTION's file) that would overwrite an input, or cannot be a file."""
     if output is None:
         return
     if output.is_dir():
@@ -80,12 +80,27 @@ def check_output(output: Path | None, paths: list[str]) -> None:
     if not folder.is_dir():
         raise ConfigError(f"cannot write {output}: folder {folder} does not exist")
     target = output.resolve()
+    if not (output.exists() and not output.is_file()):  # a device or a pipe is written as it is
+        _check_folder_takes_files(folder, output)
     for path in paths:
         if path == "-":
             continue
         given = Path(path).resolve()
         if given == target or (given.is_dir() and target.is_relative_to(given) and output.exists()):
-            raise ConfigError(f"-o {output} would overwrite an input; write the report elsewhere")
+            raise ConfigError(f"{option} {output} would overwrite an input; write {what} elsewhere")
+
+
+def _check_folder_takes_files(folder: Path, output: Path) -> None:
+    """The report is written to a temp file beside OUTPUT and renamed: try that now, before
+    any work, so a folder that takes no new files (/proc) is one line, not a traceback."""
+    import tempfile
+
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".mtfix-check.", dir=folder)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+    os.close(handle)
+    os.unlink(temp)
 
 
 @contextmanager
@@ -98,7 +113,8 @@ def opened_sink(output: Path | None, binary: bool) -> Iterator:
             sink.flush()
         return
     if output.exists() and not output.is_file():  # /dev/null, /dev/stdout, a pipe: written as they are
-        with open(output, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as sink:
+        with open(output, "wb" if binary else "w",
+                  **({} if binary else {"encoding": "utf-8", "errors": "backslashreplace"})) as sink:
             yield sink
         return
     with atomic_file(Path(os.path.realpath(output)), "wb" if binary else "w") as sink:  # a link stays a link
@@ -148,6 +164,10 @@ def execute(request: RunRequest, checker: Checker | None = None, keep_documents:
     """Run REQUEST's command over its paths and write its report."""
     settings = request.settings
     check_output(request.output, request.paths)
+    if request.update_baseline:
+        from mtfix.score import baseline_path
+
+        check_output(baseline_path(settings, for_writing=True), request.paths, "--baseline", "the baseline")
     cls = reporter_class(request.format, request.command) if request.command != "review" else None
     checker = checker or Checker(settings, quiet=request.quiet,
                                  cache_path=str(default_cache_path()) if settings.cache else None)
@@ -165,7 +185,7 @@ def execute(request: RunRequest, checker: Checker | None = None, keep_documents:
             skip(target)
         else:
             targets.append(target)
-    fixing = request.command in ("fix", "review")
+    fixing = request.command == "fix"  # review computes its suggestions while the reviewer reads
     show_progress = not request.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     outcome = RunOutcome(RunSummary(request.command, "", stats))
     collector = CorpusCollector() if request.command in ("score", "scan") else None
@@ -199,6 +219,7 @@ def execute(request: RunRequest, checker: Checker | None = None, keep_documents:
                     outcome.documents.append(item)
                 if reporter:
                     reporter.document(item)
+                    sink.flush()  # each file's result is out as soon as it is done
         stats.seconds = time.perf_counter() - started
         summary = outcome.summary
         summary.signature = str(checker.signature(fix=fixing))
@@ -213,6 +234,14 @@ def execute(request: RunRequest, checker: Checker | None = None, keep_documents:
         if reporter:
             reporter.finish(summary)
     return outcome
+
+
+def review_documents(paths: list[str], settings: Settings, quiet: bool) -> tuple[RunOutcome, Checker]:
+    """`review`: every document read, filtered and scored (as `scan` does, with its progress
+    and skip notes), kept for the review, with the Checker whose fix step will compute the
+    suggestions while the review runs."""
+    checker = Checker(settings, quiet=quiet, cache_path=str(default_cache_path()) if settings.cache else None)
+    return execute(RunRequest("review", paths, settings, quiet=quiet), checker, keep_documents=True), checker
 
 
 def _apply_or_note(document: Document, request: RunRequest) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -46,19 +46,25 @@ def _settle(temp: str, like: Path | None) -> None:
 
 @contextmanager
 def atomic_file(path: Path, mode: str = "w", like: Path | None = None,
-                exclusive: bool = False) -> Iterator:
+                exclusive: bool = False, before_replace: Callable[[], None] | None = None) -> Iterator:
     """Yield a handle to write PATH's new content; PATH changes only if the block finishes.
     LIKE: copy its permissions and owner. EXCLUSIVE: fail if PATH exists by then (even as a
-    dangling link) instead of replacing it."""
+    dangling link) instead of replacing it. BEFORE_REPLACE: called just before the rename
+    (it raises to call the write off, the temp file removed)."""
     path = Path(path)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     _unfinished.add(temp)
     try:
-        with os.fdopen(handle, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as out:
+        # backslashreplace: a file name that is not valid UTF-8 (surrogates in Python) is
+        # written escaped instead of failing the whole report
+        text = {"encoding": "utf-8", "errors": "backslashreplace"}
+        with os.fdopen(handle, mode, **(text if "b" not in mode else {})) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
         _settle(temp, like)
+        if before_replace is not None:
+            before_replace()
         if exclusive:
             os.link(temp, path)  # refuses an existing name, and never follows a link
             os.unlink(temp)
@@ -83,6 +89,7 @@ def atomic_write(path: Path, text: str) -> None:
         out.write(text)
 
 
-def atomic_write_bytes(path: Path, data: bytes, like: Path | None = None, exclusive: bool = False) -> None:
-    with atomic_file(path, "wb", like=like, exclusive=exclusive) as out:
+def atomic_write_bytes(path: Path, data: bytes, like: Path | None = None, exclusive: bool = False,
+                       before_replace: Callable[[], None] | None = None) -> None:
+    with atomic_file(path, "wb", like=like, exclusive=exclusive, before_replace=before_replace) as out:
         out.write(data)

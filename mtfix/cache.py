@@ -1,9 +1,12 @@
-"""A persistent SQLite cache of per-sentence analysis: features and suspect spans.
+"""A persistent SQLite store of per-sentence results: the analysis of each sentence
+(features and suspect spans; table `analysis`) and the fix suggestions of each flagged one
+(table `suggestions`).
 
-Keyed by the normalised sentence text and a settings key (mtfix version, LM, detector
-digest), so an unchanged corpus needs almost no model work and a changed one scores only
-what changed. Probabilities are not stored: they come from the features in microseconds,
-so a new threshold never invalidates the cache.
+Keyed by the text and a settings key (mtfix version, LM, detector digest, code digests,
+and for suggestions the sources and every setting that changes one), so an unchanged
+corpus needs almost no model work and a changed one computes only what changed.
+Probabilities are not stored: they come from the features in microseconds, so a new
+threshold never invalidates the cache.
 
 Safety: WAL journal and a busy timeout let concurrent runs share the file; each batch is
 one transaction, so a run killed midway leaves the batches already committed. A file that
@@ -19,17 +22,22 @@ import sys
 import time
 from pathlib import Path
 
-SCHEMA = "CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+TABLES = ("analysis", "suggestions")
 
 
 def cache_key(settings: str, text: str) -> str:
-    return hashlib.sha256(f"{settings}\x00{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{settings}\x00{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class AnalysisCache:
-    def __init__(self, path: Path, settings: str) -> None:
+    """TABLE of the store at PATH, for the results computed under SETTINGS."""
+
+    def __init__(self, path: Path, settings: str, table: str = "analysis") -> None:
+        if table not in TABLES:
+            raise ValueError(f"no cache table {table!r}")
         self.path = Path(path)
         self.settings = settings
+        self.table = table
         self.hits = 0
         self.misses = 0
         self.connection = self._open()
@@ -53,7 +61,9 @@ class AnalysisCache:
             return None
 
     def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        # Used by one thread at a time, not always the one that opened it (review computes
+        # suggestions in a worker thread).
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         for attempt in range(50):
             # Switching to WAL needs a moment alone with the file and ignores the busy
             # timeout, so a run that starts beside another one waits and tries again.
@@ -64,8 +74,9 @@ class AnalysisCache:
                 if attempt == 49:
                     raise
                 time.sleep(0.1)
-        connection.execute(SCHEMA)
-        connection.execute("SELECT count(*) FROM analysis LIMIT 1").fetchone()
+        for table in TABLES:
+            connection.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        connection.execute(f"SELECT count(*) FROM {self.table} LIMIT 1").fetchone()
         return connection
 
     def _move_aside(self) -> None:
@@ -87,7 +98,7 @@ class AnalysisCache:
                 chunk = items[begin:begin + 500]
                 marks = ",".join("?" * len(chunk))
                 for key, value in self.connection.execute(
-                        f"SELECT key, value FROM analysis WHERE key IN ({marks})", chunk):
+                        f"SELECT key, value FROM {self.table} WHERE key IN ({marks})", chunk):
                     found[keys[key]] = json.loads(value)
         except (sqlite3.Error, ValueError) as exc:
             self._disable(exc)
@@ -102,7 +113,7 @@ class AnalysisCache:
         rows = [(cache_key(self.settings, text), json.dumps(value)) for text, value in values.items()]
         try:
             self.connection.execute("BEGIN IMMEDIATE")
-            self.connection.executemany("INSERT OR REPLACE INTO analysis (key, value) VALUES (?, ?)", rows)
+            self.connection.executemany(f"INSERT OR REPLACE INTO {self.table} (key, value) VALUES (?, ?)", rows)
             self.connection.execute("COMMIT")
         except sqlite3.Error as exc:
             self._disable(exc)

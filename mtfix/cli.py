@@ -93,6 +93,10 @@ def main_options(
                                           help="Show the version and exit.")] = False,
 ) -> None:
     """mtfix scores every sentence with a small language model and flags the garbled ones."""
+    # A file name that is not valid UTF-8 holds surrogates in Python: shown escaped, never fatal.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 # -- options shared by commands: declared once, so their meaning and help stay alike --------
@@ -114,9 +118,9 @@ GroupField = Annotated[Optional[str], typer.Option(help="JSONL: records with the
 MaxMb = Annotated[Optional[int], typer.Option(help="Skip files larger than this many MB (default 50).", min=1)]
 Cache = Annotated[Optional[bool], typer.Option("--cache/--no-cache", help="Reuse earlier analyses of the same sentences ($MTFIX_HOME/score-cache.sqlite).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")]
-MinConfidence = Annotated[Optional[float], typer.Option(help="Offer (and apply) only suggestions at least this confident (0-1, default 0.1).", min=0.0, max=1.0)]
+MinConfidence = Annotated[Optional[float], typer.Option(help="Offer (and apply) only suggestions at least this confident (0-1, default 0.2).", min=0.0, max=1.0)]
 MaxSuggestions = Annotated[Optional[int], typer.Option(help="Suggestions offered per sentence (default 3).", min=1)]
-Sources = Annotated[Optional[str], typer.Option(help="Comma-separated fix sources: tagger, grammar, lm, posteditor (the defaults; posteditor is slow, so by default it runs only where the others found nothing), roundtrip (slow; not a default: on MLQE-PE it moved more sentences away from the human post-edit than towards it), seq2seq, and any a plug-in adds. Named here, each runs for every sentence.")]
+Sources = Annotated[Optional[str], typer.Option(help="Comma-separated fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation, doubled phrases, near spellings, function words). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named here, each runs for every sentence.")]
 Seq2SeqModel = Annotated[Optional[str], typer.Option(help="A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.")]
 Seq2SeqPrefix = Annotated[Optional[str], typer.Option(help="Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")]
 Grammar = Annotated[Optional[str], typer.Option("--grammar", metavar="harper|languagetool", help="Grammar checker: harper (offline, default) or languagetool.")]
@@ -289,19 +293,20 @@ def fix(
 ) -> None:
     """Propose rewrites for the garbled sentences, and apply them if asked.
 
-    Candidates come from fix sources: an edit tagger on the LM (case, punctuation,
-    function words, word order), a grammar checker, LM-guided local edits, and, when
-    those find nothing, a slower trained post-editor (round-trip translation, another
-    slow rewriter, runs only when --sources names it).
-    Each is checked (numbers, dates, names, quotations and code must survive; the meaning
-    must stay) and reranked by fluency gain against meaning drift and edit size. "No good
-    fix" is a valid answer: no suggestion ever reads worse than the original.
+    Candidates come from fix sources: by default a grammar checker (harper) and LM-guided
+    local edits (case, stray punctuation, doubled phrases, near spellings, function
+    words); --sources adds an edit tagger, a trained post-editor or round-trip
+    translation (slower). Each candidate is checked (numbers, dates, names, quotations,
+    code, polarity and content words must survive; the meaning must stay) and reranked by
+    fluency gain against meaning drift and edit size. "No good fix" is a valid answer: no
+    suggestion reads worse than the original. Suggestions are cached: a second run over
+    unchanged text computes nothing.
 
     By default suggestions are only shown, as word diffs (formats: text, json, jsonl,
-    html). --diff prints a patch, --write applies it (keeping FILE.bak unless
-    --no-backup). Only changed sentences change; encoding, line endings and everything
-    else stay byte-identical. Plain text and Markdown are rewritten; HTML and JSONL get
-    suggestions only.
+    html), each file as soon as it is done. --diff prints a patch, --write applies it
+    (keeping FILE.bak unless --no-backup). Only changed sentences change; encoding, line
+    endings and everything else stay byte-identical. Plain text and Markdown are
+    rewritten; HTML and JSONL get suggestions only.
 
     Exit codes: 0 done, 2 an input was skipped, a file could not be written, or an error occurred.
     """
@@ -330,6 +335,9 @@ def review(
 ) -> None:
     """Go through the suggestions one sentence at a time, like `git add -p` for sentences.
 
+    The first flagged sentence is shown as soon as its suggestions exist; the rest are
+    computed in the background while you read.
+
     Keys: a accept, n/p cycle candidates, 1-9 accept that candidate, r reject, e edit by
     hand, s skip the rest of the file, u undo, q quit, ? help. Decisions are saved as they
     are made (--state), so quitting and running the same command again resumes where you
@@ -338,42 +346,63 @@ def review(
 
     Exit codes: 0 done (or quit), 2 an input was skipped, a file could not be written, or an error occurred.
     """
-    from mtfix.app import RunRequest, execute
+    from mtfix.app import review_documents
 
+    if state.is_dir():
+        raise _fail(f"--state {state} is a folder; name a file (default .mtfix-review.json)")
+    if not state.absolute().parent.is_dir():
+        raise _fail(f"--state {state}: folder {state.absolute().parent} does not exist")
     with _errors_in_one_line("interrupted; decisions made so far are saved"):
         settings = _settings(paths, config_file, locals())
-        outcome = execute(RunRequest("review", paths, settings, quiet=quiet), keep_documents=True)
-        summary = _review(outcome.documents, state, settings.backup, no_tui)
+        outcome, checker = review_documents(paths, settings, quiet)
+        summary = _review(outcome.documents, checker, state, settings.backup, no_tui)
     _exit_on_input_problems(outcome)
     raise typer.Exit(EXIT_ERROR if summary is not None and summary.failed else EXIT_OK)
 
 
-def _review(documents, state: Path, backup: bool, no_tui: bool):
-    from rich.console import Console
-
+def _review(documents, checker, state: Path, backup: bool, no_tui: bool):
+    """Review the garbled sentences of DOCUMENTS while their suggestions are computed."""
+    from mtfix.fix.candidate import FixTarget
     from mtfix.review.session import ReviewItem, ReviewSession
 
-    items = [ReviewItem(document, fix) for document in documents for fix in document.fixes]
+    items = [ReviewItem(FixTarget.of(d, s)) for d in documents for s in d.sentences if s.label == "garbled"]
     session = ReviewSession(items, state, backup=backup)
     if not items:
         print("mtfix: no garbled sentences to review")
     elif session.done:
         print(f"mtfix: all {len(items)} flagged sentences were reviewed before (see {state})")
-    elif no_tui or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        from mtfix.review.lines import LineReview
+    else:
+        from mtfix.review.stream import SuggestionStream
 
+        session.stream = SuggestionStream(checker.fix, items, wanted=lambda i: not session.decided(i))
+        session.stream.follow(session.position)
+        try:
+            _review_screen(session, no_tui)
+        finally:
+            session.stream.stop()
+    summary = session.apply()
+    for line in summary.lines():
+        print(line)
+    return summary
+
+
+def _review_screen(session, no_tui: bool) -> None:
+    """The line prompts or the full-screen view, until the reviewer is done or quits."""
+    if no_tui or not (sys.stdin.isatty() and sys.stdout.isatty()):
         import io
+
+        from rich.console import Console
+
+        from mtfix.review.lines import LineReview
 
         keys = io.TextIOWrapper(sys.stdin.buffer, encoding=sys.stdin.encoding or "utf-8", errors="replace")
         LineReview(session, Console(highlight=False, soft_wrap=True), keys).run()
     else:
         from mtfix.review.tui import ReviewApp
 
-        ReviewApp(session).run()
-    summary = session.apply()
-    for line in summary.lines():
-        print(line)
-    return summary
+        failure = ReviewApp(session).run()
+        if isinstance(failure, BaseException):
+            raise failure
 
 
 @models_app.command("list")

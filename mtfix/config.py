@@ -17,6 +17,7 @@ and names that are never highlighted as suspect.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -71,8 +72,10 @@ def _mtfix_table(path: Path) -> dict | None:
 
 
 def find_config(start: Path) -> Path | None:
-    """The closest mtfix.toml, .mtfix.toml or pyproject.toml with a [tool.mtfix] table."""
-    folder = start.resolve()
+    """The closest mtfix.toml, .mtfix.toml or pyproject.toml with a [tool.mtfix] table, upward
+    from START as the user wrote it (made absolute, links not resolved, as git and ruff do):
+    a linked folder is judged by the project it is linked into, not the one it points to."""
+    folder = Path(os.path.abspath(start))
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):

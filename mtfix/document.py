@@ -7,7 +7,14 @@ markup it came from; for JSONL they point into the value of the chosen field.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
+
+from mtfix.segment import NEWLINE
+
+_LINE_END = re.compile(NEWLINE)
+
 
 @dataclass
 class Span:
@@ -60,6 +67,7 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     protected: list[tuple[int, int]] = field(default_factory=list)  # spans of `text` never rewritten (code)
     fixes: list = field(default_factory=list)  # SentenceFix of each garbled sentence, after `fix`
+    _line_starts: tuple[list[int], int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.content:
@@ -74,12 +82,16 @@ class Document:
         return self.source_map[index]
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a character offset in `text`."""
+        """1-based line and column of a character offset in `text` (lines end with LF, CRLF
+        or a lone CR)."""
         if self.record is not None:
             return self.record, offset + 1
-        line = self.text.count("\n", 0, offset) + 1
-        line_start = self.text.rfind("\n", 0, offset) + 1
-        return line, offset - line_start + 1
+        if self._line_starts is None or self._line_starts[1] != len(self.text):
+            starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
+            self._line_starts = (starts, len(self.text))
+        starts = self._line_starts[0]
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
 
     def byte_offsets(self, offsets: list[int]) -> dict[int, int]:
         """Byte positions in the file of the given character offsets (BOM included)."""

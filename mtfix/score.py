@@ -88,7 +88,8 @@ class CorpusReport:
 def fingerprint(path: str, sentence: Sentence) -> str:
     """Stable across runs and line moves: the file, the label and the sentence's words."""
     words = " ".join(sentence.text.split())
-    return hashlib.sha1(f"{path}\x00{sentence.label}\x00{words}".encode()).hexdigest()[:16]
+    # surrogatepass: a file name that is not valid UTF-8 reaches Python with surrogates in it
+    return hashlib.sha1(f"{path}\x00{sentence.label}\x00{words}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def findings_of(document: Document, display_path: str) -> list[Finding]:
@@ -124,12 +125,21 @@ def write_baseline(path: Path, report: CorpusReport) -> int:
     return len(findings)
 
 
+DEFAULT_BASELINE = Path(".mtfix-baseline.json")
+
+
+def baseline_path(settings: Settings, for_writing: bool = False) -> Path | None:
+    """The baseline file: the configured one, else .mtfix-baseline.json (when it exists, or
+    when one is to be written)."""
+    if settings.baseline:
+        return Path(settings.baseline)
+    return DEFAULT_BASELINE if for_writing or DEFAULT_BASELINE.is_file() else None
+
+
 def judge(report: CorpusReport, settings: Settings, update_baseline: bool = False) -> None:
     """Mark findings new or known against the baseline (or record a new baseline), and
     evaluate the gate."""
-    path = Path(settings.baseline) if settings.baseline else None
-    if path is None and Path(".mtfix-baseline.json").is_file():
-        path = Path(".mtfix-baseline.json")
+    path = baseline_path(settings, for_writing=update_baseline)
     if path is not None and not update_baseline:
         accepted = load_baseline(path)
         report.baseline_used = True
@@ -137,15 +147,22 @@ def judge(report: CorpusReport, settings: Settings, update_baseline: bool = Fals
             finding.new = finding.fingerprint not in accepted
     report.gate = evaluate_gate(report, settings)
     if update_baseline:
-        target = path or Path(".mtfix-baseline.json")
-        count = write_baseline(target, report)
-        print(f"mtfix: baseline {target} records {count} finding(s)", file=sys.stderr)
+        count = write_baseline(path, report)
+        print(f"mtfix: baseline {path} records {count} finding(s)", file=sys.stderr)
+
+
+def _merged(files: list[Figures]) -> Figures:
+    total = Figures("(all)")
+    for figures in files:
+        total.merge(figures)
+    return total
 
 
 def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
-    """Global thresholds on the whole corpus, per-path ones (config overrides, unless the
-    command line set them) on each matching file. With a baseline, only new garbled
-    findings count, and any new one fails when no threshold is set."""
+    """Per-path thresholds (config overrides, unless the command line set them) judge each
+    matching file on its own; the corpus-wide ones judge the files no override gives a
+    threshold of that kind. With a baseline, only new garbled findings count, and any new
+    one fails when no threshold is set."""
     fail_above, fail_under = settings.fail_above, settings.fail_under
     gate = GateResult()
     new_by_path: dict[str, int] = {}
@@ -157,17 +174,28 @@ def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
         count = new if report.baseline_used else figures.garbled
         return count / figures.scored if figures.scored else 0.0
 
+    def governed_globally(key: str) -> list[Figures]:
+        """The files the corpus-wide KEY threshold judges: those no override gives their own."""
+        out = []
+        for figures in report.files:
+            override = settings.override_for(figures.path)
+            if key in settings.explicit or override is None or getattr(override, key) is None:
+                out.append(figures)
+        return out
+
     total_new = sum(new_by_path.values())
     if fail_above is not None:
         gate.checked = True
-        rate = garbled(report.total, total_new)
+        files = governed_globally("fail_above")
+        rate = garbled(_merged(files), sum(new_by_path.get(f.path, 0) for f in files))
         if rate > fail_above:
             which = "new garbled" if report.baseline_used else "garbled"
             gate.failures.append(f"{which} rate {rate:.2%} is above --fail-above {fail_above:.2%}")
     if fail_under is not None:
         gate.checked = True
-        if report.total.quality < fail_under:
-            gate.failures.append(f"quality {report.total.quality:.1f} is under --fail-under {fail_under:g}")
+        quality = _merged(governed_globally("fail_under")).quality
+        if quality < fail_under:
+            gate.failures.append(f"quality {quality:.1f} is under --fail-under {fail_under:g}")
     for figures in report.files:
         override = settings.override_for(figures.path)
         if override is None:

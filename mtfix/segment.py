@@ -27,8 +27,11 @@ ABBREVIATIONS = {
 NUMBER_ABBREVIATIONS = {"no", "nos", "art", "op"}
 
 _BOUNDARY = re.compile(r"(?<=[^\s\"'“‘«(\[.!?…])(?:[.!?]+|…)[\"'”’»)\]]*(?=\s)")
-_LINE_BREAK = re.compile(r"[ \t]*\r?\n")
-_PARAGRAPH = re.compile(r"(?:[ \t]*\r?\n){2,}")
+NEWLINE = r"(?:\r\n|\n|\r(?!\n))"  # LF, CRLF or a lone CR (old Mac files); CRLF is one, never two
+_LINE_BREAK = re.compile(rf"[ \t]*{NEWLINE}")
+_PARAGRAPH = re.compile(rf"(?:[ \t]*{NEWLINE}){{2,}}")
+_NEXT_CHARACTER = re.compile(r"\S")
+_LIST_NUMBER = re.compile(r"\s*\d{1,3}")  # "1." opening a line is a list marker, not a sentence
 _MARKER = re.compile(r"(?:#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+|>\s*)")
 _COMPLETE_LINE = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
 WRAP_MIN_LENGTH = 60
@@ -58,9 +61,8 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for match in _LINE_BREAK.finditer(text, start, end):
         line = text[position:match.start()]
         position = match.end()
-        following = text[position:end]
         if (_COMPLETE_LINE.search(line) or len(line.strip()) < WRAP_MIN_LENGTH
-                or _MARKER.match(following) or _is_fence_line(line)):
+                or _MARKER.match(text, position, end) or _is_fence_line(line)):
             units.append((unit_start, match.start()))
             unit_start = position
     units.append((unit_start, end))
@@ -84,29 +86,6 @@ def code_blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-_INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_INDENTED = re.compile(r"^(?: {4}|\t)")
-
-
-def indented_code_blocks(text: str) -> list[tuple[int, int]]:
-    """Markdown indented code: paragraphs whose every line is indented by 4 spaces or a tab
-    (list items, whose continuation lines are indented too, start with a marker and are kept)."""
-    blocks = []
-    for start, end in paragraphs(text):
-        lines = text[start:end].split("\n")
-        if all(_INDENTED.match(line) or not line.strip() for line in lines) and _INDENTED.match(lines[0]):
-            blocks.append((start, end))
-    return blocks
-
-
-def markdown_code(text: str) -> list[tuple[int, int, bool]]:
-    """Code in Markdown: (start, end, is_block) of fenced and indented blocks and inline spans."""
-    blocks = [(s, e, True) for s, e in code_blocks(text) + indented_code_blocks(text)]
-    inline = [(m.start(), m.end(), False) for m in _INLINE_CODE.finditer(text)
-              if not any(s <= m.start() < e for s, e, _ in blocks)]
-    return sorted(blocks + inline)
-
-
 def is_abbreviation(text: str, dot: int) -> bool:
     """Is the '.' at `dot` the end of an abbreviation or an initial?"""
     word_start = dot
@@ -127,10 +106,12 @@ def is_abbreviation(text: str, dot: int) -> bool:
 def _sentence_ends(text: str, start: int, end: int) -> list[int]:
     ends = []
     for match in _BOUNDARY.finditer(text, start, end):
-        rest = text[match.end():end].lstrip()
-        if not rest:
+        following = _NEXT_CHARACTER.search(text, match.end(), end)  # not a slice: linear in the unit
+        if not following:
             continue
-        nxt = rest[0]
+        nxt = following.group()
+        if _LIST_NUMBER.fullmatch(text, start, match.start()) and text[match.start()] == ".":
+            continue
         if not (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([«¿¡"):
             continue
         punct = text[match.start():match.end()]

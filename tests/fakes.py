@@ -81,3 +81,59 @@ def save_stray_detector(folder: Path) -> Path:
     path = Path(folder) / "stray-detector.npz"
     stray_detector().save(path)
     return path
+
+
+def target(text: str, path: str = "t.txt"):
+    """TEXT as the one flagged sentence of a document: a FixTarget."""
+    from mtfix.document import Document, Sentence
+    from mtfix.fix.candidate import FixTarget
+
+    document = Document(path, text, "utf-8")
+    sentence = Sentence(0, len(text), text, 0, label="garbled")
+    document.sentences = [sentence]
+    return FixTarget.of(document, sentence)
+
+
+class StandInSource:
+    """A stand-in fix source: an upper-cased copy of the sentences in ANSWERS (all, when
+    ANSWERS is None), and every sentence it was asked about, in order. A sentence in HOLD
+    waits for `release` (to see what a stream shows before the rest is computed)."""
+
+    def __init__(self, name: str = "stand-in", slow: bool = False, answers: set[str] | None = None,
+                 hold: set[str] = frozenset()) -> None:
+        import threading
+
+        self.name, self.slow, self.answers, self.hold = name, slow, answers, hold
+        self.seen: list[str] = []
+        self.release = threading.Event()
+
+    def propose(self, targets):
+        from mtfix.fix.candidate import Candidate
+
+        self.seen.extend(t.text for t in targets)
+        if any(t.text in self.hold for t in targets):
+            self.release.wait(timeout=30)
+        return [[Candidate(t.text.upper(), self.name)] if self.answers is None or t.text in self.answers else []
+                for t in targets]
+
+
+def stand_in_fix_step(stand_ins: list[StandInSource], explicit: frozenset[str] = frozenset(),
+                      cache_path: str | None = None, **settings):
+    """The real Fix step with stand-in sources and a reranker that accepts every candidate."""
+    from types import SimpleNamespace
+
+    from mtfix.fix.candidate import SentenceFix, Suggestion
+    from mtfix.fix.fixer import Fix
+    from mtfix.settings import Settings
+
+    def accept_all(targets, proposals):
+        return [SentenceFix(t, [Suggestion(c.text, c.source, "", 1, 0, 1, 0, 1, 0, 1) for c in cs], len(cs))
+                for t, cs in zip(targets, proposals)]
+
+    detect = SimpleNamespace(model="fake", detector=stray_detector())
+    settings = {"sources": ("grammar",), **settings}  # a registered name; the stand-ins do the work
+    step = Fix(detect, Settings(explicit=explicit, **settings), cache_path=cache_path)
+    step._sources = stand_ins
+    step._reranker = SimpleNamespace(rank=accept_all)
+    step.context.__dict__["meter"] = SimpleNamespace(forget=lambda: None)
+    return step

@@ -7,16 +7,12 @@ import json
 
 import pytest
 
-from mtfix.document import Document, Sentence
 from mtfix.fix.apply import rewrite_sentence
-from mtfix.fix.candidate import FixTarget
 from mtfix.fix.guards import violation
 from mtfix.fix.sources.grammar import GrammarSource, HarperChecker
 
 
-def target(text: str) -> FixTarget:
-    document = Document("t.txt", text, "utf-8")
-    return FixTarget.of(document, Sentence(0, len(text), text, 0))
+from fakes import StandInSource, stand_in_fix_step, target
 
 
 def test_harper_edits_spelling_but_not_names():
@@ -330,9 +326,9 @@ def test_suggestions_that_both_reach_full_confidence_are_ordered_by_merit():
     from mtfix.fix.fluency import Fluency
     from mtfix.fix.rerank import Reranker, RerankSettings
 
-    original = "the talks Were held in Geneva."
+    original = "The talks Were held In Geneva."
     every_edit = "The talks were held in Geneva."  # proposed first, changes two words
-    one_edit = "the talks were held in Geneva."  # reads a little worse, changes one word
+    one_edit = "The talks were held In Geneva."  # reads a little worse, changes one word
 
     # P(garbled) and surprisal made up for the test: both rewrites reach confidence 1
     readings = {original: Fluency(0.999, 6.0, 60.0, 10), every_edit: Fluency(0.001, 3.0, 30.0, 10),
@@ -348,52 +344,112 @@ def test_suggestions_that_both_reach_full_confidence_are_ordered_by_merit():
     assert [s.text for s in fix.suggestions] == [one_edit, every_edit]  # the smaller change has more merit
 
 
-class _Proposer:
-    """A stand-in source: an upper-cased copy of the sentences it is given, and who it saw."""
-
-    def __init__(self, name: str, slow: bool, answers: set[str]) -> None:
-        self.name, self.slow, self.answers, self.seen = name, slow, answers, []
-
-    def propose(self, targets):
-        from mtfix.fix.candidate import Candidate
-
-        self.seen.extend(t.text for t in targets)
-        return [[Candidate(t.text.upper(), self.name)] if t.text in self.answers else [] for t in targets]
-
-
-def _fix_step(explicit: frozenset[str], sources: list[_Proposer]):
-    """The real Fix step with stand-in sources and a reranker that accepts every candidate."""
-    from types import SimpleNamespace
-
-    from mtfix.fix.candidate import SentenceFix, Suggestion
-    from mtfix.fix.fixer import Fix
-    from mtfix.settings import Settings
-
-    def accept_all(targets, proposals):
-        return [SentenceFix(t, [Suggestion(c.text, c.source, "", 1, 0, 1, 0, 1, 0, 1) for c in cs], len(cs))
-                for t, cs in zip(targets, proposals)]
-
-    step = Fix(SimpleNamespace(), Settings(sources=("grammar",), explicit=explicit))
-    step._sources = sources
-    step._reranker = SimpleNamespace(rank=accept_all)
-    step.context.__dict__["meter"] = SimpleNamespace(forget=lambda: None)
-    return step
-
-
 def test_a_slow_source_is_tried_only_where_the_fast_ones_found_nothing_unless_named():
     texts = ["first sentence.", "second sentence."]
-    fast, slow = _Proposer("fast", False, {texts[0]}), _Proposer("slow", True, set(texts))
-    fixes = _fix_step(frozenset(), [fast, slow]).fix_targets([target(t) for t in texts])
+    fast, slow = StandInSource("fast", False, {texts[0]}), StandInSource("slow", True, set(texts))
+    fixes = stand_in_fix_step([fast, slow]).fix_targets([target(t) for t in texts])
     assert fast.seen == texts and slow.seen == [texts[1]]
     assert [f.best.source for f in fixes] == ["fast", "slow"]
 
-    fast, slow = _Proposer("fast", False, {texts[0]}), _Proposer("slow", True, set(texts))
-    _fix_step(frozenset({"sources"}), [fast, slow]).fix_targets([target(t) for t in texts])
+    fast, slow = StandInSource("fast", False, {texts[0]}), StandInSource("slow", True, set(texts))
+    stand_in_fix_step([fast, slow], explicit=frozenset({"sources"})).fix_targets([target(t) for t in texts])
     assert slow.seen == texts, "named on the command line, every source runs for every sentence"
 
 
-def test_the_post_editor_is_a_default_in_the_slow_tier():
+def test_the_default_sources_are_the_fast_ones():
     from mtfix.fix.sources.posteditor import PostEditorSource
+    from mtfix.registry import SOURCES
     from mtfix.settings import DEFAULT_SOURCES
 
-    assert "posteditor" in DEFAULT_SOURCES and PostEditorSource.slow
+    assert "posteditor" not in DEFAULT_SOURCES and PostEditorSource.slow
+    assert "posteditor" in SOURCES.names(), "still there for --sources"
+
+
+@pytest.mark.parametrize("original, candidate, reason", [
+    ("White birch, yes black tar.", "White birch, no black tar.", "polarity flipped"),
+    ("He did not sign the treaty.", "He did sign the treaty.", "polarity flipped"),
+    ("He didn't sign the treaty.", "He did sign the treaty.", "polarity flipped"),
+    ("The plan is possible now.", "The plan is impossible now.", "polarity flipped"),
+    ("The driver was careful.", "The driver was careless.", "polarity flipped"),
+    ("Songs with songs strike a humorous sense of it is a sense of imagination.",
+     "Songs with songs are a sense of imagination.", "content word dropped"),
+    ("He said his son go sonji home.", "He said his go son sonji home.", "content words swapped"),
+    ("Takes place in june this year.", "takes place in June this year.", "first letter's case changed"),
+    ("but their administration has low expectations.", "But their administration has low expectations.",
+     "first letter's case changed"),
+])
+def test_guards_keep_polarity_content_and_order(original, candidate, reason):
+    assert violation(original, candidate) == reason
+
+
+@pytest.mark.parametrize("original, candidate", [
+    ("The the house is is red.", "The house is red."),  # doubled words may go
+    ("The house (casa) is red.", "The house is red."),  # a bracketed leftover may go
+    ("The camel and camel sleep at night.", "The camel sleeps at night."),
+    ("Relations are on the verge of a breakthrough.", "Relations are on the verge of a breakdown."),  # one for one
+    ("The talks is it over.", "The talks it is over."),  # function words may change places
+])
+def test_guards_let_mechanical_repairs_through(original, candidate):
+    assert violation(original, candidate) == ""
+
+
+def test_the_offered_figures_follow_the_documented_rule():
+    """P(garbled) must fall by min_gain; a change of case alone is judged by the LM's total
+    surprisal (5 nats) and may not raise P(garbled) by more than CASE_TOLERANCE. The reason
+    shown carries the same numbers the rule used."""
+    from mtfix.fix.candidate import Candidate
+    from mtfix.fix.fluency import Fluency
+    from mtfix.fix.rerank import CASE_TOLERANCE, Reranker, RerankSettings
+
+    original = "Takes place in june Great britain The summit is taking place."
+    case_up = "Takes place in June Great Britain The summit is taking place."  # P rises a little
+    case_worse = "Takes place in June Great Britain The Summit is taking place."  # P rises too much
+    small_fall = "Takes place in june Great britain the summit is taking place."  # P falls by 0.03
+    readings = {original: Fluency(0.50, 6.0, 100.0, 17), case_up: Fluency(0.50 + CASE_TOLERANCE / 2, 5.5, 90.0, 17),
+                case_worse: Fluency(0.50 + 2 * CASE_TOLERANCE, 5.0, 85.0, 17),
+                small_fall: Fluency(0.47, 5.9, 99.0, 17)}
+
+    class Meter:
+        def measure(self, texts):
+            return {t: readings[t] for t in texts}
+
+    reranker = Reranker(Meter(), meaning=None, settings=RerankSettings(min_confidence=0.0))
+    [fix] = reranker.rank([target(original)], [[Candidate(t, "lm") for t in (case_up, case_worse, small_fall)]])
+    assert [s.text for s in fix.suggestions] == [case_up]
+    [offered] = fix.suggestions
+    assert offered.score_after <= offered.score_before + CASE_TOLERANCE
+    assert f"P(garbled) {offered.score_before:.2f} → {offered.score_after:.2f}" in offered.reason
+    assert fix.rejected == {"not more fluent": 2}
+
+
+@pytest.mark.model
+def test_no_suggestion_flips_polarity_on_held_out_post_edited_text(real_checker):
+    """Real MT with a negation or a 'yes' in it, from MLQE-PE dev past the first 100 sentences
+    per pair (never used to choose a fix setting): whatever the fixer offers keeps every
+    polarity word and never swaps a word for its negated form."""
+    from mtfix.document import Document, Sentence
+    from mtfix.features.words import split_words
+    from mtfix.fix.candidate import FixTarget
+    from mtfix.fix.guards import opposite_word, polarity
+    from training.data import mlqe
+
+    def lowered(text):
+        return [w.text.lower() for w in split_words(text) if w.text[:1].isalnum()]
+
+    by_pair: dict[str, list] = {}
+    for e in mlqe("dev"):
+        by_pair.setdefault(e.group, []).append(e)
+    chosen = [e for pair in sorted(by_pair) for e in [e for e in by_pair[pair][100:] if polarity(lowered(e.text))][:40]]
+    documents = []
+    for e in chosen:
+        document = Document(e.meta["id"], e.text, "utf-8")
+        document.sentences = [Sentence(0, len(e.text), e.text, 0)]
+        documents.append(document)
+    real_checker.detect.process_batch(documents)  # the detector picks what is fixed, as in `fix`
+    flagged = [FixTarget.of(d, d.sentences[0]) for d in documents if d.sentences[0].label == "garbled"]
+    fixes = real_checker.fix.fix_targets(flagged)
+    offered = [(f.target.text, s.text) for f in fixes for s in f.suggestions]
+    assert len(chosen) == 200 and len(flagged) >= 20 and offered, (len(flagged), len(offered))
+    for before, after in offered:
+        assert polarity(lowered(before)) == polarity(lowered(after)), (before, after)
+        assert not opposite_word(lowered(before), lowered(after)), (before, after)

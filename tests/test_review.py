@@ -32,7 +32,7 @@ def session_for(checker, folder, backup=True):
     path = folder / "article.txt"
     if not path.exists():
         path.write_text(TEXT, encoding="utf-8")
-    items = [ReviewItem(document, fix) for document in checker.check_paths([str(path)], fix=True)
+    items = [ReviewItem(fix.target, fix) for document in checker.check_paths([str(path)], fix=True)
              if isinstance(document, Document) for fix in document.fixes]
     return ReviewSession(items, folder / "state.json", backup=backup)
 

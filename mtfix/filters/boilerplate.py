@@ -28,6 +28,12 @@ _WHOLE_LINE = [
     (r"(?:accept|we use) cookies.*|.*cookie policy.*|privacy policy|terms of (?:use|service)", "site notice"),
 ]
 _WHOLE_LINE_RE = [(re.compile(rf"^\s*(?:{p})\s*[.:!]?\s*$", re.IGNORECASE), why) for p, why in _WHOLE_LINE]
+# Rules that match a line by how it starts ("Tags: …", "Subscribe …", "READ …") or by a
+# phrase inside it: they hold for page chrome, which is short or headline-like, but must not
+# swallow a full sentence that merely starts so (a garbled one would leave the gate).
+_OPEN_ENDED = {why for p, why in _WHOLE_LINE if ".*" in p} | {"injected link", "subscription"}
+FULL_SENTENCE_WORDS = 9  # a line this long that ends with a full stop is a sentence, not chrome
+_CLOSING_STOP = re.compile(r"[.!?][\"'”’)\]]*$")
 # Bylines: the names must be capitalised, so "By the way, it rained" is not one.
 _NAME = r"[A-Z][\w.'’-]*"
 _WHOLE_LINE_RE += [
@@ -49,8 +55,8 @@ _ANYWHERE = [
 _BREADCRUMB = re.compile(r"^\s*[\w’'&.,-]+(?:\s+[\w’'&.,-]+){0,3}(?:\s+[/>|»›]\s+[\w’'&.,-]+(?:\s+[\w’'&.,-]+){0,3}){1,}\s*$")
 
 
-def boilerplate_reason(text: str) -> str | None:
-    """Why this sentence is boilerplate, or None when it is not."""
+def matched_rule(text: str) -> str | None:
+    """The boilerplate rule TEXT matches, or None."""
     flat = " ".join(text.split())
     for pattern, why in _WHOLE_LINE_RE:
         if pattern.match(flat):
@@ -63,11 +69,38 @@ def boilerplate_reason(text: str) -> str | None:
     return None
 
 
+def full_sentence(text: str) -> bool:
+    """Long enough and closed by a full stop, question or exclamation mark."""
+    return len(text.split()) >= FULL_SENTENCE_WORDS and bool(_CLOSING_STOP.search(text.strip()))
+
+
+def boilerplate_reason(text: str) -> str | None:
+    """Why this sentence is boilerplate, or None when it is not (also when only an open-ended
+    rule matches a full sentence: see `looks_like_boilerplate`)."""
+    why = matched_rule(text)
+    if why in _OPEN_ENDED and full_sentence(text):
+        return None
+    return why
+
+
+def looks_like_boilerplate(text: str) -> str | None:
+    """The open-ended rule a full sentence matches ("Subscribe …" in a whole sentence): it
+    is scored like any sentence, and this is said beside its label."""
+    why = matched_rule(text)
+    return why if why in _OPEN_ENDED and full_sentence(text) else None
+
+
 class BoilerplateFilter(SentenceFilter):
-    """Labels scraped page chrome as `boilerplate`."""
+    """Labels scraped page chrome as `boilerplate`. A full sentence that only starts like
+    chrome stays in the figures, with that noted in its reason."""
 
     name = "boilerplate"
     label = "boilerplate"
 
     def reason(self, document: Document, sentence: Sentence) -> str | None:
-        return boilerplate_reason(sentence.text)
+        why = boilerplate_reason(sentence.text)
+        if why is None:
+            also = looks_like_boilerplate(sentence.text)
+            if also:
+                sentence.reason = f"starts like boilerplate ({also})"
+        return why

@@ -39,6 +39,16 @@ def writable(document: Document) -> str:
     return ""
 
 
+def read_only(document: Document) -> str:
+    """Why the file may not be written although mtfix could (its mode has no write bit: the
+    owner made it read-only, and root could write it anyway), or ''."""
+    try:
+        mode = os.stat(document.path).st_mode
+    except OSError:
+        return ""
+    return "the file is read-only (chmod u+w to let mtfix rewrite it)" if not mode & 0o222 else ""
+
+
 def rewrite_sentence(target: FixTarget, new_text: str) -> str:
     """The original sentence with only the words that differ from NEW_TEXT replaced.
     Sources work on normalised text; unchanged stretches keep their original characters."""
@@ -113,7 +123,7 @@ def planned_change(document: Document, choices: dict[int, str] | None = None,
     replacements = chosen_replacements(document, document.fixes if fixes is None else fixes, choices)
     if not replacements:
         return PlannedChange()
-    why = writable(document)
+    why = writable(document) or read_only(document)
     if why:
         return PlannedChange(replacements, why)
     try:
@@ -139,7 +149,9 @@ def apply_document(document: Document, backup: bool = True, choices: dict[int, s
     if change.why_not or change.old == change.new:
         return Applied(0, None, change.why_not, failed=bool(change.why_not) and not writable(document))
     try:
-        kept = write_with_backup(document.path, change.new, backup=backup)
+        kept = write_with_backup(document.path, change.new, backup=backup, expected=change.old)
+    except InputError as exc:
+        return Applied(0, None, str(exc), failed=True)
     except OSError as exc:
         return Applied(0, None, f"cannot write: {exc.strerror or exc}", failed=True)
     return Applied(len(change.replacements), kept)
@@ -163,8 +175,9 @@ def patched_bytes(document: Document, replacements: list[Replacement]) -> tuple[
         pieces.append(original[position:begin])
         try:
             pieces.append(replacement.text.encode(document.encoding))
-        except UnicodeEncodeError:
-            pieces.append(original[begin:end])  # not expressible in the file's encoding: keep
+        except UnicodeEncodeError as exc:
+            raise InputError(f"its encoding ({document.encoding}) cannot hold "
+                             f"{replacement.text[exc.start:exc.end]!r}; nothing was written") from None
         position = end
     pieces.append(original[position:])
     return original, b"".join(pieces)
@@ -194,17 +207,32 @@ def _lines(data: bytes) -> list[bytes]:
     return lines
 
 
-def write_with_backup(path: str, data: bytes, backup: bool = True) -> Path | None:
+def write_with_backup(path: str, data: bytes, backup: bool = True, expected: bytes | None = None) -> Path | None:
     """Replace PATH's content atomically, keeping its mode, owner and group (where allowed);
     with BACKUP, the original first goes to PATH.bak (PATH.bak.1, … when that name is taken,
     so no earlier original is lost), itself written atomically. A symbolic link stays a link:
-    its target is rewritten, as editors do."""
+    its target is rewritten, as editors do; so does a file with other hard links, written in
+    place (after the backup) so that every name keeps seeing it. EXPECTED: what the file must
+    still hold just before it is replaced (InputError otherwise, and nothing changes)."""
     target = Path(os.path.realpath(path))
+
+    def unchanged() -> None:
+        if expected is not None and target.read_bytes() != expected:
+            raise InputError(f"{path} changed since it was scanned; run mtfix again")
+
     kept = None
     if backup:
         kept = _free_backup_name(Path(path))
-        atomic_write_bytes(kept, target.read_bytes(), like=target, exclusive=True)
-    atomic_write_bytes(target, data, like=target)
+        atomic_write_bytes(kept, target.read_bytes() if expected is None else expected, like=target, exclusive=True)
+    if os.stat(target).st_nlink > 1:
+        unchanged()
+        with open(target, "r+b") as out:
+            out.write(data)
+            out.truncate()
+            out.flush()
+            os.fsync(out.fileno())
+    else:
+        atomic_write_bytes(target, data, like=target, before_replace=unchanged)
     return kept
 
 

@@ -3,30 +3,41 @@ reranking → SentenceFixes, best suggestion first, attached to their Document.
 
 Sources come from the `mtfix.sources` registry; each is built from a FixContext on first
 use. Sources marked `slow` are tried for a sentence only when the fast ones found no
-suggestion for it, unless they were asked for by name."""
+suggestion for it, unless they were asked for by name.
+
+The step streams: each document is passed on as soon as its sentences are fixed (the
+first alone, then in chunks that double up to FIX_CHUNK, so the first result comes fast
+and later batches stay full). Suggestions are cached beside the analyses (the
+`suggestions` table), so a second run over unchanged text computes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
 
+from mtfix import __version__
+from mtfix.cache import AnalysisCache
 from mtfix.document import Document
 from mtfix.errors import ConfigError, ModelUnavailable
-from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix
+from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix, Suggestion
 from mtfix.fix.fluency import FluencyMeter
 from mtfix.fix.meaning import MeaningMeter
 from mtfix.fix.rerank import Reranker, RerankSettings
 from mtfix.fix.sources.base import CandidateSource
-from mtfix.pipeline.base import BatchStep
+from mtfix.pipeline.base import Item, Step
 from mtfix.pipeline.detect import Detect
 from mtfix.settings import Settings
 from mtfix.signature import code_digest
 
 # The code a suggestion depends on besides the detector's (which its own signature pins).
 FIX_CODE = ("fix/*.py", "fix/sources/*.py", "features/*.py")
-FIX_CHUNK = 16  # flagged sentences handled together: batches stay full, output keeps flowing
+FIX_CHUNK = 16  # flagged sentences handled together at most: batches stay full, output keeps flowing
+SUGGESTION_RECORD = 1  # version of the cached suggestion record
 
 
 @dataclass
@@ -35,6 +46,7 @@ class FixStats:
     with_suggestion: int = 0
     candidates: int = 0
     seconds: float = 0.0
+    cached: int = 0  # flagged sentences whose suggestions came from the cache
     wins: dict[str, int] = field(default_factory=dict)
     source_seconds: dict[str, float] = field(default_factory=dict)  # time in each source's propose
     source_candidates: dict[str, int] = field(default_factory=dict)
@@ -64,10 +76,32 @@ def source_names(settings: Settings) -> list[str]:
     return list(settings.sources)
 
 
-class Fix(BatchStep):
+@lru_cache(maxsize=1)
+def bundled_models_digest() -> str:
+    """A short hash of the trained files the sources read (the edit tagger, the post-editor's
+    adapter): retraining one changes the suggestions as much as a code change."""
+    digest = hashlib.sha1()
+    root = resources.files("mtfix.bundled")
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        files = sorted(entry.iterdir(), key=lambda e: e.name) if entry.is_dir() else [entry]
+        for item in files:
+            if item.is_file() and item.name.endswith((".npz", ".safetensors", ".json")):
+                digest.update(item.name.encode() + item.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def suggestion_key(target: FixTarget) -> str:
+    """What a sentence's suggestions depend on besides the settings: its text, the words the
+    detector marked in it (the only way the text read before it reaches the sources) and
+    the code inside it that must stay."""
+    return f"{target.text}\x00{target.suspects}\x00{target.protected}"
+
+
+class Fix(Step):
     name = "fix"
 
-    def __init__(self, detect: Detect, settings: Settings, quiet: bool = True) -> None:
+    def __init__(self, detect: Detect, settings: Settings, quiet: bool = True,
+                 cache_path: str | None = None) -> None:
         self.names = source_names(settings)
         self.context = FixContext(settings, detect, quiet)
         self.rerank_settings = RerankSettings(min_similarity=settings.min_similarity,
@@ -76,6 +110,7 @@ class Fix(BatchStep):
         self.stats = FixStats()
         self._sources: list[CandidateSource] | None = None
         self._reranker: Reranker | None = None
+        self.cache = AnalysisCache(cache_path, self.settings_key, table="suggestions") if cache_path else None
 
     @property
     def sources(self) -> list[CandidateSource]:
@@ -107,19 +142,66 @@ class Fix(BatchStep):
         return {"sources": ",".join(self.names), "meaning": MeaningMeter.name,
                 "rerank": self.rerank_settings.signature, "fix-code": code_digest(*FIX_CODE)}
 
+    @property
+    def settings_key(self) -> str:
+        """Everything a cached suggestion depends on besides its sentence (suggestion_key)."""
+        detect = self.context.detect
+        s = self.context.settings
+        return "|".join([__version__, detect.model, detect.detector.digest, s.device, ",".join(self.names),
+                         f"grammar:{s.grammar}:{s.languagetool_url}", f"seq2seq:{s.seq2seq_model}:{s.seq2seq_prefix}",
+                         self.rerank_settings.signature, f"max:{self.rerank_settings.max_suggestions}",
+                         MeaningMeter.name, code_digest(*FIX_CODE), bundled_models_digest(),
+                         f"record:{SUGGESTION_RECORD}"])
+
+    def run(self, items: Iterable[Item]) -> Iterator[Item]:
+        """Pass each item on as soon as every garbled sentence of it (and before it) is fixed."""
+        waiting: list[Item] = []  # in order; documents whose sentences are not all fixed yet
+        queue: list[FixTarget] = []
+        chunk = 1
+        for item in items:
+            waiting.append(item)
+            if isinstance(item, Document):
+                item.fixes = []
+                queue.extend(FixTarget.of(item, s) for s in item.sentences if s.label == "garbled")
+            while len(queue) >= chunk:
+                self._fix_into_documents(queue[:chunk])
+                queue, chunk = queue[chunk:], min(2 * chunk, FIX_CHUNK)
+            yield from _finished(waiting, queue)
+        for begin in range(0, len(queue), FIX_CHUNK):
+            self._fix_into_documents(queue[begin:begin + FIX_CHUNK])
+        yield from waiting
+
     def process_batch(self, documents: list[Document]) -> None:
-        started = time.perf_counter()
-        targets = [FixTarget.of(d, s) for d in documents for s in d.sentences if s.label == "garbled"]
-        fixes: list[SentenceFix] = []
-        for begin in range(0, len(targets), FIX_CHUNK):
-            fixes.extend(self.fix_targets(targets[begin:begin + FIX_CHUNK]))
-        for document in documents:
-            document.fixes = [f for f in fixes if f.target.document is document]
-        self.stats.seconds += time.perf_counter() - started
+        """Fix every garbled sentence of DOCUMENTS at once."""
+        for _ in self.run(documents):
+            pass
+
+    def _fix_into_documents(self, targets: list[FixTarget]) -> None:
+        for fix in self.fix_targets(targets):
+            fix.target.document.fixes.append(fix)
 
     def fix_targets(self, targets: list[FixTarget]) -> list[SentenceFix]:
+        """The fixes of TARGETS, from the cache where it has them."""
         if not targets:
             return []
+        started = time.perf_counter()
+        keys = [suggestion_key(t) for t in targets]
+        known = self.cache.get_many(keys) if self.cache else {}
+        fixes: list[SentenceFix | None] = [_from_record(t, known[k]) if k in known else None
+                                           for t, k in zip(targets, keys)]
+        missing = [i for i, fix in enumerate(fixes) if fix is None]
+        self.stats.cached += len(targets) - len(missing)
+        if missing:
+            computed = self._compute([targets[i] for i in missing])
+            for i, fix in zip(missing, computed):
+                fixes[i] = fix
+            if self.cache:
+                self.cache.put_many({keys[i]: _record(fixes[i]) for i in missing})
+        self._count(fixes)
+        self.stats.seconds += time.perf_counter() - started
+        return fixes
+
+    def _compute(self, targets: list[FixTarget]) -> list[SentenceFix]:
         asked = "sources" in self.context.settings.explicit  # named on the command line: all run at once
         fast = [s for s in self.sources if asked or not s.slow]
         slow = [s for s in self.sources if s not in fast]
@@ -130,7 +212,6 @@ class Fix(BatchStep):
             for i, fix in zip(waiting, again):
                 fixes[i] = fix
         self.context.meter.forget()  # candidate texts are rarely seen again; keep memory flat
-        self._count(fixes)
         return fixes
 
     def _round(self, targets: list[FixTarget], sources: list[CandidateSource],
@@ -159,3 +240,24 @@ class Fix(BatchStep):
             if fix.best:
                 self.stats.with_suggestion += 1
                 self.stats.wins[fix.best.source] = self.stats.wins.get(fix.best.source, 0) + 1
+
+
+def _finished(waiting: list[Item], queue: list[FixTarget]) -> Iterator[Item]:
+    """Take from the front of WAITING every item none of whose sentences is still queued."""
+    pending = {id(t.document) for t in queue}
+    while waiting and id(waiting[0]) not in pending:
+        yield waiting.pop(0)
+
+
+def _record(fix: SentenceFix) -> dict:
+    return {"suggestions": [asdict(s) for s in fix.suggestions], "considered": fix.considered,
+            "rejected": fix.rejected}
+
+
+def _from_record(target: FixTarget, record: dict) -> SentenceFix | None:
+    """A cached fix for TARGET; None for a record that does not read as one (recomputed)."""
+    try:
+        suggestions = [Suggestion(**s) for s in record["suggestions"]]
+        return SentenceFix(target, suggestions, int(record["considered"]), dict(record["rejected"]))
+    except (KeyError, TypeError, ValueError):
+        return None

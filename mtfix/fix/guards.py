@@ -1,6 +1,8 @@
 """Hard guards on a candidate rewrite: what must survive it (numbers, dates, names,
-quotations up to case, a headline's capitals) and what it must not bring in (new facts,
-much more text). A candidate that fails one is dropped whatever its fluency."""
+quotations up to case, a headline's capitals, the polarity, the content words and their
+order) and what it must not bring in (new facts, much more text). A candidate that fails
+one is dropped whatever its fluency: a suggestion that says something else costs a
+reviewer more than no suggestion."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import re
 from collections import Counter
 
 from mtfix.features.casing import (
+    FUNCTION_WORDS,
+    NEGATIONS,
     common_words,
     is_title_case,
     suspicious_capitals,
@@ -19,8 +23,15 @@ _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*%?")
 _QUOTE = re.compile(r"[\"“]([^\"”]{3,})[\"”]|(?<!\w)['‘]([^'’]{3,})['’](?!\w)")
 _MONTHS = ("january february march april may june july august september october november december "
            "monday tuesday wednesday thursday friday saturday sunday").split()
+CALENDAR_NAMES = frozenset(_MONTHS) - {"may"}  # always capitalised ("may" is mostly the verb)
 MAX_GROWTH = 1.25  # a rewrite may be at most this much longer in words …
 MAX_EXTRA_WORDS = 3  # … plus this many
+# Words that carry a sentence's polarity: a rewrite keeps each as often as the original has it.
+POLARITY_WORDS = NEGATIONS | {"yes", "nor", "neither", "not"}
+# Prefixes and suffix pairs that turn a word's meaning over ("able" / "unable", "careful" /
+# "careless"): a rewrite that exchanges a word for its opposite flips the polarity as well.
+NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "anti")
+OPPOSITE_SUFFIXES = (("ful", "less"),)
 
 
 def numbers(text: str) -> Counter:
@@ -98,9 +109,70 @@ def violation(original: str, candidate: str, protected: list[str] | None = None)
     old_words, new_words = split_words(original), split_words(candidate)
     if headline(original, old_words) and lowers_a_capital(old_words, new_words):
         return "headline case changed"
+    first, new_first = original.lstrip()[:1], candidate.lstrip()[:1]
+    if first != new_first and first.lower() == new_first.lower():
+        # Lowered, it breaks a sentence; raised, it rarely mends one: a sentence that starts
+        # small is mostly a fragment (a split, a caption), which a capital does not make whole.
+        return "first letter's case changed"
     if len(new_words) > len(old_words) * MAX_GROWTH + MAX_EXTRA_WORDS:
         return "adds content"
     known = {n.lower() for n in original_names} | {w.text.lower() for w in old_words}
     if any(n.lower() not in known for n in names(candidate)):
         return "adds a name"
+    return meaning_violation(original, old_words, new_words)
+
+
+def meaning_violation(original: str, old_words, new_words) -> str:
+    """The rewrite turns the polarity over, drops content, or moves content words about."""
+    before = [w.text.lower() for w in old_words if w.text[:1].isalnum()]
+    after = [w.text.lower() for w in new_words if w.text[:1].isalnum()]
+    if polarity(before) != polarity(after) or opposite_word(before, after):
+        return "polarity flipped"
+    kept = Counter(content(after))
+    lost = [w for w, n in (Counter(content(before)) - kept).items() for _ in range(n)
+            if not (kept[w] and before.count(w) > 1) and not bracketed(original, w)]
+    gained = Counter(content(after)) - Counter(content(before))
+    if len(lost) > sum(gained.values()):
+        return "content word dropped"
+    if sorted(before) == sorted(after) and before != after:
+        moved = [a for a, b in zip(before, after) if a != b]
+        if sum(1 for w in moved if is_content(w)) >= 2:
+            return "content words swapped"
     return ""
+
+
+def polarity(words: list[str]) -> Counter:
+    """How often each polarity word occurs ("n't" counts as "not")."""
+    found = Counter(w for w in words if w in POLARITY_WORDS)
+    found["not"] += sum(1 for w in words if w.endswith(("n't", "n’t")))
+    return found
+
+
+def opposite_word(before: list[str], after: list[str]) -> bool:
+    """A word of one side stands on the other with a negating prefix added or taken away,
+    or with -ful exchanged for -less."""
+    gone, new = set(before) - set(after), set(after) - set(before)
+    for old in gone:
+        for word in new:
+            short, long = sorted((old, word), key=len)
+            if len(short) >= 3 and any(long == prefix + short for prefix in NEGATING_PREFIXES):
+                return True
+            if any(old.endswith(a) and word == old[:-len(a)] + b or old.endswith(b) and word == old[:-len(b)] + a
+                   for a, b in OPPOSITE_SUFFIXES):
+                return True
+    return False
+
+
+def is_content(word: str) -> bool:
+    """An open-class word: not a function word, a negation or a number."""
+    return word.isalpha() and word not in FUNCTION_WORDS and word not in POLARITY_WORDS
+
+
+def content(words: list[str]) -> list[str]:
+    return [w for w in words if is_content(w)]
+
+
+def bracketed(text: str, word: str) -> bool:
+    """WORD stands inside brackets in TEXT (a translator's leftover, which may go)."""
+    return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", inner, re.IGNORECASE)
+               for inner in re.findall(r"[(\[]([^)\]]*)[)\]]", text))

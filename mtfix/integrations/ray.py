@@ -33,10 +33,11 @@ class DocumentScorer:
 
         if threads:
             # Ray starts an actor with OMP_NUM_THREADS set to its CPU slots (1 by default), so
-            # torch would run on one core however many the machine gives this worker.
-            import torch
+            # torch would run on one core however many the machine gives this worker; the
+            # worker's share of the cores is given, not sampled (mtfix.lm.threads).
+            import os
 
-            torch.set_num_threads(threads)
+            os.environ["MTFIX_THREADS"] = str(threads)
 
         self.checker = Checker(_settings(settings), cache_path=cache_path)
         self.text_column, self.id_column, self.sentences = text_column, id_column, sentences

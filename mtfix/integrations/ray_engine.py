@@ -30,15 +30,37 @@ class RayOptions:
     quiet: bool = False  # Ray Data's own progress lines off, as mtfix's are with --quiet
 
 
+SHARD_SUFFIXES = (".parquet", ".jsonl", ".json")
+
+
+def shards(paths: list[str]) -> list[str]:
+    """PATHS with each local folder replaced by the shards in it (recursively, hidden folders
+    left out); a URI (s3://…) is passed to Ray as it is, and its reader finds the files."""
+    out = []
+    for path in paths:
+        if "://" in path or not Path(path).is_dir():
+            out.append(path)
+            continue
+        found = sorted(str(f) for f in Path(path).rglob("*") if f.is_file() and f.suffix.lower() in SHARD_SUFFIXES
+                       and not any(part.startswith(".") for part in f.relative_to(path).parts))
+        if not found:
+            raise InputError(f"{path}: no .parquet or .jsonl shards in this folder "
+                             "(--engine ray reads those; the local engine reads .txt, .md and .html)")
+        out.extend(found)
+    return out
+
+
 def _read(ray, paths: list[str], concurrency: int = 1):
-    parquet = [p for p in paths if p.endswith(".parquet") or Path(p).is_dir()]
-    jsonl = [p for p in paths if p.endswith((".jsonl", ".json"))]
-    other = [p for p in paths if p not in parquet and p not in jsonl]
-    if other:
-        raise ConfigError(f"--engine ray reads .parquet and .jsonl shards (or folders of Parquet), not {other[0]}")
     missing = [p for p in paths if "://" not in p and not Path(p).exists()]
     if missing:
         raise InputError(f"{missing[0]}: no such file or directory")
+    paths = shards(paths)
+    parquet = [p for p in paths if p.lower().endswith(".parquet") or "://" in p and not p.lower().endswith((".jsonl", ".json"))]
+    jsonl = [p for p in paths if p.lower().endswith((".jsonl", ".json"))]
+    other = [p for p in paths if p not in parquet and p not in jsonl]
+    if other:
+        raise ConfigError(f"--engine ray reads .parquet and .jsonl shards (or folders of them), not {other[0]} "
+                          "(the local engine reads .txt, .md and .html)")
     datasets = []
     if parquet:
         datasets.append(ray.data.read_parquet(parquet))

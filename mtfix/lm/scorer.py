@@ -18,6 +18,7 @@ import numpy as np
 
 from mtfix.errors import ModelUnavailable
 from mtfix.lm.provision import BUILTIN_MODELS, DEFAULT_MODEL, provision
+from mtfix.lm.threads import configure_torch
 
 MAX_TOKENS = 256  # of one sentence
 MAX_WINDOW_TOKENS = 384  # of a window of sentences read together
@@ -174,6 +175,7 @@ class LMScorer:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # loading safetensors takes well under a second
+        configure_torch()
         self.name = model
         self.device = resolve_device(device)
         self.batch_size = max(1, batch_size)

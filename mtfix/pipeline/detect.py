@@ -133,7 +133,7 @@ class Detect(BatchStep):
         for window, members in windows:
             for (start, end), index in zip(window.spans, members):
                 keys[index] = f"{window.text[:start]}\x00{window.text[start:end]}"
-        known = self.cache.get_many(keys) if self.cache else {}
+        known = {k: v for k, v in (self.cache.get_many(keys) if self.cache else {}).items() if _is_record(v)}
         missing = [(w, m) for w, m in windows if any(keys[i] not in known for i in m)]
         if progress and known:
             progress(count - sum(len(m) for _, m in missing))
@@ -176,6 +176,14 @@ class Detect(BatchStep):
             end = document.to_original(sentence.content_start + local_end - 1) + 1
             out.append(Span(start, end, sentence.text[local_start:local_end], badness, local_start))
         return out
+
+
+RECORD_KEYS = ("p", "q", "features", "words", "spans")
+
+
+def _is_record(value) -> bool:
+    """A cached row that reads as an analysis record (anything else is analysed again)."""
+    return isinstance(value, dict) and all(key in value for key in RECORD_KEYS)
 
 
 def _inside(span: Span, protected: list[tuple[int, int]]) -> bool:

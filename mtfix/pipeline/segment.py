@@ -1,11 +1,13 @@
-"""Fill each Document with its Sentences (offsets, line and column); in Markdown, mark code
-(blocks and inline spans) as protected, never scored as prose nor rewritten."""
+"""Fill each Document with its Sentences (offsets, line and column); in Markdown, mark what is
+not prose (code, front matter, HTML blocks, link destinations, images: mtfix.markdown) as
+protected, never scored as prose nor rewritten."""
 
 from __future__ import annotations
 
 from mtfix.document import Document, Sentence
 from mtfix.pipeline.base import DocumentStep
-from mtfix.segment import markdown_code, segment
+from mtfix.markdown import non_prose
+from mtfix.segment import segment
 
 
 class Segment(DocumentStep):
@@ -14,7 +16,7 @@ class Segment(DocumentStep):
     def process(self, document: Document) -> None:
         content = document.content
         document.sentences = []
-        code = markdown_code(content) if document.markdown else []
+        code = non_prose(content) if document.markdown else []
         document.protected = [(document.to_original(s), document.to_original(e - 1) + 1) for s, e, _ in code]
         blocks = [(s, e) for s, e, block in code if block]
         for piece in segment(content, skip=blocks):

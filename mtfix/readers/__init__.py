@@ -24,7 +24,20 @@ STDIN = "-"
 def discover(paths: Sequence[str | Skipped], options: ReadOptions) -> Iterator[str | Skipped]:
     """Expand folders into the files to read, in a stable order (already expanded lists pass
     through). Inside folders only regular files are taken; a path named on the command line
-    may also be a pipe the user chose (`-` or `<(…)`)."""
+    may also be a pipe the user chose (`-` or `<(…)`). A file reached twice (`a.txt ./a.txt`,
+    a link and its target) is read once."""
+    seen: set[str] = set()
+    for raw in _expanded(paths, options):
+        if isinstance(raw, Skipped) or raw == STDIN:
+            yield raw
+            continue
+        real = os.path.realpath(raw)
+        if real not in seen:
+            seen.add(real)
+            yield raw
+
+
+def _expanded(paths: Sequence[str | Skipped], options: ReadOptions) -> Iterator[str | Skipped]:
     for raw in paths:
         if isinstance(raw, Skipped) or raw == STDIN:
             yield raw
@@ -39,11 +52,41 @@ def discover(paths: Sequence[str | Skipped], options: ReadOptions) -> Iterator[s
             yield Skipped(raw, exc.strerror or str(exc))
             continue
         if stat.S_ISDIR(mode):
-            yield from _walk(path, options)
+            found = False
+            for item in _walk(path, options):
+                found = True
+                yield item
+            if not found:
+                yield Skipped(raw, f"no file in this folder matches --include ({' '.join(options.include)})")
         elif stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
             yield raw
         else:
             yield Skipped(raw, "not a regular file (a device or socket)")
+
+
+def _folders(root: Path, on_error) -> Iterator[tuple[str, list[str], list[str]]]:
+    """(folder, subfolders, files) of every folder below ROOT, as os.walk gives them but
+    without recursion (os.walk recursed before Python 3.12: 2,000 nested folders raised
+    RecursionError). Links to folders are not followed, as os.walk does by default."""
+    pending = [str(root)]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            on_error(exc)
+            continue
+        subfolders = [e for e in entries if _is_folder(e)]
+        files = [e.name for e in entries if not _is_folder(e)]
+        yield folder, [e.name for e in subfolders], files
+        pending.extend(e.path for e in subfolders if not e.is_symlink())
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
@@ -51,7 +94,7 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
         raise InputError(str(error))
 
     try:
-        walked = sorted(os.walk(root, onerror=on_error))
+        walked = sorted(_folders(root, on_error))
     except InputError as exc:
         yield Skipped(str(root), f"cannot list folder: {exc}")
         return
@@ -62,9 +105,7 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
         for name in sorted(files):
             full = Path(folder) / name
             relative = full.relative_to(root).as_posix()
-            if not any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(relative, g) for g in options.include):
-                continue
-            if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(relative, g) for g in options.exclude):
+            if not _matches(name, relative, options.include) or _matches(name, relative, options.exclude):
                 continue
             try:
                 regular = stat.S_ISREG(full.stat().st_mode)
@@ -74,6 +115,13 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
                 yield Skipped(str(full), "not a regular file (found in a folder; name it directly to read a pipe)")
                 continue
             yield str(full)
+
+
+def _matches(name: str, relative: str, globs) -> bool:
+    """NAME (or its path below the folder) matches a glob, ignoring case: GUIDE.MD is a *.md
+    file wherever it was written."""
+    name, relative = name.lower(), relative.lower()
+    return any(fnmatch.fnmatchcase(name, g.lower()) or fnmatch.fnmatchcase(relative, g.lower()) for g in globs)
 
 
 def reader_for(path: str):
@@ -109,10 +157,28 @@ def read_path(path: str, options: ReadOptions) -> list[Document | Skipped]:
     return documents
 
 
+READ_CHUNK = 1 << 20
+
+
+def _read_limited(handle, limit: int) -> bytes:
+    """At most LIMIT + 1 bytes, read in chunks (a single read of LIMIT + 1 would allocate that
+    much up front, whatever the input holds)."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = handle.read(min(READ_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 def _read_bytes(path: str, limit: int) -> bytes:
     try:
         if path == STDIN:
-            data = sys.stdin.buffer.read(limit + 1)
+            if sys.stdin is None:
+                raise InputError("standard input is closed")
+            data = _read_limited(sys.stdin.buffer, limit)
         else:
             if Path(path).is_dir():
                 raise InputError("is a folder")
@@ -120,7 +186,7 @@ def _read_bytes(path: str, limit: int) -> bytes:
             if stat.S_ISREG(info.st_mode) and info.st_size > limit:
                 raise InputError(f"file larger than {limit // (1024 * 1024)} MB (see --max-mb)")
             with open(path, "rb") as handle:
-                data = handle.read(limit + 1)
+                data = _read_limited(handle, limit)
     except PermissionError:
         raise InputError("permission denied") from None
     except FileNotFoundError:

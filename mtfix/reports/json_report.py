@@ -53,4 +53,4 @@ def run_summary(summary: RunSummary) -> dict:
         return summary.stats.summary()
     fix = summary.fix
     return {"files": summary.stats.files, "flagged": fix.flagged, "with_suggestion": fix.with_suggestion,
-            "applied": summary.applied, "wins": fix.wins, "seconds": round(fix.seconds, 3)}
+            "applied": summary.applied, "cached": fix.cached, "wins": fix.wins, "seconds": round(fix.seconds, 3)}

@@ -12,8 +12,17 @@ from mtfix.reports.safe import one_line
 MAX_FINDINGS = 50
 
 
+_MARKUP = re.compile(r"([\\`*_\[\]()!~|])")  # what Markdown reads as links, images, emphasis, tables
+
+
 def _cell(text: str) -> str:
-    return html.escape(one_line(text), quote=False).replace("|", "\\|")
+    """Corpus text in a table cell, shown as text: HTML escaped, Markdown's link, image and
+    emphasis characters backslash-escaped, and @mentions and #references broken with a
+    zero-width joiner (as GitHub's own summaries neutralise them), so nothing renders,
+    pings or links."""
+    flat = _MARKUP.sub(r"\\\1", one_line(text))
+    flat = re.sub(r"([@#])(?=\w)", "\\1\u2060", flat)
+    return html.escape(flat, quote=False)
 
 
 def _code(text: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from urllib.parse import quote
+
 import json
 
 from mtfix import __version__
@@ -33,7 +36,7 @@ class SarifReporter(CorpusReporter):
                 "level": RULES[f.label][0],
                 "message": {"text": xml_text(f.message)},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": xml_text(f.path.replace("\\", "/"))},
+                    "artifactLocation": {"uri": artifact_uri(f.path)},
                     "region": {"startLine": f.line, "startColumn": f.col,
                                "endLine": f.end_line, "endColumn": f.end_col,
                                "charOffset": f.start, "charLength": f.end - f.start},
@@ -51,3 +54,10 @@ class SarifReporter(CorpusReporter):
         }
         return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=1,
                           ensure_ascii=False) + "\n"
+
+
+def artifact_uri(path: str) -> str:
+    """A relative URI reference for PATH: '#', '%', spaces and the like percent-encoded, so
+    `my notes #1.txt` is not read as a fragment (RFC 3986); a name that is not UTF-8 keeps
+    its original bytes."""
+    return quote(os.fsencode(path.replace("\\", "/")), safe="/")

@@ -39,7 +39,8 @@ class TextReporter(Reporter):
             fix = summary.fix
             wins = ", ".join(f"{name} {count}" for name, count in sorted(fix.wins.items(), key=lambda p: -p[1]))
             line = (f"{fix.flagged} garbled sentences, {fix.with_suggestion} with a suggestion"
-                    f"{f' (best from: {wins})' if wins else ''}, {summary.applied} applied; {fix.seconds:.1f} s")
+                    f"{f' (best from: {wins})' if wins else ''}, {summary.applied} applied; "
+                    f"{f'{fix.cached} from the cache; ' if fix.cached else ''}{fix.seconds:.1f} s")
         else:
             parts = [_count(stats.files, "file"), _count(stats.sentences, "sentence"), f"{stats.garbled} garbled",
                      f"{stats.boilerplate} boilerplate", f"{stats.duplicate} duplicate"]

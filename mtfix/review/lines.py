@@ -23,6 +23,10 @@ class LineReview:
 
     def run(self) -> None:
         while not self.session.done:
+            if not self.session.wait_for_current(timeout=0):
+                self.console.print(f"computing suggestions… ({self.session.ready} of {len(self.session.items)} ready)",
+                                   style="dim")
+                self.session.wait_for_current()
             self.show()
             answer = self.ask("> ")
             if answer is None or answer == "q":
@@ -38,7 +42,7 @@ class LineReview:
         s = self.session
         if answer in ("a", "") and not s.accept():
             self.console.print("no candidate to accept: r rejects, e edits")
-        elif answer.isdigit() and s.current and 1 <= int(answer) <= len(s.current.fix.suggestions):
+        elif answer.isdigit() and s.current and s.current.fix and 1 <= int(answer) <= len(s.current.fix.suggestions):
             s.choice[s.position] = int(answer) - 1
             s.accept()
         elif answer == "n":
@@ -49,6 +53,8 @@ class LineReview:
             text = self.ask("new text> ")
             if text and "\ufffd" in text:
                 self.console.print("that edit holds bytes that are not valid text; nothing was saved, try again")
+            elif text and s.unwritable(text):
+                self.console.print(f"{s.unwritable(text)}; nothing was saved, try again")
             elif text:
                 s.edit(text)
         elif answer == "s":
@@ -61,10 +67,11 @@ class LineReview:
 
     def show(self) -> None:
         s, item = self.session, self.session.current
-        sentence = item.fix.target.sentence
+        sentence = item.target.sentence
         counts = s.counts
         self.console.print(Text(f"\n[{s.position + 1}/{len(s.items)}] {item.document.path}:{sentence.line}:"
-                                f"{sentence.col}  P(garbled) {sentence.score:.2f}  accepted {counts['accepted']}, "
+                                f"{sentence.col}  P(garbled) {sentence.score:.2f} in context  "
+                                f"({s.ready} of {len(s.items)} ready)  accepted {counts['accepted']}, "
                                 f"edited {counts['edited']}, rejected {counts['rejected']}", style="bold"))
         paragraph, start, end = item.paragraph
         context = Text(" ".join(paragraph[:start].split()) + " ", style="dim")
@@ -76,6 +83,8 @@ class LineReview:
         for index, suggestion in enumerate(item.fix.suggestions):
             mark = "*" if index == s.candidate_index() else " "
             line = Text(f" {mark}{index + 1}. [{suggestion.source} {suggestion.confidence:.2f}] ")
-            line.append_text(diff_text(item.fix.target.text, suggestion.text, markers=True))
+            line.append_text(diff_text(item.target.text, suggestion.text, markers=True))
+            line.append(f"  (read alone: P(garbled) {suggestion.score_before:.2f} → {suggestion.score_after:.2f})",
+                        style="dim")
             self.console.print(line)
         self.console.print(Text(HELP, style="dim"))

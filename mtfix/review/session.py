@@ -14,26 +14,32 @@ from mtfix.atomic import atomic_write
 from mtfix.document import Document
 from mtfix.errors import InputError
 from mtfix.fix.apply import apply_document
-from mtfix.fix.candidate import SentenceFix
+from mtfix.fix.candidate import FixTarget, SentenceFix
 
 ACCEPTED, EDITED, REJECTED = "accepted", "edited", "rejected"
 
 
 @dataclass
 class ReviewItem:
-    document: Document
-    fix: SentenceFix
+    """A flagged sentence under review; its fix (the suggestions) arrives when computed."""
+
+    target: FixTarget
+    fix: SentenceFix | None = None
+
+    @property
+    def document(self) -> Document:
+        return self.target.document
 
     @property
     def key(self) -> str:
         """Stable across runs while the sentence is unchanged: the file and the sentence text."""
-        digest = hashlib.sha1(self.fix.target.sentence.text.encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha1(self.target.sentence.text.encode("utf-8")).hexdigest()[:16]
         return f"{os.path.abspath(self.document.path)}\t{digest}"
 
     @property
     def paragraph(self) -> tuple[str, int, int]:
         """The sentence's paragraph, and where the sentence lies in it."""
-        sentence = self.fix.target.sentence
+        sentence = self.target.sentence
         same = [s for s in self.document.sentences if s.paragraph == sentence.paragraph] or [sentence]
         start, end = same[0].start, same[-1].end
         text = self.document.text[start:end]
@@ -70,6 +76,7 @@ class ReviewSession:
         self.decisions: dict[str, dict] = self._load()
         self.choice: dict[int, int] = {}  # item index → candidate shown
         self.history: list[tuple[int, str, dict | None]] = []
+        self.stream = None  # a SuggestionStream while suggestions are still being computed
         self.position = 0
         self._seek(0)
 
@@ -115,12 +122,25 @@ class ReviewSession:
                 out[self.decisions[item.key]["action"]] += 1
         return out
 
+    @property
+    def ready(self) -> int:
+        """How many items have their suggestions."""
+        return sum(item.fix is not None for item in self.items)
+
+    def wait_for_current(self, timeout: float | None = None) -> bool:
+        """Wait (at most TIMEOUT seconds) for the current item's suggestions; True once they
+        are there."""
+        item = self.current
+        if item is not None and item.fix is None and self.stream is not None:
+            self.stream.wait(self.position, timeout)
+        return item is not None and item.fix is not None
+
     def candidate_index(self) -> int:
         return self.choice.get(self.position, 0)
 
     def candidate_text(self) -> str | None:
         item = self.current
-        if item is None or not item.fix.suggestions:
+        if item is None or item.fix is None or not item.fix.suggestions:
             return None
         return item.fix.suggestions[self.candidate_index()].text
 
@@ -129,11 +149,13 @@ class ReviewSession:
         self.position = start
         while self.position < len(self.items) and self.decided(self.position):
             self.position += 1
+        if self.stream is not None:
+            self.stream.follow(self.position)
 
     # -- actions ----------------------------------------------------------------------
     def cycle(self, step: int = 1) -> None:
         item = self.current
-        if item and item.fix.suggestions:
+        if item and item.fix and item.fix.suggestions:
             self.choice[self.position] = (self.candidate_index() + step) % len(item.fix.suggestions)
 
     def accept(self) -> bool:
@@ -142,6 +164,20 @@ class ReviewSession:
             return False
         self._decide({"action": ACCEPTED, "text": text, "applied": False})
         return True
+
+    def unwritable(self, text: str) -> str:
+        """Why TEXT cannot go into the current item's file (a character its encoding cannot
+        hold), or ''."""
+        item = self.current
+        if item is None:
+            return ""
+        try:
+            text.encode(item.document.encoding)
+        except UnicodeEncodeError as exc:
+            return f"the file's encoding ({item.document.encoding}) cannot hold {text[exc.start:exc.end]!r}"
+        except LookupError:
+            return ""
+        return ""
 
     def edit(self, text: str) -> None:
         self._decide({"action": EDITED, "text": text, "applied": False})
@@ -171,6 +207,8 @@ class ReviewSession:
                 self.decisions[key] = previous
             self.save()
         self.position = position
+        if self.stream is not None:
+            self.stream.follow(position)
         return True
 
     def _decide(self, decision: dict) -> None:
@@ -199,8 +237,8 @@ class ReviewSession:
 
     def _apply_document(self, items: list[ReviewItem], summary: Summary) -> None:
         document = items[0].document
-        choices = {i.fix.target.sentence.start: self.decisions[i.key]["text"] for i in items}
-        applied = apply_document(document, self.backup, choices, [i.fix for i in items])
+        choices = {i.target.sentence.start: self.decisions[i.key]["text"] for i in items}
+        applied = apply_document(document, self.backup, choices, [SentenceFix(i.target) for i in items])
         if applied.why_not:
             summary.not_applied[document.path] = applied.why_not
             summary.failed += applied.failed

@@ -63,6 +63,7 @@ class ReviewApp(App):
         super().__init__()
         self.session = session
         self.status_line = ""
+        self._shown_ready = -1  # how many items had suggestions at the last redraw
 
     def compose(self) -> ComposeResult:
         yield Static(id="context")
@@ -75,6 +76,16 @@ class ReviewApp(App):
     def on_mount(self) -> None:
         self.title = "mtfix review"
         self.refresh_view()
+        if self.session.stream is not None:
+            self.set_interval(0.5, self._poll)
+
+    def _poll(self) -> None:
+        """While suggestions are still being computed: redraw as they arrive."""
+        stream = self.session.stream
+        if stream.error is not None:
+            self.exit(stream.error)
+        elif self._shown_ready != self.session.ready:
+            self.refresh_view()
 
     # -- drawing ----------------------------------------------------------------------
     def refresh_view(self) -> None:
@@ -90,16 +101,20 @@ class ReviewApp(App):
             status.update(self.status_line)
             return
         item = s.current
+        self._shown_ready = s.ready
         self.query_one("#context", Static).update(self._paragraph_view(item))
         self.query_one("#candidate-list", Static).update(self._candidates(item))
-        sentence = item.fix.target.sentence
-        self.status_line = f"{s.position + 1} of {len(s.items)} · {tally} · {item.document.path}:{sentence.line} · ? help"
+        sentence = item.target.sentence
+        ready = f" · {s.ready}/{len(s.items)} ready" if s.ready < len(s.items) else ""
+        self.status_line = (f"{s.position + 1} of {len(s.items)}{ready} · {tally} · {item.document.path}:"
+                            f"{sentence.line} · ? help")
         status.update(self.status_line)
 
     def _paragraph_view(self, item) -> Text:
         paragraph, start, end = item.paragraph
-        sentence = item.fix.target.sentence
-        text = Text(f"{item.document.path}:{sentence.line}:{sentence.col}  P(garbled) {sentence.score:.2f}\n",
+        sentence = item.target.sentence
+        text = Text(f"{item.document.path}:{sentence.line}:{sentence.col}  P(garbled) {sentence.score:.2f} "
+                    "(read in context)\n",
                     style="dim")
         text.append(" ".join(paragraph[:start].split()) + " ", style="dim")
         body = Text(sentence.text)
@@ -115,6 +130,10 @@ class ReviewApp(App):
 
     def _candidates(self, item) -> Text:
         out = Text()
+        if item.fix is None:
+            out.append(f"Computing suggestions for this sentence… ({self.session.ready} of "
+                       f"{len(self.session.items)} ready). r keeps it, e edits it.\n", style="italic")
+            return out
         if not item.fix.suggestions:
             out.append(f"No suggestion ({item.fix.considered} candidates considered): r keeps the sentence, "
                        "e edits it.\n", style="italic")
@@ -122,8 +141,8 @@ class ReviewApp(App):
             marked = index == self.session.candidate_index()
             out.append("▶ " if marked else "  ", style="bold")
             out.append(f"{index + 1}. {suggestion.source} {suggestion.confidence:.2f}  ", style="bold" if marked else "")
-            out.append_text(diff_text(item.fix.target.text, suggestion.text, markers=False))
-            out.append(f"\n     {suggestion.reason}\n", style="dim")
+            out.append_text(diff_text(item.target.text, suggestion.text, markers=False))
+            out.append(f"\n     read alone: {suggestion.reason}\n", style="dim")
         return out
 
     # -- actions ----------------------------------------------------------------------
@@ -161,7 +180,7 @@ class ReviewApp(App):
         if self.session.current is None:
             return
         editor = self.query_one("#editor", Input)
-        editor.value = self.session.candidate_text() or self.session.current.fix.target.text
+        editor.value = self.session.candidate_text() or self.session.current.target.text
         editor.add_class("shown")
         editor.focus()
 
@@ -172,6 +191,10 @@ class ReviewApp(App):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
+        why = self.session.unwritable(text) if text else ""
+        if why:
+            self.notify(f"{why}: change it or press escape")
+            return
         self.action_cancel_edit()
         if text:
             self.session.edit(text)
@@ -182,7 +205,7 @@ class ReviewApp(App):
         if event.character and event.character.isdigit() and not self._editing():
             item = self.session.current
             index = int(event.character) - 1
-            if item and 0 <= index < len(item.fix.suggestions):
+            if item and item.fix and 0 <= index < len(item.fix.suggestions):
                 self.session.choice[self.session.position] = index
                 self.session.accept()
                 self.refresh_view()

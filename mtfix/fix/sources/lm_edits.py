@@ -24,6 +24,7 @@ from mtfix.features.casing import (
 from mtfix.features.words import RARE_LOGPROB, Word, align, unigram_logprob
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.fluency import Surprisal
+from mtfix.fix.guards import CALENDAR_NAMES, violation
 from mtfix.fix.sources.base import CandidateSource
 from mtfix.fix.sources.grammar import apply_edits
 from mtfix.lm.scorer import LMScorer, Reading
@@ -60,7 +61,10 @@ class LMEditSource(CandidateSource):
         if not targets:
             return []
         readings = self.scorer.read([t.text for t in targets], TOP_K)  # kept: edits are read after them
-        proposals = [self._edits(t, r.scores, r.top) for t, r in zip(targets, readings)]
+        # Only edits the guards would let through are worth a read of the LM.
+        proposals = [[e for e in self._edits(t, r.scores, r.top)
+                      if not violation(t.text, _applied(t.text, [e]), t.protected)]
+                     for t, r in zip(targets, readings)]
         measured: dict[str, Surprisal] = {}
         self._measure(readings, [[_applied(t.text, [e]) for e in edits] for t, edits in zip(targets, proposals)],
                       measured)
@@ -134,8 +138,7 @@ class LMEditSource(CandidateSource):
                     edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for index in range(1, len(words)):
             for edit in self._case_fixes(words, index, names):
-                if words[index].text[:1].isupper() or index in names:
-                    edits.setdefault((edit.start, edit.end, edit.replacement), edit)
+                edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for edit in self._stray_punctuation(text, words) + self._doubled_phrases(text, words):
             edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         return list(edits.values())
@@ -198,7 +201,8 @@ class LMEditSource(CandidateSource):
             start = words[index - 1].end if word.is_alpha else word.start
             out.append(LocalEdit(start, word.end, "", f"deleted '{word.text}'"))
         for other in (index - 1, index + 1):
-            if 0 < other < len(words) and index > 0 and _swappable(words[other]) and _swappable(word):
+            if (0 < other < len(words) and index > 0 and _swappable(words[other]) and _swappable(word)
+                    and (function_word(word.text) or function_word(words[other].text))):
                 first, second = sorted((index, other))
                 a, b = words[first], words[second]
                 between = text[a.end:b.start]
@@ -209,7 +213,8 @@ class LMEditSource(CandidateSource):
     @staticmethod
     def _case_fixes(words: list[Word], index: int, names: set[int]) -> list[LocalEdit]:
         """Lower a stray capital (not one that starts a name the LM expects: "Great britain"),
-        raise a lower-case word (offered for the focus words and the names the LM expected)."""
+        raise a lower-case word the LM itself expected capitalised there (a name written small),
+        or a month or weekday name (after a preposition the LM rarely expects any name)."""
         word = words[index]
         if index == 0:
             return []
@@ -219,7 +224,7 @@ class LMEditSource(CandidateSource):
                 and words[index - 1].text not in ".!?:\"“"):
             lowered = word.text.lower()
             return [LocalEdit(word.start, word.end, lowered, f"'{word.text}' → '{lowered}' (stray capital)")]
-        if word.text.islower():
+        if word.text.islower() and (index in names or word.text in CALENDAR_NAMES):
             titled = word.text.capitalize()
             return [LocalEdit(word.start, word.end, titled, f"'{word.text}' → '{titled}' (name case)")]
         return []
@@ -261,7 +266,8 @@ def expected_names(words: list[Word], predictions: dict[int, list[str]]) -> set[
 
 
 def _swappable(word: Word) -> bool:
-    """Only lower-case words move: a capitalised one is a name or starts the sentence."""
+    """Only lower-case words move: a capitalised one is a name or starts the sentence. (And
+    only a pair holding a function word: two content words exchanged change who did what.)"""
     return word.is_alpha and word.text.islower()
 
 

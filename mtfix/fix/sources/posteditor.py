@@ -46,6 +46,9 @@ class PostEditorSource(CandidateSource):
             from peft import PeftModel
         except ImportError as exc:
             raise ModelUnavailable("the post-editor needs the peft package (pip install peft)") from exc
+        from mtfix.lm.threads import configure_torch
+
+        configure_torch()
         location = model_location(model, quiet=True)
         self.device = resolve_device(device)
         self.tokenizer = AutoTokenizer.from_pretrained(location)
