@@ -351,3 +351,11 @@ def test_folders_nested_deeper_than_the_recursion_limit_are_read(cli, tmp_path):
         (Path(levels[-1]) / "x.txt").unlink()
         for level in reversed(levels):
             os.rmdir(level)
+
+
+def test_a_whole_sentence_site_notice_is_still_boilerplate():
+    from mtfix.filters.boilerplate import boilerplate_reason
+
+    notice = ("Not all news on the site expresses the point of view of the site, but we transmit this news "
+              "automatically and translate it through programmatic technology on the site.")
+    assert boilerplate_reason(notice) == "site notice", "a notice rule is not a prefix rule"

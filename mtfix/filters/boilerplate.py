@@ -27,45 +27,45 @@ _WHOLE_LINE = [
     (r"(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)+/\S*|www\.[\w-]+(?:\.[\w-]+)+", "bare link"),
     (r"(?:accept|we use) cookies.*|.*cookie policy.*|privacy policy|terms of (?:use|service)", "site notice"),
 ]
-_WHOLE_LINE_RE = [(re.compile(rf"^\s*(?:{p})\s*[.:!]?\s*$", re.IGNORECASE), why) for p, why in _WHOLE_LINE]
 # Rules that match a line by how it starts ("Tags: …", "Subscribe …", "READ …") or by a
-# phrase inside it: they hold for page chrome, which is short or headline-like, but must not
-# swallow a full sentence that merely starts so (a garbled one would leave the gate).
-_OPEN_ENDED = {why for p, why in _WHOLE_LINE if ".*" in p} | {"injected link", "subscription"}
+# phrase inside it ("click here to") are open-ended: they hold for page chrome, which is
+# short or headline-like, but must not swallow a full sentence that merely starts so (a
+# garbled one would leave the gate). Each rule below is (pattern, reason, open-ended).
+_WHOLE_LINE_RE = [(re.compile(rf"^\s*(?:{p})\s*[.:!]?\s*$", re.IGNORECASE), why, ".*" in p) for p, why in _WHOLE_LINE]
 FULL_SENTENCE_WORDS = 9  # a line this long that ends with a full stop is a sentence, not chrome
 _CLOSING_STOP = re.compile(r"[.!?][\"'”’)\]]*$")
 # Bylines: the names must be capitalised, so "By the way, it rained" is not one.
 _NAME = r"[A-Z][\w.'’-]*"
 _WHOLE_LINE_RE += [
-    (re.compile(rf"^\s*(?i:written by|posted by|published by|by|author|reported by)\s*:?\s*(?:{_NAME}\s*){{0,4}}$"), "byline"),
-    (re.compile(rf"^\s*(?i:more from|articles by|stories by)\s+(?:{_NAME}\s*){{1,4}}$"), "byline"),
+    (re.compile(rf"^\s*(?i:written by|posted by|published by|by|author|reported by)\s*:?\s*(?:{_NAME}\s*){{0,4}}$"), "byline", False),
+    (re.compile(rf"^\s*(?i:more from|articles by|stories by)\s+(?:{_NAME}\s*){{1,4}}$"), "byline", False),
 ]
 
 _ANYWHERE = [
     # "READ  In excess of …": a link to another story injected into the article body.
-    (re.compile(r"^(?:READ(?: MORE| ALSO)?|ALSO READ|SEE ALSO|RELATED|WATCH|LISTEN)\b\s*[:|\-–—]?\s*\S"), "injected link"),
-    (re.compile(r"\b(?:does not|do not|doesn't|may not)\s+(?:necessarily\s+)?(?:reflect|express|represent)\b.{0,40}\b(?:views?|opinions?|point of view|position)\b", re.I), "site notice"),
-    (re.compile(r"\b(?:expresses|reflects|represents)\s+the\s+(?:point of view|views?|opinions?)\s+of\s+the\s+(?:site|website|publisher)", re.I), "site notice"),
-    (re.compile(r"\b(?:translated|translate[sd]? it)\b.{0,60}\b(?:automatically|programmatic|machine|software)\b|\bautomatically\b.{0,40}\btranslat", re.I), "site notice"),
-    (re.compile(r"\bcan (?:also )?be accessed at\b.{0,40}\baddress", re.I), "site notice"),
-    (re.compile(r"\b(?:click|tap) here to\b|\bsubscribe to our\b|\bsign up for our\b|\bdownload (?:our|the) app\b", re.I), "subscription"),
+    (re.compile(r"^(?:READ(?: MORE| ALSO)?|ALSO READ|SEE ALSO|RELATED|WATCH|LISTEN)\b\s*[:|\-–—]?\s*\S"), "injected link", True),
+    (re.compile(r"\b(?:does not|do not|doesn't|may not)\s+(?:necessarily\s+)?(?:reflect|express|represent)\b.{0,40}\b(?:views?|opinions?|point of view|position)\b", re.I), "site notice", False),
+    (re.compile(r"\b(?:expresses|reflects|represents)\s+the\s+(?:point of view|views?|opinions?)\s+of\s+the\s+(?:site|website|publisher)", re.I), "site notice", False),
+    (re.compile(r"\b(?:translated|translate[sd]? it)\b.{0,60}\b(?:automatically|programmatic|machine|software)\b|\bautomatically\b.{0,40}\btranslat", re.I), "site notice", False),
+    (re.compile(r"\bcan (?:also )?be accessed at\b.{0,40}\baddress", re.I), "site notice", False),
+    (re.compile(r"\b(?:click|tap) here to\b|\bsubscribe to our\b|\bsign up for our\b|\bdownload (?:our|the) app\b", re.I), "subscription", True),
 ]
 
 # Breadcrumbs: "News / Foreign Policy / Russia", "Home > World > Europe".
 _BREADCRUMB = re.compile(r"^\s*[\w’'&.,-]+(?:\s+[\w’'&.,-]+){0,3}(?:\s+[/>|»›]\s+[\w’'&.,-]+(?:\s+[\w’'&.,-]+){0,3}){1,}\s*$")
 
 
-def matched_rule(text: str) -> str | None:
-    """The boilerplate rule TEXT matches, or None."""
+def matched_rule(text: str) -> tuple[str, bool] | None:
+    """(reason, open-ended) of the boilerplate rule TEXT matches, or None."""
     flat = " ".join(text.split())
-    for pattern, why in _WHOLE_LINE_RE:
+    for pattern, why, open_ended in _WHOLE_LINE_RE:
         if pattern.match(flat):
-            return why
+            return why, open_ended
     if len(flat) < 120 and _BREADCRUMB.match(flat):
-        return "breadcrumb"
-    for pattern, why in _ANYWHERE:
+        return "breadcrumb", False
+    for pattern, why, open_ended in _ANYWHERE:
         if pattern.search(flat):
-            return why
+            return why, open_ended
     return None
 
 
@@ -77,17 +77,17 @@ def full_sentence(text: str) -> bool:
 def boilerplate_reason(text: str) -> str | None:
     """Why this sentence is boilerplate, or None when it is not (also when only an open-ended
     rule matches a full sentence: see `looks_like_boilerplate`)."""
-    why = matched_rule(text)
-    if why in _OPEN_ENDED and full_sentence(text):
+    rule = matched_rule(text)
+    if rule is None or (rule[1] and full_sentence(text)):
         return None
-    return why
+    return rule[0]
 
 
 def looks_like_boilerplate(text: str) -> str | None:
     """The open-ended rule a full sentence matches ("Subscribe …" in a whole sentence): it
     is scored like any sentence, and this is said beside its label."""
-    why = matched_rule(text)
-    return why if why in _OPEN_ENDED and full_sentence(text) else None
+    rule = matched_rule(text)
+    return rule[0] if rule is not None and rule[1] and full_sentence(text) else None
 
 
 class BoilerplateFilter(SentenceFilter):
