@@ -27,7 +27,7 @@ CALENDAR_NAMES = frozenset(_MONTHS) - {"may"}  # always capitalised ("may" is mo
 MAX_GROWTH = 1.25  # a rewrite may be at most this much longer in words …
 MAX_EXTRA_WORDS = 3  # … plus this many
 # Words that carry a sentence's polarity: a rewrite keeps each as often as the original has it.
-POLARITY_WORDS = NEGATIONS | {"yes", "nor", "neither", "not"}
+POLARITY_WORDS = NEGATIONS | {"yes"}
 # Prefixes and suffix pairs that turn a word's meaning over ("able" / "unable", "careful" /
 # "careless"): a rewrite that exchanges a word for its opposite flips the polarity as well.
 NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "anti")

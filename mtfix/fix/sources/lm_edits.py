@@ -201,6 +201,7 @@ class LMEditSource(CandidateSource):
             start = words[index - 1].end if word.is_alpha else word.start
             out.append(LocalEdit(start, word.end, "", f"deleted '{word.text}'"))
         for other in (index - 1, index + 1):
+            # Only a pair holding a function word: two content words exchanged change who did what.
             if (0 < other < len(words) and index > 0 and _swappable(words[other]) and _swappable(word)
                     and (function_word(word.text) or function_word(words[other].text))):
                 first, second = sorted((index, other))
@@ -266,8 +267,7 @@ def expected_names(words: list[Word], predictions: dict[int, list[str]]) -> set[
 
 
 def _swappable(word: Word) -> bool:
-    """Only lower-case words move: a capitalised one is a name or starts the sentence. (And
-    only a pair holding a function word: two content words exchanged change who did what.)"""
+    """Only lower-case words move: a capitalised one is a name or starts the sentence."""
     return word.is_alpha and word.text.islower()
 
 
