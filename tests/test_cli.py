@@ -175,3 +175,11 @@ def test_scan_seeds_runs(tmp_path):
     assert report["summary"]["files"] == 5
     labels = {r["label"] for r in report["sentences"]}
     assert {"boilerplate", "duplicate", "ok", "garbled"} <= labels
+
+
+def test_python_dash_m_mtfix_is_the_command_line():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "mtfix", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("mtfix ")
