@@ -54,7 +54,7 @@ def targets_of(checker, texts: list[str], names: list[str]):
         document.sentences = [Sentence(0, len(text), text, 0)]
         documents.append(document)
     checker.detect.process_batch(documents)
-    return [FixTarget.of(d, d.sentences[0]) for d in documents if d.sentences[0].label == "garbled"]
+    return [target for d in documents for target in FixTarget.flagged_in(d)]
 
 
 def record_candidates(checker) -> dict[str, list[str]]:

@@ -47,6 +47,11 @@ def default_cache_path() -> Path:
     return mtfix_home() / "score-cache.sqlite"
 
 
+def command_checker(settings: Settings, quiet: bool) -> Checker:
+    """The Checker a command runs: the cache at its default place unless --no-cache."""
+    return Checker(settings, quiet=quiet, cache_path=str(default_cache_path()) if settings.cache else None)
+
+
 def reporter_class(name: str, command: str) -> type[Reporter]:
     from mtfix.registry import FORMATS
 
@@ -169,8 +174,7 @@ def execute(request: RunRequest, checker: Checker | None = None, keep_documents:
 
         check_output(baseline_path(settings, for_writing=True), request.paths, "--baseline", "the baseline")
     cls = reporter_class(request.format, request.command) if request.command != "review" else None
-    checker = checker or Checker(settings, quiet=request.quiet,
-                                 cache_path=str(default_cache_path()) if settings.cache else None)
+    checker = checker or command_checker(settings, request.quiet)
     stats = RunStats()
     skipped: list[tuple[str, str]] = []
 
@@ -240,7 +244,7 @@ def review_documents(paths: list[str], settings: Settings, quiet: bool) -> tuple
     """`review`: every document read, filtered and scored (as `scan` does, with its progress
     and skip notes), kept for the review, with the Checker whose fix step will compute the
     suggestions while the review runs."""
-    checker = Checker(settings, quiet=quiet, cache_path=str(default_cache_path()) if settings.cache else None)
+    checker = command_checker(settings, quiet)
     return execute(RunRequest("review", paths, settings, quiet=quiet), checker, keep_documents=True), checker
 
 
@@ -285,10 +289,8 @@ class CorpusCollector:
         from mtfix.figures import Figures
         from mtfix.score import CorpusReport
 
-        total = Figures("(all)")
-        for figures in self.files.values():
-            total.merge(figures)
-        return CorpusReport(signature, list(self.files.values()), total, self.findings, skipped, stats.seconds)
+        files = list(self.files.values())
+        return CorpusReport(signature, files, Figures.total(files), self.findings, skipped, stats.seconds)
 
 
 def execute_on_ray(request: RunRequest, options) -> RunOutcome:

@@ -365,7 +365,7 @@ def _review(documents, checker, state: Path, backup: bool, no_tui: bool):
     from mtfix.fix.candidate import FixTarget
     from mtfix.review.session import ReviewItem, ReviewSession
 
-    items = [ReviewItem(FixTarget.of(d, s)) for d in documents for s in d.sentences if s.label == "garbled"]
+    items = [ReviewItem(target) for d in documents for target in FixTarget.flagged_in(d)]
     session = ReviewSession(items, state, backup=backup)
     if not items:
         print("mtfix: no garbled sentences to review")

@@ -8,12 +8,9 @@ markup it came from; for JSONL they point into the value of the chosen field.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
-from mtfix.segment import NEWLINE
-
-_LINE_END = re.compile(NEWLINE)
+from mtfix.segment import line_starts
 
 
 @dataclass
@@ -87,8 +84,7 @@ class Document:
         if self.record is not None:
             return self.record, offset + 1
         if self._line_starts is None or self._line_starts[1] != len(self.text):
-            starts = [0] + [m.end() for m in _LINE_END.finditer(self.text)]
-            self._line_starts = (starts, len(self.text))
+            self._line_starts = (line_starts(self.text), len(self.text))
         starts = self._line_starts[0]
         line = bisect.bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1

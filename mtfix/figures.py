@@ -37,6 +37,14 @@ class Figures:
         for sentence in document.sentences:
             self.add(sentence)
 
+    @classmethod
+    def total(cls, files: "list[Figures]") -> "Figures":
+        """The sums over FILES."""
+        out = cls("(all)")
+        for figures in files:
+            out.merge(figures)
+        return out
+
     def merge(self, other: "Figures") -> None:
         for name in ("sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"):
             setattr(self, name, getattr(self, name) + getattr(other, name))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from mtfix.segment import line_starts
+
 NON_PROSE_BLOCKS = ("fence", "code_block", "html_block")
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*\r?\n.*?^\1[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
@@ -25,10 +27,6 @@ def _parser():
     return MarkdownIt("commonmark").enable("table")
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer(r"\n", text)]
-
-
 def front_matter(text: str) -> tuple[int, int] | None:
     """The span of YAML (---) or TOML (+++) front matter at the very start, fences included."""
     match = _FRONT_MATTER.match(text)
@@ -37,7 +35,7 @@ def front_matter(text: str) -> tuple[int, int] | None:
 
 def non_prose(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_block) of every stretch of TEXT that is not prose, in order."""
-    starts = _line_starts(text)
+    starts = line_starts(text)  # as the parser counts lines: LF, CRLF or a lone CR
     blocks: list[tuple[int, int]] = []
     head = front_matter(text)
     parsed = text

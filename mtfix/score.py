@@ -151,13 +151,6 @@ def judge(report: CorpusReport, settings: Settings, update_baseline: bool = Fals
         print(f"mtfix: baseline {path} records {count} finding(s)", file=sys.stderr)
 
 
-def _merged(files: list[Figures]) -> Figures:
-    total = Figures("(all)")
-    for figures in files:
-        total.merge(figures)
-    return total
-
-
 def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
     """Per-path thresholds (config overrides, unless the command line set them) judge each
     matching file on its own; the corpus-wide ones judge the files no override gives a
@@ -187,13 +180,13 @@ def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
     if fail_above is not None:
         gate.checked = True
         files = governed_globally("fail_above")
-        rate = garbled(_merged(files), sum(new_by_path.get(f.path, 0) for f in files))
+        rate = garbled(Figures.total(files), sum(new_by_path.get(f.path, 0) for f in files))
         if rate > fail_above:
             which = "new garbled" if report.baseline_used else "garbled"
             gate.failures.append(f"{which} rate {rate:.2%} is above --fail-above {fail_above:.2%}")
     if fail_under is not None:
         gate.checked = True
-        quality = _merged(governed_globally("fail_under")).quality
+        quality = Figures.total(governed_globally("fail_under")).quality
         if quality < fail_under:
             gate.failures.append(f"quality {quality:.1f} is under --fail-under {fail_under:g}")
     for figures in report.files:

@@ -78,3 +78,11 @@ def cli(monkeypatch, tmp_path_factory):
         return CliResult(result.exit_code, result.stdout_bytes, stderr)
 
     return invoke
+
+
+@pytest.fixture
+def fix_cli(cli):
+    """`mtfix fix -q --sources grammar ARGS` in this process (harper, offline: no LM source)."""
+    def run(*args, cwd):
+        return cli("fix", "-q", "--sources", "grammar", *args, cwd=cwd)
+    return run

@@ -446,7 +446,7 @@ def test_no_suggestion_flips_polarity_on_held_out_post_edited_text(real_checker)
         document.sentences = [Sentence(0, len(e.text), e.text, 0)]
         documents.append(document)
     real_checker.detect.process_batch(documents)  # the detector picks what is fixed, as in `fix`
-    flagged = [FixTarget.of(d, d.sentences[0]) for d in documents if d.sentences[0].label == "garbled"]
+    flagged = [target for d in documents for target in FixTarget.flagged_in(d)]
     fixes = real_checker.fix.fix_targets(flagged)
     offered = [(f.target.text, s.text) for f in fixes for s in f.suggestions]
     assert len(chosen) == 200 and len(flagged) >= 20 and offered, (len(flagged), len(offered))

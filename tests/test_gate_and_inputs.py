@@ -145,13 +145,6 @@ def test_include_globs_ignore_case_and_an_empty_folder_is_told(cli, tmp_path):
 TYPO = "The council said the the talks would resume."
 
 
-@pytest.fixture
-def fix_cli(cli):
-    def run(*args, cwd):
-        return cli("fix", "-q", "--sources", "grammar", *args, cwd=cwd)
-    return run
-
-
 def test_a_change_made_while_the_new_text_is_written_is_not_lost(fix_cli, tmp_path, monkeypatch):
     import mtfix.atomic as atomic
 

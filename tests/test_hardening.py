@@ -48,13 +48,6 @@ def test_config_where_the_table_is_not_a_table(cli, tmp_path):
 
 
 # -- 2-5. writing files -----------------------------------------------------------------------
-@pytest.fixture
-def fix_cli(cli):
-    def run(*args, cwd):
-        return cli("fix", "-q", "--sources", "grammar", *args, cwd=cwd)
-    return run
-
-
 def test_write_through_a_symlink_keeps_the_link(fix_cli, tmp_path):
     (tmp_path / "other").mkdir()
     target = tmp_path / "other" / "target.txt"

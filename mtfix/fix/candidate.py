@@ -30,6 +30,11 @@ class FixTarget:
                      if start < sentence.end and sentence.start < end]
         return cls(document, sentence, text, index_map, suspects, protected)
 
+    @classmethod
+    def flagged_in(cls, document: Document) -> list["FixTarget"]:
+        """A target for each sentence of DOCUMENT labelled garbled, in order."""
+        return [cls.of(document, s) for s in document.sentences if s.label == "garbled"]
+
 
 @dataclass
 class Candidate:

@@ -162,7 +162,7 @@ class Fix(Step):
             waiting.append(item)
             if isinstance(item, Document):
                 item.fixes = []
-                queue.extend(FixTarget.of(item, s) for s in item.sentences if s.label == "garbled")
+                queue.extend(FixTarget.flagged_in(item))
             while len(queue) >= chunk:
                 self._fix_into_documents(queue[:chunk])
                 queue, chunk = queue[chunk:], min(2 * chunk, FIX_CHUNK)
@@ -170,11 +170,6 @@ class Fix(Step):
         for begin in range(0, len(queue), FIX_CHUNK):
             self._fix_into_documents(queue[begin:begin + FIX_CHUNK])
         yield from waiting
-
-    def process_batch(self, documents: list[Document]) -> None:
-        """Fix every garbled sentence of DOCUMENTS at once."""
-        for _ in self.run(documents):
-            pass
 
     def _fix_into_documents(self, targets: list[FixTarget]) -> None:
         for fix in self.fix_targets(targets):

@@ -76,9 +76,10 @@ def _folders(root: Path, on_error) -> Iterator[tuple[str, list[str], list[str]]]
         except OSError as exc:
             on_error(exc)
             continue
-        subfolders = [e for e in entries if _is_folder(e)]
-        files = [e.name for e in entries if not _is_folder(e)]
-        yield folder, [e.name for e in subfolders], files
+        subfolders, files = [], []
+        for entry in entries:
+            (subfolders if _is_folder(entry) else files).append(entry)
+        yield folder, [e.name for e in subfolders], [e.name for e in files]
         pending.extend(e.path for e in subfolders if not e.is_symlink())
 
 

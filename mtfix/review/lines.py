@@ -51,10 +51,11 @@ class LineReview:
             s.reject()
         elif answer == "e":
             text = self.ask("new text> ")
+            why = s.unwritable(text) if text else ""
             if text and "\ufffd" in text:
                 self.console.print("that edit holds bytes that are not valid text; nothing was saved, try again")
-            elif text and s.unwritable(text):
-                self.console.print(f"{s.unwritable(text)}; nothing was saved, try again")
+            elif why:
+                self.console.print(f"{why}; nothing was saved, try again")
             elif text:
                 s.edit(text)
         elif answer == "s":

@@ -34,10 +34,6 @@ class SuggestionStream:
 
     # -- what the review asks ----------------------------------------------------------
     @property
-    def ready(self) -> int:
-        return sum(item.fix is not None for item in self.items)
-
-    @property
     def finished(self) -> bool:
         return not self._thread.is_alive()
 
