@@ -245,6 +245,7 @@ def review_documents(paths: list[str], settings: Settings, quiet: bool) -> tuple
     and skip notes), kept for the review, with the Checker whose fix step will compute the
     suggestions while the review runs."""
     checker = command_checker(settings, quiet)
+    checker.fix  # built before the scan, so that a missing extra or an unknown source is told first
     return execute(RunRequest("review", paths, settings, quiet=quiet), checker, keep_documents=True), checker
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from mtfix import __version__
 from mtfix.lm.provision import DEFAULT_MODEL
@@ -23,7 +24,7 @@ EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 app = typer.Typer(
     help="Find and repair machine-translation artifacts in English text.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -101,7 +102,26 @@ def main_options(
 
 # -- options shared by commands: declared once, so their meaning and help stay alike --------
 Paths = Annotated[list[str], typer.Argument(help="Files or folders; '-' reads stdin.")]
-Format = Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", help="Output format (see each command's list; plug-ins can add more).")]
+def _complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
+    from mtfix.app import formats_of
+
+    return [name for name in formats_of(ctx.info_name or "") if name.startswith(incomplete)]
+
+
+class _Command(TyperCommand):
+    """A command whose --format help lists the registry's formats for it, looked up only
+    when the help is shown (the look-up imports every reporter and plug-in)."""
+
+    def format_help(self, ctx, formatter) -> None:
+        from mtfix.app import formats_of
+
+        for param in self.params:
+            if param.name == "format":
+                param.help = f"Output format: {', '.join(formats_of(self.name or ''))} (default text)."
+        super().format_help(ctx, formatter)
+
+
+Format = Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", autocompletion=_complete_format, help="Output format.")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically; never over an input).")]
 Threshold = Annotated[Optional[float], typer.Option(help="Probability at or above which a sentence is garbled (default: the detector's; see the model card).", min=0.0, max=1.0)]
 Model = Annotated[Optional[str], typer.Option("--model", "-m", help=f"Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id (default: {DEFAULT_MODEL}).")]
@@ -118,6 +138,7 @@ GroupField = Annotated[Optional[str], typer.Option(help="JSONL: records with the
 MaxMb = Annotated[Optional[int], typer.Option(help="Skip files larger than this many MB (default 50).", min=1)]
 Cache = Annotated[Optional[bool], typer.Option("--cache/--no-cache", help="Reuse earlier analyses of the same sentences ($MTFIX_HOME/score-cache.sqlite).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")]
+Color = Annotated[str, typer.Option("--color", metavar="auto|always|never", help="Colour the text report: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")]
 MinConfidence = Annotated[Optional[float], typer.Option(help="Offer (and apply) only suggestions at least this confident (0-1, default 0.2).", min=0.0, max=1.0)]
 MaxSuggestions = Annotated[Optional[int], typer.Option(help="Suggestions offered per sentence (default 3).", min=1)]
 Sources = Annotated[Optional[str], typer.Option(help="Comma-separated fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation, doubled phrases, near spellings, function words). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named here, each runs for every sentence.")]
@@ -169,13 +190,23 @@ def _run(command: str, paths: list[str], config_file: Path | None, given: dict[s
         return execute(RunRequest(command, paths, settings, **request))
 
 
-def _report_options(output: Path | None, **options):
-    import os
-
+def _report_options(output: Path | None, color: str, **options):
     from mtfix.reports.base import ReportOptions
 
-    colour = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    colour = _colour(color, output)
     return ReportOptions(colour=colour, markers=not colour, **options)
+
+
+def _colour(choice: str, output: Path | None) -> bool:
+    """--color: always, never, or auto: FORCE_COLOR, else NO_COLOR, else a terminal on stdout
+    (a report written with -o is never coloured in auto)."""
+    if choice not in ("auto", "always", "never"):
+        raise _fail(f"--color must be auto, always or never, not {choice!r}")
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _exit_on_input_problems(outcome) -> None:
@@ -187,7 +218,7 @@ def _exit_on_input_problems(outcome) -> None:
         raise typer.Exit(EXIT_ERROR)
 
 
-@app.command()
+@app.command(cls=_Command)
 def scan(
     paths: Paths,
     format: Format = None,
@@ -199,7 +230,7 @@ def scan(
     threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
     device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
     exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
-    cache: Cache = None, quiet: Quiet = False,
+    cache: Cache = None, quiet: Quiet = False, color: Color = "auto",
 ) -> None:
     """Score every sentence and report the garbled ones, with their suspect words.
 
@@ -207,21 +238,20 @@ def scan(
     menus, share buttons, bylines, injected links, site notices), duplicate (a repeated or
     cut-off copy of another sentence in the same file), ok.
 
-    Formats: text (coloured on a terminal), json, jsonl, html (one self-contained page;
-    use with -o), and the corpus formats of `score` (sarif, junit, github, markdown, lines).
-    Settings come from [tool.mtfix] in pyproject.toml, mtfix.toml or .mtfix.toml, as for
+    html is one self-contained page (use with -o); the corpus formats of `score` work
+    here too. Settings come from [tool.mtfix] in pyproject.toml, mtfix.toml or .mtfix.toml, as for
     `score`; options override them.
 
     Exit codes: 0 scanned (findings are reported, not failed on), 1 garbled sentences
     found with --fail-on-garbled, 2 an input was skipped or an error occurred.
     """
     outcome = _run("scan", paths, config_file, locals(), format=format or "text", output=output, quiet=quiet,
-                   report=_report_options(output, only_flagged=only_flagged, show_all=show_all, features=features))
+                   report=_report_options(output, color, only_flagged=only_flagged, show_all=show_all, features=features))
     _exit_on_input_problems(outcome)
     raise typer.Exit(EXIT_FOUND if outcome.summary.stats.garbled and fail_on_garbled else EXIT_OK)
 
 
-@app.command()
+@app.command(cls=_Command)
 def score(
     paths: Paths,
     format: Format = None,
@@ -239,7 +269,7 @@ def score(
     threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
     device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
     exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
-    cache: Cache = None, quiet: Quiet = False,
+    cache: Cache = None, quiet: Quiet = False, color: Color = "auto",
 ) -> None:
     """Corpus quality for CI: figures, a per-file table worst first, a 0-100 quality score, a gate.
 
@@ -249,8 +279,7 @@ def score(
     Suppress a sentence inline with a `mtfix: ignore` marker on its line, or on a line of
     its own just before it (`<!-- mtfix: ignore -->` in Markdown).
 
-    Formats: text, json, sarif, junit, github (workflow annotations), markdown, lines
-    (path:line:col: message).
+    github writes workflow annotations, lines writes path:line:col: message.
 
     With --engine ray the documents (JSONL or Parquet shards, local or any URI pyarrow
     reads) are scored by Ray Data workers; per-document figures go to Parquet under -o.
@@ -267,16 +296,16 @@ def score(
         ray_options = RayOptions(str(output), address, concurrency or default_concurrency(address), batch_size or 256,
                                  num_gpus, sentences, id_field, quiet=quiet)
         outcome = _run("score", paths, config_file, locals(), engine=ray_options, format=format or "text",
-                       quiet=quiet, report=_report_options(None))
+                       quiet=quiet, report=_report_options(None, color))
         _exit_on_input_problems(outcome)
         raise typer.Exit(EXIT_OK if outcome.summary.corpus.gate.passed else EXIT_FOUND)
     outcome = _run("score", paths, config_file, locals(), format=format or "text", output=output, quiet=quiet,
-                   update_baseline=update_baseline, report=_report_options(output))
+                   update_baseline=update_baseline, report=_report_options(output, color))
     _exit_on_input_problems(outcome)
     raise typer.Exit(EXIT_OK if outcome.summary.corpus.gate.passed else EXIT_FOUND)
 
 
-@app.command()
+@app.command(cls=_Command)
 def fix(
     paths: Paths,
     write: Annotated[bool, typer.Option("--write", help="Apply the best suggestion of each sentence in place (atomically).")] = False,
@@ -289,7 +318,7 @@ def fix(
     threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
     device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
     exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
-    cache: Cache = None, quiet: Quiet = False,
+    cache: Cache = None, quiet: Quiet = False, color: Color = "auto",
 ) -> None:
     """Propose rewrites for the garbled sentences, and apply them if asked.
 
@@ -302,8 +331,8 @@ def fix(
     suggestion reads worse than the original. Suggestions are cached: a second run over
     unchanged text computes nothing.
 
-    By default suggestions are only shown, as word diffs (formats: text, json, jsonl,
-    html), each file as soon as it is done. --diff prints a patch, --write applies it
+    By default suggestions are only shown, as word diffs (see --format), each file as
+    soon as it is done. --diff prints a patch, --write applies it
     (keeping FILE.bak unless --no-backup). Only changed sentences change; encoding, line
     endings and everything else stay byte-identical. Plain text and Markdown are
     rewritten; HTML and JSONL get suggestions only.
@@ -315,7 +344,7 @@ def fix(
     if diff and format not in (None, "diff"):
         raise _fail("--diff prints a patch; leave out --format")
     outcome = _run("fix", paths, config_file, locals(), format="diff" if diff else (format or "text"),
-                   output=output, quiet=quiet, write=write, report=_report_options(output))
+                   output=output, quiet=quiet, write=write, report=_report_options(output, color))
     _exit_on_input_problems(outcome)
     raise typer.Exit(EXIT_ERROR if outcome.failed_writes else EXIT_OK)
 
@@ -353,6 +382,10 @@ def review(
     if not state.absolute().parent.is_dir():
         raise _fail(f"--state {state}: folder {state.absolute().parent} does not exist")
     with _errors_in_one_line("interrupted; decisions made so far are saved"):
+        if _full_screen(no_tui):
+            from mtfix import extras
+
+            extras.require("the full-screen review (--no-tui works without it)", "textual")
         settings = _settings(paths, config_file, locals())
         outcome, checker = review_documents(paths, settings, quiet)
         summary = _review(outcome.documents, checker, state, settings.backup, no_tui)
@@ -386,9 +419,13 @@ def _review(documents, checker, state: Path, backup: bool, no_tui: bool):
     return summary
 
 
+def _full_screen(no_tui: bool) -> bool:
+    return not no_tui and sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _review_screen(session, no_tui: bool) -> None:
     """The line prompts or the full-screen view, until the reviewer is done or quits."""
-    if no_tui or not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not _full_screen(no_tui):
         import io
 
         from rich.console import Console
@@ -403,6 +440,26 @@ def _review_screen(session, no_tui: bool) -> None:
         failure = ReviewApp(session).run()
         if isinstance(failure, BaseException):
             raise failure
+
+
+@app.command()
+def lsp(
+    stdio: Annotated[bool, typer.Option("--stdio", help="Talk over stdin/stdout (the only transport; accepted because many clients pass it).")] = True,
+) -> None:
+    """Serve mtfix's checks to an editor over the Language Server Protocol (needs the lsp extra:
+    pip install 'mtfix[lsp]').
+
+    Plain text and Markdown: garbled sentences as warnings (information under P(garbled)
+    0.9) with their suspect words, boilerplate and duplicates as hints; hover shows
+    P(garbled), the quality estimate and each word's P(BAD); code actions offer the fix
+    suggestions (the fix extra) and an inline `mtfix: ignore`. Settings come from the
+    config file closest to each document, as for `scan`. Setup for VS Code, Neovim, Helix
+    and Zed: see the README.
+    """
+    with _errors_in_one_line():
+        from mtfix.lsp.server import serve
+
+    serve()
 
 
 @models_app.command("list")
@@ -438,7 +495,7 @@ def models_pull(
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
-    app()
+    app(prog_name="mtfix")
 
 
 if __name__ == "__main__":

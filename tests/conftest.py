@@ -11,23 +11,12 @@ $MTFIX_HOME), the real CLI as a subprocess, the browser and the TUI.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-
-
-def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
-            env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `mtfix ARGS` in a fresh process, the way a user would."""
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "mtfix.cli", *args], input=stdin, capture_output=True,
-                          cwd=cwd or REPO, env=env, timeout=900)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests import their shared helpers from fakes.py
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,10 @@ seconds. They claim nothing about quality; the integration tier uses the real mo
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -13,6 +16,24 @@ import numpy as np
 from mtfix.detector.mlp import MLP
 from mtfix.detector.model import Detector
 from mtfix.lm.scorer import TokenScores, Window
+
+REPO = Path(__file__).resolve().parents[1]
+# A garbled sentence of the seeds in a small article, for the tests that run the real model.
+SUMMIT_GARBLED = ("One of the following America Proposed summit between US President Joe Biden And their "
+                  "Russian colleagues Vladimir Putin Can according to Kremlin Take place in June.")
+SUMMIT_ARTICLE = ["Summit plans", "",
+                  "Tensions between the two countries have grown in recent months. " + SUMMIT_GARBLED
+                  + " Officials said the date was not yet fixed.", "",
+                  "Café owners near the lake expect more visitors – and higher prices – during the meeting."]
+
+
+def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
+            env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `mtfix ARGS` in a fresh process, the way a user would."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "mtfix.cli", *args], input=stdin, capture_output=True,
+                          cwd=cwd or REPO, env=env, timeout=900)
+
 
 _TOKEN = re.compile(r"\s*(?:\w+|[^\w\s])")
 STRAY_SIGNALS = ("midcap_common_rate", "stop_inside", "lower_start", "unbalanced", "repeated_word")

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, run_cli
+from fakes import REPO, run_cli
 
 ARTICLE = ("Skip to content\n\n"
            "The Kremlin is planning a summit\n\n"
@@ -183,3 +183,38 @@ def test_python_dash_m_mtfix_is_the_command_line():
 
     result = subprocess.run([sys.executable, "-m", "mtfix", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("mtfix ")
+
+
+def test_format_help_lists_the_registry_formats_of_each_command():
+    from mtfix.app import formats_of
+
+    for command in ("scan", "score", "fix"):
+        text = " ".join(run_cli(command, "--help").stdout.decode().split())
+        assert f"Output format: {', '.join(formats_of(command))} (default text)." in text
+
+
+@pytest.mark.parametrize("option, env, coloured", [
+    ("never", {"FORCE_COLOR": "1"}, False), ("always", {"NO_COLOR": "1"}, True),
+    ("auto", {"FORCE_COLOR": "1"}, True), ("auto", {}, False),  # auto: not a terminal here
+])
+def test_color_option_and_force_color(cli, tmp_path, monkeypatch, option, env, coloured):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    result = cli("scan", "-q", "--color", option, "a.txt", cwd=tmp_path)
+    assert result.returncode == 0
+    assert (b"\x1b[" in result.stdout) is coloured
+
+
+def test_color_refuses_other_values(cli, tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    result = cli("scan", "--color", "sometimes", "a.txt", cwd=tmp_path)
+    assert result.returncode == 2 and b"--color must be auto, always or never" in result.stderr
+
+
+def test_shell_completion_is_offered_and_completes_formats():
+    assert b"--install-completion" in run_cli("--help").stdout
+    env = {"_MTFIX_COMPLETE": "complete_bash", "COMP_WORDS": "mtfix scan --format j", "COMP_CWORD": "3"}
+    result = run_cli(env=env)
+    assert result.stdout.decode().split() == ["json", "jsonl", "junit"]

@@ -52,7 +52,7 @@ def test_ray_scores_a_parquet_corpus_like_the_local_engine(tmp_path):
     pytest.importorskip("ray")
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from conftest import run_cli
+    from fakes import run_cli
 
     rows = {"id": ["a", "b", "c", "d", "e"],
             "text": [FLUENT, f"{FLUENT} {GARBLED}", None, "\x01\x02\x03\x04\x05\x06 binary \x07\x08", GARBLED]}

@@ -9,20 +9,18 @@ import subprocess
 
 import pytest
 
+import mtfix
+
 from mtfix.fix.fixer import FIX_CODE
 from mtfix.registry import SOURCES
 from mtfix.signature import Signature, code_digest
 
-from tests.conftest import run_cli
+from fakes import SUMMIT_ARTICLE as ARTICLE
+from fakes import SUMMIT_GARBLED as GARBLED
+from fakes import run_cli
 
 pytestmark = pytest.mark.model
 
-GARBLED = ("One of the following America Proposed summit between US President Joe Biden And their "
-           "Russian colleagues Vladimir Putin Can according to Kremlin Take place in June.")
-ARTICLE = ["Summit plans", "",
-           "Tensions between the two countries have grown in recent months. " + GARBLED
-           + " Officials said the date was not yet fixed.", "",
-           "Café owners near the lake expect more visitors – and higher prices – during the meeting."]
 
 
 def write_article(folder, name: str, newline: str, encoding: str):
@@ -44,7 +42,7 @@ def test_fix_shows_word_diffs(article_dir):
     out = result.stdout.decode()
     assert "article.txt:3:" in out and "garbled" in out
     assert "[-Take-]{+take+}" in out  # word diff markers when output is not a terminal
-    assert "1 with a suggestion" in out and "mtfix:0.1.0|lm:smollm2-135m" in out
+    assert "1 with a suggestion" in out and f"mtfix:{mtfix.__version__}|lm:smollm2-135m" in out
 
 
 def test_fix_json_records_carry_scores_and_sources(article_dir):

@@ -10,8 +10,10 @@ import shutil
 
 import pytest
 
-from tests.conftest import run_cli
-from tests.test_fix_cli import ARTICLE
+import mtfix
+
+from fakes import SUMMIT_ARTICLE as ARTICLE
+from fakes import run_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.model
@@ -32,7 +34,7 @@ def test_report_is_one_self_contained_file(html_report):
     page = html_report.read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "no external assets"
-    assert "report-data" in page and "Kremlin Take place" in page and "mtfix:0.1.0|" in page
+    assert "report-data" in page and "Kremlin Take place" in page and f"mtfix:{mtfix.__version__}|" in page
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,7 @@
 """`mtfix review`: the Textual UI driven by its pilot (keys pressed, then the files and the
-saved decisions checked), resuming from saved decisions, and the --no-tui line mode."""
+saved decisions checked) and resuming from saved decisions, in the unit tier (the test
+scorer and detector, a stand-in source that suggests an upper-cased copy); the --no-tui line
+mode with the real model."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import json
 
 import pytest
 
-from tests.conftest import run_cli
+from fakes import StandInSource, run_cli, stand_in_fix_step
 
 FIRST = ("One of the following America Proposed summit between US President Joe Biden And their "
          "Russian colleagues Vladimir Putin Can according to Kremlin Take place in June.")
@@ -17,12 +19,10 @@ SECOND = ("Biden initially proposed summit with Russian president During a telep
 TEXT = f"Summit plans\n\nTensions have grown in recent months. {FIRST}\n\n{SECOND}\n"
 
 
-pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def fixer(real_checker):
-    return real_checker
+@pytest.fixture
+def fixer(fake_checker):
+    fake_checker.__dict__["fix"] = stand_in_fix_step([StandInSource()])  # the cached property, set before use
+    return fake_checker
 
 
 def session_for(checker, folder, backup=True):
@@ -101,6 +101,7 @@ def test_skip_file_leaves_the_rest_undecided(fixer, tmp_path):
     assert session.done and not session.decisions
 
 
+@pytest.mark.model
 def test_line_mode_over_stdin(tmp_path):
     (tmp_path / "article.txt").write_text(TEXT, encoding="utf-8")
     result = run_cli("review", "article.txt", "--no-tui", "--no-cache", "-q", stdin=b"1\nr\n", cwd=tmp_path)
@@ -112,3 +113,13 @@ def test_line_mode_over_stdin(tmp_path):
     again = run_cli("review", "article.txt", "--no-tui", "--no-cache", "-q", stdin=b"", cwd=tmp_path)
     assert again.returncode == 0, again.stderr.decode()
     assert b"article.txt:5:1" not in again.stdout, "the rejected sentence is not asked again"
+
+
+def test_restoring_the_backup_offers_the_accepted_sentence_again(fixer, tmp_path):
+    session = session_for(fixer, tmp_path)
+    drive(session, "a", "r", "q")
+    session.apply()
+    assert session_for(fixer, tmp_path).done
+    (tmp_path / "article.txt").write_text((tmp_path / "article.txt.bak").read_text("utf-8"), encoding="utf-8")
+    again = session_for(fixer, tmp_path)
+    assert not again.done and again.current.fix.target.sentence.text == FIRST

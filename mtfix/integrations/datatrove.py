@@ -1,5 +1,5 @@
 """A datatrove filter step: score each Document with mtfix, write the figures into its
-metadata, and keep or drop it by a threshold (`pip install 'mtfix[ray]'`).
+metadata, and keep or drop it by a threshold (`pip install 'mtfix[datatrove]'`).
 
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.readers import JsonlReader
@@ -18,11 +18,15 @@ count kept, dropped and why. The model is loaded in each worker on first use."""
 
 from __future__ import annotations
 
-from datatrove.data import Document as DatatroveDocument
-from datatrove.pipeline.filters.base_filter import BaseFilter
-from datatrove.pipeline.writers.disk_base import DiskWriter
+from mtfix import extras
 
-from mtfix.integrations.records import score_records
+extras.require("the datatrove integration", "datatrove")
+
+from datatrove.data import Document as DatatroveDocument  # noqa: E402
+from datatrove.pipeline.filters.base_filter import BaseFilter  # noqa: E402
+from datatrove.pipeline.writers.disk_base import DiskWriter  # noqa: E402
+
+from mtfix.integrations.records import score_records  # noqa: E402
 
 
 class MTFixFilter(BaseFilter):

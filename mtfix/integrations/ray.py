@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from mtfix.integrations.records import DOCUMENT_COLUMNS, score_records
+from mtfix.reports.records import SCHEMA_VERSION
 from mtfix.settings import Settings
 
 SENTENCE_COLUMNS = ("id", "start", "end", "text", "label", "score", "quality", "reason", "spans")
@@ -47,7 +48,7 @@ class DocumentScorer:
         texts = list(batch[self.text_column]) if self.text_column in batch else [None] * count
         ids = list(batch[self.id_column]) if self.id_column in batch else [None] * count
         records = score_records(self.checker, [_text(i) for i in ids], [_text(t) for t in texts], self.sentences)
-        out: dict[str, list] = {"id": [r.id for r in records]}
+        out: dict[str, list] = {"schema_version": [SCHEMA_VERSION] * len(records), "id": [r.id for r in records]}
         for column in DOCUMENT_COLUMNS:
             out[column] = [r.figures[column] for r in records]
         if self.sentences:

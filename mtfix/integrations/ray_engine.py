@@ -111,10 +111,9 @@ def _local_threads(concurrency: int) -> int:
 
 def run(paths: list[str], settings, options: RayOptions, signature: str):
     """Score PATHS on Ray; returns the CorpusReport (figures from the per-document rows)."""
-    try:
-        import ray
-    except ImportError:
-        raise ConfigError("--engine ray needs Ray: pip install 'mtfix[ray]'") from None
+    from mtfix import extras
+
+    ray = extras.load("--engine ray", "ray")
     from mtfix.figures import Figures
     from mtfix.integrations.ray import score_dataset
     from mtfix.score import CorpusReport

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-from mtfix.errors import ModelUnavailable
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
@@ -55,7 +54,9 @@ def export(model, folder: Path, layers: tuple[int, ...], int8: bool) -> Path:
         finally:
             Path(temp).unlink(missing_ok=True)
     if int8:
-        import onnx
+        from mtfix import extras
+
+        onnx = extras.load("--backend onnx-int8", "onnx")
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         graph = onnx.load(str(plain), load_external_data=False).graph
@@ -74,10 +75,9 @@ class OnnxForward:
     """The forward pass of LMScorer on onnxruntime: (logits, hidden states) as torch tensors."""
 
     def __init__(self, model, folder: Path, layers: tuple[int, ...], int8: bool, threads: int | None = None) -> None:
-        try:
-            import onnxruntime as ort
-        except ImportError:
-            raise ModelUnavailable("the onnx backends need onnxruntime (pip install onnxruntime onnx)") from None
+        from mtfix import extras
+
+        ort = extras.load("--backend onnx", "onnxruntime")
         path = export(model, Path(folder), layers, int8)
         options = ort.SessionOptions()
         import torch

@@ -19,12 +19,11 @@ class ParquetReader(Reader):
     def rows(self, path: str, data: bytes, options: ReadOptions) -> Iterator[Document | Skipped]:
         from mtfix.integrations.records import invalid_text
 
-        try:
-            import io
+        import io
 
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise InputError("reading Parquet needs pyarrow (pip install 'mtfix[ray]')") from None
+        from mtfix import extras
+
+        pq = extras.load("reading Parquet", "pyarrow.parquet")
         try:
             table = pq.read_table(io.BytesIO(data))
         except Exception as exc:  # pyarrow raises several types for a file that is not Parquet  # noqa: BLE001

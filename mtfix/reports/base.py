@@ -47,8 +47,8 @@ class ReportOptions:
     only_flagged: bool = False  # json/jsonl: only garbled, boilerplate and duplicate sentences
     show_all: bool = False  # text: every sentence, not only flagged ones
     features: bool = False  # json/jsonl: the detector's inputs too
-    colour: bool = True  # text: colours (on a terminal, without NO_COLOR)
-    markers: bool = False  # text diffs: [-removed-]{+added+} as well as colours
+    colour: bool = False  # text: ANSI colours (the CLI decides: --color, FORCE_COLOR, NO_COLOR, a terminal)
+    markers: bool = True  # text diffs: [-removed-]{+added+}, for output without colours
     extra: dict = field(default_factory=dict)
 
 

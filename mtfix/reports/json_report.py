@@ -1,6 +1,7 @@
 """JSON for every command, in one schema: `signature`, `command`, `summary`, then `sentences`
 (scan, fix: one record per sentence, see records.py) or the corpus sections of `score`
-(`gate`, `files`, `findings`, `skipped`). JSON Lines: one sentence record per line."""
+(`gate`, `files`, `findings`, `skipped`). JSON Lines: one sentence record per line. Each
+carries `schema_version`; reports/schemas/output.schema.json is the JSON Schema."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 
 from mtfix.document import Document
 from mtfix.reports.base import Reporter, RunSummary
-from mtfix.reports.records import fix_records, sentence_records
+from mtfix.reports.records import SCHEMA_VERSION, fix_records, sentence_records
 
 
 class JsonReporter(Reporter):
@@ -27,9 +28,9 @@ class JsonReporter(Reporter):
 
     def finish(self, summary: RunSummary) -> None:
         if self.command == "score":
-            payload = {"command": "score", **summary.corpus.as_dict()}
+            payload = {"schema_version": SCHEMA_VERSION, "command": "score", **summary.corpus.as_dict()}
         else:
-            payload = {"signature": summary.signature, "command": self.command,
+            payload = {"schema_version": SCHEMA_VERSION, "signature": summary.signature, "command": self.command,
                        "summary": run_summary(summary), "sentences": self.records}
         json.dump(payload, self.sink, ensure_ascii=False, indent=1)
         self.sink.write("\n")
@@ -44,7 +45,7 @@ class JsonlReporter(Reporter):
                    else sentence_records(document, self.options.features))
         for record in records:
             if not self.options.only_flagged or record["label"] != "ok":
-                self.sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                self.sink.write(json.dumps({"schema_version": SCHEMA_VERSION, **record}, ensure_ascii=False) + "\n")
 
 
 def run_summary(summary: RunSummary) -> dict:

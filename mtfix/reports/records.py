@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from mtfix.document import Document, Sentence
 
+# The version of the JSON, JSON Lines and Parquet outputs; raised when a field changes or goes.
+# mtfix/reports/schemas/output.schema.json describes the JSON and JSON Lines of this version.
+SCHEMA_VERSION = 1
+
 
 def sentence_records(document: Document, with_features: bool = False) -> list[dict]:
     offsets = [o for s in document.sentences for o in (s.start, s.end)]

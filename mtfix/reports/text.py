@@ -22,7 +22,7 @@ class TextReporter(Reporter):
 
     def start(self) -> None:
         self.console = Console(file=self.sink, highlight=False, soft_wrap=True, no_color=not self.options.colour,
-                               force_terminal=None if self.options.colour else False)
+                               force_terminal=self.options.colour)
 
     def document(self, document: Document) -> None:
         if self.command == "scan":

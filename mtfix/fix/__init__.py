@@ -1,0 +1,1 @@
+"""Repairs: candidate sources, guards, reranking and applying the chosen rewrites."""

@@ -1,0 +1,138 @@
+"""What the language server computes, without the protocol: each open document checked by the
+Checker its config file asks for (the closest mtfix.toml, .mtfix.toml or pyproject.toml, as
+for the CLI), positions in the editor's units, and suggestions for one sentence.
+
+Every model call runs on the one worker thread of `LspAnalysis.worker`, so typing never waits
+for the model and the model is never used by two threads at once."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from mtfix.api import Checker
+from mtfix.document import Document, Sentence
+from mtfix.fix.candidate import FixTarget, SentenceFix
+from mtfix.segment import line_starts
+
+MARKDOWN_LANGUAGES = ("markdown", "mdx", "quarto", "rmd")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".qmd", ".rmd")
+
+
+def uri_to_path(uri: str) -> str:
+    """The file path of a file: URI (any other URI is its own name: an unsaved buffer)."""
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+class Positions:
+    """Offsets in a text ⇄ LSP positions (line, character), the character counted in the
+    negotiated encoding: UTF-16 code units by default, or UTF-8 bytes or code points."""
+
+    def __init__(self, text: str, encoding: str = "utf-16") -> None:
+        self.text = text
+        self.starts = line_starts(text)
+        self.encoding = encoding
+
+    def _units(self, chunk: str) -> int:
+        if self.encoding == "utf-32":
+            return len(chunk)
+        if self.encoding == "utf-8":
+            return len(chunk.encode("utf-8", "surrogatepass"))
+        return len(chunk.encode("utf-16-le", "surrogatepass")) // 2
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line, self._units(self.text[self.starts[line]:offset])
+
+    def offset(self, line: int, character: int) -> int:
+        if line >= len(self.starts):
+            return len(self.text)
+        start = self.starts[line]
+        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+        units = 0
+        for index in range(start, end):
+            if units >= character:
+                return index
+            units += self._units(self.text[index])
+        return end
+
+
+@dataclass
+class Checked:
+    """An open document as last checked: its text at that version and the scored Document."""
+
+    version: int | None
+    document: Document
+    positions: Positions
+    threshold: float  # P(garbled) at or above which a sentence of it is garbled
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for sentence in self.document.sentences:
+            if sentence.start <= offset <= sentence.end:
+                return sentence
+        return None
+
+
+class LspAnalysis:
+    """Checkers by config file (a changed config makes a new one), documents checked on the
+    worker thread, suggestions computed on request and cached like the CLI's."""
+
+    def __init__(self, checker_for=None) -> None:
+        self._checker_for = checker_for or default_checker
+        self._checkers: dict[str, tuple[float, Checker]] = {}
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mtfix-lsp")
+        self.lock = threading.Lock()  # the checkers dictionary, read by both threads
+
+    def checker(self, path: str) -> Checker:
+        from mtfix.config import find_config
+
+        config = find_config(Path(path) if Path(path).is_absolute() else Path.cwd())
+        key = str(config) if config else ""
+        stamp = config.stat().st_mtime if config and config.is_file() else 0.0
+        with self.lock:
+            known = self._checkers.get(key)
+            if known is None or known[0] != stamp:
+                known = (stamp, self._checker_for(config))
+                self._checkers[key] = known
+            return known[1]
+
+    def warm_up(self, path: str) -> str:
+        """Load the model, the detector and the grammar checker now (a one-word check); the
+        model's signature."""
+        checker = self.checker(path)
+        checker.check_text("Ready.", path)
+        return str(checker.signature())
+
+    def check(self, uri: str, text: str, language: str = "", version: int | None = None,
+              encoding: str = "utf-16") -> Checked:
+        """TEXT segmented, filtered and scored as `mtfix scan` would its file: sentences whose
+        text and context are unchanged come from the analysis cache, so a re-check after an
+        edit reads only the stretch around it."""
+        path = uri_to_path(uri)
+        markdown = language in MARKDOWN_LANGUAGES or path.lower().endswith(MARKDOWN_SUFFIXES)
+        document = Document(path, text, "utf-8", markdown=markdown)
+        checker = self.checker(path)
+        checked = checker.check_documents([document])[0]
+        return Checked(version, checked, Positions(text, encoding), checker.detect.threshold_of(path))
+
+    def suggest(self, checked: Checked, sentence: Sentence) -> SentenceFix:
+        """The fix suggestions for one garbled sentence (from the suggestion cache when known)."""
+        checker = self.checker(checked.document.path)
+        return checker.fix.fix_targets([FixTarget.of(checked.document, sentence)])[0]
+
+    def close(self) -> None:
+        self.worker.shutdown(wait=False, cancel_futures=True)
+
+
+def default_checker(config: Path | None) -> Checker:
+    """The Checker `mtfix scan` would use under CONFIG (None: the defaults), quiet, with the
+    analysis cache at its usual place."""
+    from mtfix.app import command_checker
+    from mtfix.config import load_config
+
+    return command_checker(load_config(config).settings({}), quiet=True)

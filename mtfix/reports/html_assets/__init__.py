@@ -1,0 +1,1 @@
+"""Assets of the HTML report (the page template), read as package data."""
