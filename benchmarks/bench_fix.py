@@ -233,7 +233,7 @@ def run_synthetic(args) -> None:
 
 def run_seeds(args) -> None:
     from mtfix.document import Document
-    from mtfix.reports.diffs import diff_text
+    from mtfix.reports.diff_markup import diff_text
 
     checker = checker_for(args)
     lines = ["# mtfix fix on the seed articles", "",

@@ -48,7 +48,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mtfix.lm.provision import convert_local_gguf  # noqa: E402
-from mtfix.lm.scorer import LMScorer, Window  # noqa: E402
+from mtfix.lm.scorer import LMScorer  # noqa: E402
+from mtfix.lm.types import Window  # noqa: E402
 from training.data import Example, mlqe, mqm, same_source_pairs  # noqa: E402
 from training.extract import CACHE_ROOT  # noqa: E402
 from training.explore import ridge  # noqa: E402

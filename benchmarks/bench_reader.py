@@ -5,7 +5,7 @@ linear head on their mean-pooled states, trained end to end on MQM's train docum
     python benchmarks/bench_reader.py --epochs 2 --pair-weight 2       # also a same-source ranking loss
 
 A frozen ridge probe on the default LM's pooled states reaches about 0.61 within length
-quartiles on MQM's held-out documents (`bench_models.py`), short of issue 9's 0.70. This
+quartiles on MQM's held-out documents (`bench_models.py`), short of the 0.70 bar. This
 bench asks whether the reader itself, adapted to the task, gets further: the first LAYERS
 layers of the default LM (16 of 30: the frozen probe's best middle layer) with LoRA on every
 linear map, the mean of their last states over the sentence's tokens, and one linear unit,
@@ -33,7 +33,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mtfix.lm.scorer import DEFAULT_MODEL, model_location, token_batches  # noqa: E402
+from mtfix.lm.batching import token_batches  # noqa: E402
+from mtfix.lm.provision import DEFAULT_MODEL, model_location  # noqa: E402
 from training.data import Example, mqm, same_source_pairs  # noqa: E402
 from training.metrics import auroc, binned_auroc, same_length_auroc  # noqa: E402
 

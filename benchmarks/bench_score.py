@@ -1,4 +1,4 @@
-"""`mtfix score` at corpus scale (issue: corpus scale). Each part prints JSON figures.
+"""`mtfix score` at corpus scale. Each part prints JSON figures.
 
     python benchmarks/bench_score.py --part corpus --sentences 100000   # end to end, cold then warm cache
     python benchmarks/bench_score.py --part ray --sentences 20000       # local vs Ray with 1, 2 and 4 workers

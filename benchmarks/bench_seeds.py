@@ -1,9 +1,9 @@
 """The seed articles as a reader sees them: `benchmarks/data/seed_labels.jsonl` marks, by
 reading, which seed sentences are garbled (with the kind of damage) and which are unsure;
 every other scored sentence counts as fluent. This script scans seeds/ with mtfix.load()
-and prints each labelled sentence's P(garbled), then the issue's bars:
+and prints each labelled sentence's P(garbled), then the seed bars:
 
-- every garbled sentence of the kinds `issue` (quoted in the detector issue), `midcap` (a
+- every garbled sentence of the kinds `reported` (quoted in a user's report), `midcap` (a
   capitalised common word mid-sentence), `lowername` (a lower-cased name), `bracket` (a
   bracketed leftover) and `stop_inside` (a full stop inside a sentence) is flagged;
 - at most 1 in 10 fluent sentences is flagged.
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BAR_KINDS = {"issue", "midcap", "lowername", "bracket", "stop_inside"}
+BAR_KINDS = {"reported", "midcap", "lowername", "bracket", "stop_inside"}
 
 
 def main() -> None:
@@ -60,7 +60,7 @@ def main() -> None:
     fluent = [r for r in rows if r[0] == "fluent"]
     bar = [r for r in garbled if set(r[1]) & BAR_KINDS]
     flagged = lambda rs: sum(r[2].score >= threshold for r in rs)  # noqa: E731
-    print(f"\ngarbled flagged {flagged(garbled)}/{len(garbled)}; bar sentences (issue quotes and mechanical "
+    print(f"\ngarbled flagged {flagged(garbled)}/{len(garbled)}; bar sentences (reported quotes and mechanical "
           f"damage) flagged {flagged(bar)}/{len(bar)}; fluent flagged {flagged(fluent)}/{len(fluent)} "
           f"({flagged(fluent) / max(1, len(fluent)):.0%}, bar: at most 10%)")
     for kind, kinds, sentence in bar:

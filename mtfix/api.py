@@ -17,12 +17,8 @@ from dataclasses import replace
 from functools import cached_property
 
 from mtfix.document import Document, Sentence
-from mtfix.filters.boilerplate import BoilerplateFilter
-from mtfix.filters.duplicates import DuplicateFilter
-from mtfix.filters.suppress import SuppressionFilter
-from mtfix.pipeline.base import Item, Step, run
-from mtfix.pipeline.read import Read
-from mtfix.pipeline.segment import Segment
+from mtfix.pipeline import Item, Step, run
+from mtfix.pipeline.chain import build
 from mtfix.readers.options import Skipped
 from mtfix.settings import Settings
 from mtfix.signature import Signature
@@ -76,12 +72,10 @@ class Checker:
 
         return Fix(self.detect, self.settings, quiet=self.quiet, cache_path=self.cache_path)
 
-    def steps(self, fix: bool = False) -> list[Step]:
-        """read → segment → suppress → boilerplate → duplicates → detect (→ fix)."""
-        s = self.settings
-        steps: list[Step] = [Read(s.read), Segment(), SuppressionFilter(s.ignore), BoilerplateFilter(),
-                             DuplicateFilter(), self.detect]
-        return steps + [self.fix] if fix else steps
+    def steps(self, fix: bool = False, start: str = "read") -> list[Step]:
+        """The pipeline's steps (mtfix.pipeline.build) from START: read → segment → suppress →
+        boilerplate → duplicates → detect (→ fix)."""
+        return build(self, start=start, until="fix" if fix else "detect")
 
     def signature(self, fix: bool = False) -> Signature:
         d = self.detect
@@ -98,7 +92,7 @@ class Checker:
 
     def check_documents(self, documents: Iterable[Document], fix: bool = False) -> list[Document]:
         """Documents made by the caller, segmented, filtered and scored."""
-        return [d for d in run(self.steps(fix)[1:], documents) if isinstance(d, Document)]
+        return [d for d in run(self.steps(fix, start="segment"), documents) if isinstance(d, Document)]
 
     def check_text(self, text: str, path: str = "<text>") -> Document:
         """Segment, filter and score TEXT as one document."""

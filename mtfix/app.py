@@ -32,13 +32,16 @@ class RunRequest:
     quiet: bool = False
     write: bool = False  # fix: apply the best suggestions in place
     update_baseline: bool = False  # score
+    fail_on_garbled: bool = False  # scan: exit 1 when a sentence is garbled
 
 
 @dataclass
 class RunOutcome:
     summary: RunSummary
+    request: RunRequest | None = None
     failed_writes: int = 0
-    documents: list[Document] = field(default_factory=list)  # kept only when asked (review)
+    documents: list[Document] = field(default_factory=list)  # kept for the reviewer (review)
+    review: object | None = None  # mtfix.review.session.ReviewSummary, once the review has run
 
 
 def default_cache_path() -> Path:
@@ -165,15 +168,18 @@ def note(message: str) -> None:
     print(f"mtfix: {message}", file=sys.stderr, flush=True)
 
 
-def execute(request: RunRequest, checker: Checker | None = None, keep_documents: bool = False) -> RunOutcome:
-    """Run REQUEST's command over its paths and write its report."""
+def execute(request: RunRequest, checker: Checker | None = None) -> RunOutcome:
+    """Run REQUEST's command (mtfix.commands) over its paths and write its report."""
+    from mtfix.commands import COMMANDS
+
+    command = COMMANDS[request.command]
     settings = request.settings
     check_output(request.output, request.paths)
     if request.update_baseline:
         from mtfix.score import baseline_path
 
         check_output(baseline_path(settings, for_writing=True), request.paths, "--baseline", "the baseline")
-    cls = reporter_class(request.format, request.command) if request.command != "review" else None
+    cls = reporter_class(request.format, request.command) if command.reports else None
     checker = checker or command_checker(settings, request.quiet)
     stats = RunStats()
     skipped: list[tuple[str, str]] = []
@@ -189,10 +195,14 @@ def execute(request: RunRequest, checker: Checker | None = None, keep_documents:
             skip(target)
         else:
             targets.append(target)
-    fixing = request.command == "fix"  # review computes its suggestions while the reviewer reads
+    fixing = command.until == "fix"
     show_progress = not request.quiet and sys.stderr.isatty() and not os.environ.get("CI")
-    outcome = RunOutcome(RunSummary(request.command, "", stats))
-    collector = CorpusCollector() if request.command in ("score", "scan") else None
+    outcome = RunOutcome(RunSummary(request.command, "", stats), request)
+    collector = None
+    if command.collects:
+        from mtfix.score import CorpusCollector
+
+        collector = CorpusCollector()
     started = time.perf_counter()
     with opened_sink(request.output if cls else None, bool(cls and cls.binary)) as sink:
         reporter = cls(request.command, sink, request.report) if cls else None
@@ -215,12 +225,7 @@ def execute(request: RunRequest, checker: Checker | None = None, keep_documents:
                 stats.add_document(item)
                 if collector:
                     collector.add(item)
-                if request.command == "fix":
-                    applied, failed = _apply_or_note(item, request)
-                    outcome.summary.applied += applied
-                    outcome.failed_writes += failed
-                if keep_documents:
-                    outcome.documents.append(item)
+                command.document_done(item, request, outcome)
                 if reporter:
                     reporter.document(item)
                     sink.flush()  # each file's result is out as soon as it is done
@@ -230,11 +235,8 @@ def execute(request: RunRequest, checker: Checker | None = None, keep_documents:
         if fixing:
             summary.fix = checker.fix.stats
         if collector:
-            summary.corpus = collector.report(summary.signature, stats, skipped)
-            if request.command == "score":
-                from mtfix.score import judge
-
-                judge(summary.corpus, settings, request.update_baseline)
+            summary.corpus = collector.report(summary.signature, stats.seconds, skipped)
+        command.finish(request, outcome)
         if reporter:
             reporter.finish(summary)
     return outcome
@@ -246,52 +248,7 @@ def review_documents(paths: list[str], settings: Settings, quiet: bool) -> tuple
     suggestions while the review runs."""
     checker = command_checker(settings, quiet)
     checker.fix  # built before the scan, so that a missing extra or an unknown source is told first
-    return execute(RunRequest("review", paths, settings, quiet=quiet), checker, keep_documents=True), checker
-
-
-def _apply_or_note(document: Document, request: RunRequest) -> tuple[int, int]:
-    """fix: apply (with --write) or check (with --diff) a document's best suggestions; a file
-    that cannot be written is reported and the run goes on. Returns (sentences applied, 1 if
-    a write failed)."""
-    from mtfix.fix.apply import apply_document, planned_change
-
-    if request.write:
-        applied = apply_document(document, backup=request.settings.backup)
-        if applied.why_not:
-            note(f"not applied to {safe_path(document.path)}: {applied.why_not}")
-            return 0, int(applied.failed)
-        if applied.count:
-            kept = f" (original kept as {safe_path(str(applied.kept))})" if applied.kept else ""
-            note(f"applied {applied.count} fix(es) to {safe_path(document.path)}{kept}")
-        return applied.count, 0
-    if request.format == "diff":
-        change = planned_change(document)
-        if change.why_not:
-            note(f"not in the diff: {safe_path(document.path)}: {change.why_not}")
-        return len(change.replacements) if not change.why_not else 0, 0
-    return 0, 0
-
-
-class CorpusCollector:
-    """Per-file figures and findings as documents stream past, and the corpus report."""
-
-    def __init__(self) -> None:
-        self.files: dict = {}
-        self.findings: list = []
-
-    def add(self, document: Document) -> None:
-        from mtfix.figures import Figures
-        from mtfix.score import findings_of
-
-        self.files.setdefault(document.path, Figures(document.path)).add_document(document)
-        self.findings.extend(findings_of(document, document.path))
-
-    def report(self, signature: str, stats: RunStats, skipped: list[tuple[str, str]]):
-        from mtfix.figures import Figures
-        from mtfix.score import CorpusReport
-
-        files = list(self.files.values())
-        return CorpusReport(signature, files, Figures.total(files), self.findings, skipped, stats.seconds)
+    return execute(RunRequest("review", paths, settings, quiet=quiet), checker), checker
 
 
 def execute_on_ray(request: RunRequest, options) -> RunOutcome:
@@ -313,4 +270,4 @@ def execute_on_ray(request: RunRequest, options) -> RunOutcome:
         reporter = cls("score", sink, request.report)
         reporter.start()
         reporter.finish(summary)
-    return RunOutcome(summary)
+    return RunOutcome(summary, request)

@@ -5,6 +5,7 @@ model is needed, so `mtfix --help` starts fast."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 import sys
@@ -18,8 +19,9 @@ from typer.core import TyperCommand
 
 from mtfix import __version__
 from mtfix.lm.provision import DEFAULT_MODEL
+from mtfix.settings import SPECS, Settings, SettingValueError, key_of
 
-EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+from mtfix.commands import EXIT_ERROR
 
 app = typer.Typer(
     help="Find and repair machine-translation artifacts in English text.",
@@ -123,36 +125,60 @@ class _Command(TyperCommand):
 
 Format = Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", autocompletion=_complete_format, help="Output format.")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically; never over an input).")]
-Threshold = Annotated[Optional[float], typer.Option(help="Probability at or above which a sentence is garbled (default: the detector's; see the model card).", min=0.0, max=1.0)]
-Model = Annotated[Optional[str], typer.Option("--model", "-m", help=f"Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id (default: {DEFAULT_MODEL}).")]
-DetectorFile = Annotated[Optional[Path], typer.Option("--detector", help="Detector file (.npz) trained for --model; default: the bundled one for that model, else the LM-independent fallback.")]
+def _setting(name: str, *flags: str) -> Any:
+    """The command-line option of Settings field NAME: help, choices and range from its Spec
+    (mtfix.settings), so the option, the config key and `mtfix config` say the same."""
+    from dataclasses import fields
+
+    spec = SPECS[name]
+    default = next(f.default for f in fields(Settings) if f.name == name)
+    shown = {True: "on", False: "off"}.get(default, default) if not isinstance(default, tuple) else " ".join(default)
+    help = spec.help + (f" Default: {shown}." if shown not in (None, "", ()) else "")
+    extra: dict[str, Any] = {}
+    if spec.kind == "choice":
+        extra["metavar"] = "|".join(spec.choices)
+    elif spec.kind == "number":
+        extra.update(min=spec.low, max=spec.high)
+    elif spec.kind == "count":
+        extra["min"] = 1
+    return typer.Option(*flags, help=help, **extra)
+
+
+# The Settings fields each kind of command takes as options; `takes_settings` adds them.
+READING = ("threshold", "model", "detector", "device", "backend", "batch_size", "context", "include", "exclude",
+           "field", "group_field", "max_mb", "cache")
+FIXING = ("backup", "min_confidence", "max_suggestions", "sources", "seq2seq_model", "seq2seq_prefix", "grammar",
+          "languagetool_url", "min_similarity")
+GATE = ("fail_above", "fail_under", "baseline")
+SHORT_FLAGS = {"model": "-m"}
+OPTION_TYPES = {"string": str, "choice": str, "strings": list[str], "bool": bool, "number": float, "count": int}
+
+
+def _setting_parameter(name: str) -> inspect.Parameter:
+    """The command-line parameter of Settings field NAME (a list is given by repeating the
+    option, except sources, which are comma-separated)."""
+    spec, key = SPECS[name], key_of(name)
+    kind = str if name == "sources" else OPTION_TYPES[spec.kind]
+    flags = (f"--{key}/--no-{key}",) if spec.kind == "bool" else (f"--{key}", *filter(None, [SHORT_FLAGS.get(name)]))
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                             annotation=Annotated[Optional[kind], _setting(name, *flags)])
+
+
+def takes_settings(*groups: tuple[str, ...]):
+    """Give a command the options of the Settings fields in GROUPS, after its own; it receives
+    their values (None: not given) in its **given."""
+    def decorate(function):
+        signature = inspect.signature(function, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        extra = [_setting_parameter(name) for group in groups for name in group]
+        function.__signature__ = signature.replace(parameters=own + extra)
+        return function
+    return decorate
+
+
 ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: mtfix.toml, .mtfix.toml or pyproject.toml with [tool.mtfix], found upward from the first path).")]
-DeviceOption = Annotated[Optional[str], typer.Option("--device", metavar="auto|cpu|cuda", help="Where the models run.")]
-Backend = Annotated[Optional[str], typer.Option("--backend", metavar="torch|onnx|onnx-int8", help="What runs the LM's forward pass: torch (default), or ONNX Runtime on the CPU (onnx: same numbers, 1.25x faster; prepared once). onnx-int8 is 2.3x faster but its scores drift from the ones the detector was trained on (about 1 label in 5 differs): use it for rough triage only.")]
-BatchSize = Annotated[Optional[int], typer.Option(help="Sentences per LM forward pass.", min=1)]
-Context = Annotated[Optional[bool], typer.Option("--context/--no-context", help="Read each sentence after the text before it in its document (default) or alone.")]
-Include = Annotated[Optional[list[str]], typer.Option(help="Glob of files to read in folders (repeatable). Default: *.txt *.md *.markdown *.html *.htm *.jsonl.")]
-Exclude = Annotated[Optional[list[str]], typer.Option(help="Glob of files to leave out (repeatable).")]
-Field = Annotated[Optional[str], typer.Option(help="JSONL: the field holding the text (default: text).")]
-GroupField = Annotated[Optional[str], typer.Option(help="JSONL: records with the same value of this field are read as one document (context).")]
-MaxMb = Annotated[Optional[int], typer.Option(help="Skip files larger than this many MB (default 50).", min=1)]
-Cache = Annotated[Optional[bool], typer.Option("--cache/--no-cache", help="Reuse earlier analyses of the same sentences ($MTFIX_HOME/score-cache.sqlite).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")]
 Color = Annotated[str, typer.Option("--color", metavar="auto|always|never", help="Colour the text report: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")]
-MinConfidence = Annotated[Optional[float], typer.Option(help="Offer (and apply) only suggestions at least this confident (0-1, default 0.2).", min=0.0, max=1.0)]
-MaxSuggestions = Annotated[Optional[int], typer.Option(help="Suggestions offered per sentence (default 3).", min=1)]
-Sources = Annotated[Optional[str], typer.Option(help="Comma-separated fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation, doubled phrases, near spellings, function words). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named here, each runs for every sentence.")]
-Seq2SeqModel = Annotated[Optional[str], typer.Option(help="A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.")]
-Seq2SeqPrefix = Annotated[Optional[str], typer.Option(help="Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")]
-Grammar = Annotated[Optional[str], typer.Option("--grammar", metavar="harper|languagetool", help="Grammar checker: harper (offline, default) or languagetool.")]
-LanguageToolUrl = Annotated[Optional[str], typer.Option(help="LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).")]
-MinSimilarity = Annotated[Optional[float], typer.Option(help="Drop rewrites whose meaning similarity to the original is below this (0-1, default 0.8).", min=0.0, max=1.0)]
-Backup = Annotated[Optional[bool], typer.Option("--backup/--no-backup", help="When writing, keep each original as FILE.bak.")]
-
-SETTING_KEYS = ("threshold", "model", "detector", "device", "backend", "batch_size", "context", "include", "exclude", "field",
-                "group_field", "max_mb", "cache", "fail_above", "fail_under", "baseline", "min_confidence",
-                "max_suggestions", "sources", "seq2seq_model", "seq2seq_prefix", "grammar", "languagetool_url",
-                "min_similarity", "backup")
 
 
 def _settings(paths: list[str], config_file: Path | None, given: dict[str, Any]):
@@ -160,18 +186,14 @@ def _settings(paths: list[str], config_file: Path | None, given: dict[str, Any])
     the command-line values in GIVEN (None: not given)."""
     from mtfix.config import find_config, load_config
 
-    cli = {k: v for k, v in given.items() if k in SETTING_KEYS and v is not None}
-    for key in ("detector", "baseline"):
-        if key in cli:
-            cli[key] = str(cli[key])
+    cli = {k: v for k, v in given.items() if k in SPECS and v is not None}
     if "sources" in cli:
         cli["sources"] = [s.strip() for s in cli["sources"].split(",") if s.strip()]
-    if cli.get("device") not in (None, "auto", "cpu", "cuda"):
-        raise _fail(f"--device must be auto, cpu or cuda, not {cli['device']!r}")
-    if cli.get("backend") not in (None, "torch", "onnx", "onnx-int8"):
-        raise _fail(f"--backend must be torch, onnx or onnx-int8, not {cli['backend']!r}")
-    if cli.get("grammar") not in (None, "harper", "languagetool"):
-        raise _fail(f"--grammar must be harper or languagetool, not {cli['grammar']!r}")
+    for name, value in cli.items():
+        try:
+            SPECS[name].parse(value)
+        except SettingValueError as exc:
+            raise _fail(f"--{key_of(name)} {exc}")
     first = next((p for p in paths if p != "-"), ".")
     if config_file is not None and not config_file.is_file():
         raise _fail(f"config file {config_file} does not exist")
@@ -209,16 +231,19 @@ def _colour(choice: str, output: Path | None) -> bool:
     return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _exit_on_input_problems(outcome) -> None:
-    """Exit 2 when an input was skipped or nothing matched (each skip was already reported)."""
+def _exit(outcome) -> typer.Exit:
+    """The command's exit code (mtfix.commands); "no files matched" is told here (each skip was
+    told as it happened)."""
+    from mtfix.commands import COMMANDS
+
     stats = outcome.summary.stats
     if stats.files == 0 and not stats.skipped:
         print("mtfix: error: no files matched", file=sys.stderr)
-    if stats.skipped or stats.files == 0:
-        raise typer.Exit(EXIT_ERROR)
+    return typer.Exit(COMMANDS[outcome.summary.command].exit_code(outcome))
 
 
 @app.command(cls=_Command)
+@takes_settings(READING)
 def scan(
     paths: Paths,
     format: Format = None,
@@ -227,10 +252,8 @@ def scan(
     show_all: Annotated[bool, typer.Option("--all", help="text: show every sentence, not only flagged ones.")] = False,
     features: Annotated[bool, typer.Option(help="json/jsonl: include each sentence's hand-made features.")] = False,
     fail_on_garbled: Annotated[bool, typer.Option("--fail-on-garbled", help="Exit 1 when garbled sentences are found (for gates, see also `mtfix score`).")] = False,
-    threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
-    device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
-    exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
-    cache: Cache = None, quiet: Quiet = False, color: Color = "auto",
+    config_file: ConfigFile = None,
+    quiet: Quiet = False, color: Color = "auto", **given: Any,
 ) -> None:
     """Score every sentence and report the garbled ones, with their suspect words.
 
@@ -245,20 +268,18 @@ def scan(
     Exit codes: 0 scanned (findings are reported, not failed on), 1 garbled sentences
     found with --fail-on-garbled, 2 an input was skipped or an error occurred.
     """
-    outcome = _run("scan", paths, config_file, locals(), format=format or "text", output=output, quiet=quiet,
+    outcome = _run("scan", paths, config_file, given, format=format or "text", output=output, quiet=quiet,
+                   fail_on_garbled=fail_on_garbled,
                    report=_report_options(output, color, only_flagged=only_flagged, show_all=show_all, features=features))
-    _exit_on_input_problems(outcome)
-    raise typer.Exit(EXIT_FOUND if outcome.summary.stats.garbled and fail_on_garbled else EXIT_OK)
+    raise _exit(outcome)
 
 
 @app.command(cls=_Command)
+@takes_settings(GATE, READING)
 def score(
     paths: Paths,
     format: Format = None,
     output: Output = None,
-    fail_above: Annotated[Optional[float], typer.Option("--fail-above", help="Fail (exit 1) when the garbled rate is above RATE (0-1).", min=0.0, max=1.0, metavar="RATE")] = None,
-    fail_under: Annotated[Optional[float], typer.Option("--fail-under", help="Fail (exit 1) when the quality score is under SCORE (0-100).", min=0.0, max=100.0, metavar="SCORE")] = None,
-    baseline: Annotated[Optional[Path], typer.Option(help="Baseline file of accepted findings (default from config, else .mtfix-baseline.json when it exists).")] = None,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's findings as the baseline; later runs fail only on new ones.")] = False,
     engine: Annotated[str, typer.Option(metavar="local|ray", help="local: this process. ray: Ray Data workers over JSONL/Parquet shards (pip install 'mtfix[ray]'); -o is then the folder for the Parquet results.")] = "local",
     address: Annotated[Optional[str], typer.Option(help="ray: the cluster to join (default: start a local one).")] = None,
@@ -266,10 +287,8 @@ def score(
     num_gpus: Annotated[float, typer.Option(help="ray: GPUs per worker.", min=0)] = 0.0,
     sentences: Annotated[bool, typer.Option("--sentences", help="ray: also write per-sentence rows (offsets, label, score, spans).")] = False,
     id_field: Annotated[str, typer.Option(help="ray: the column or field holding each document's id.")] = "id",
-    threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
-    device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
-    exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
-    cache: Cache = None, quiet: Quiet = False, color: Color = "auto",
+    config_file: ConfigFile = None,
+    quiet: Quiet = False, color: Color = "auto", **given: Any,
 ) -> None:
     """Corpus quality for CI: figures, a per-file table worst first, a 0-100 quality score, a gate.
 
@@ -293,32 +312,26 @@ def score(
             raise _fail("--engine ray writes its results as Parquet: give the folder with -o")
         from mtfix.integrations.ray_engine import RayOptions, default_concurrency
 
-        ray_options = RayOptions(str(output), address, concurrency or default_concurrency(address), batch_size or 256,
+        ray_options = RayOptions(str(output), address, concurrency or default_concurrency(address), given.get("batch_size") or 256,
                                  num_gpus, sentences, id_field, quiet=quiet)
-        outcome = _run("score", paths, config_file, locals(), engine=ray_options, format=format or "text",
+        outcome = _run("score", paths, config_file, given, engine=ray_options, format=format or "text",
                        quiet=quiet, report=_report_options(None, color))
-        _exit_on_input_problems(outcome)
-        raise typer.Exit(EXIT_OK if outcome.summary.corpus.gate.passed else EXIT_FOUND)
-    outcome = _run("score", paths, config_file, locals(), format=format or "text", output=output, quiet=quiet,
+        raise _exit(outcome)
+    outcome = _run("score", paths, config_file, given, format=format or "text", output=output, quiet=quiet,
                    update_baseline=update_baseline, report=_report_options(output, color))
-    _exit_on_input_problems(outcome)
-    raise typer.Exit(EXIT_OK if outcome.summary.corpus.gate.passed else EXIT_FOUND)
+    raise _exit(outcome)
 
 
 @app.command(cls=_Command)
+@takes_settings(FIXING, READING)
 def fix(
     paths: Paths,
     write: Annotated[bool, typer.Option("--write", help="Apply the best suggestion of each sentence in place (atomically).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of the best suggestions (for git apply or patch -p1) instead of the report.")] = False,
     format: Format = None,
     output: Output = None,
-    backup: Backup = None, min_confidence: MinConfidence = None, max_suggestions: MaxSuggestions = None,
-    sources: Sources = None, seq2seq_model: Seq2SeqModel = None, seq2seq_prefix: Seq2SeqPrefix = None,
-    grammar: Grammar = None, languagetool_url: LanguageToolUrl = None, min_similarity: MinSimilarity = None,
-    threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
-    device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
-    exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
-    cache: Cache = None, quiet: Quiet = False, color: Color = "auto",
+    config_file: ConfigFile = None,
+    quiet: Quiet = False, color: Color = "auto", **given: Any,
 ) -> None:
     """Propose rewrites for the garbled sentences, and apply them if asked.
 
@@ -343,24 +356,19 @@ def fix(
         raise _fail("--write and --diff do not go together: --diff shows what --write would do")
     if diff and format not in (None, "diff"):
         raise _fail("--diff prints a patch; leave out --format")
-    outcome = _run("fix", paths, config_file, locals(), format="diff" if diff else (format or "text"),
+    outcome = _run("fix", paths, config_file, given, format="diff" if diff else (format or "text"),
                    output=output, quiet=quiet, write=write, report=_report_options(output, color))
-    _exit_on_input_problems(outcome)
-    raise typer.Exit(EXIT_ERROR if outcome.failed_writes else EXIT_OK)
+    raise _exit(outcome)
 
 
 @app.command()
+@takes_settings(FIXING, READING)
 def review(
     paths: Paths,
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Line-by-line prompts on stdin instead of the full-screen view (also used when stdin is not a terminal).")] = False,
     state: Annotated[Path, typer.Option(help="Where decisions are saved as they are made; a later run resumes from it.")] = Path(".mtfix-review.json"),
-    backup: Backup = None, min_confidence: MinConfidence = None, max_suggestions: MaxSuggestions = None,
-    sources: Sources = None, seq2seq_model: Seq2SeqModel = None, seq2seq_prefix: Seq2SeqPrefix = None,
-    grammar: Grammar = None, languagetool_url: LanguageToolUrl = None, min_similarity: MinSimilarity = None,
-    threshold: Threshold = None, model: Model = None, detector: DetectorFile = None, config_file: ConfigFile = None,
-    device: DeviceOption = None, backend: Backend = None, batch_size: BatchSize = None, context: Context = None, include: Include = None,
-    exclude: Exclude = None, field: Field = None, group_field: GroupField = None, max_mb: MaxMb = None,
-    cache: Cache = None, quiet: Quiet = False,
+    config_file: ConfigFile = None,
+    quiet: Quiet = False, **given: Any,
 ) -> None:
     """Go through the suggestions one sentence at a time, like `git add -p` for sentences.
 
@@ -376,6 +384,7 @@ def review(
     Exit codes: 0 done (or quit), 2 an input was skipped, a file could not be written, or an error occurred.
     """
     from mtfix.app import review_documents
+    from mtfix.review.run import run_review
 
     if state.is_dir():
         raise _fail(f"--state {state} is a folder; name a file (default .mtfix-review.json)")
@@ -386,37 +395,11 @@ def review(
             from mtfix import extras
 
             extras.require("the full-screen review (--no-tui works without it)", "textual")
-        settings = _settings(paths, config_file, locals())
+        settings = _settings(paths, config_file, given)
         outcome, checker = review_documents(paths, settings, quiet)
-        summary = _review(outcome.documents, checker, state, settings.backup, no_tui)
-    _exit_on_input_problems(outcome)
-    raise typer.Exit(EXIT_ERROR if summary is not None and summary.failed else EXIT_OK)
-
-
-def _review(documents, checker, state: Path, backup: bool, no_tui: bool):
-    """Review the garbled sentences of DOCUMENTS while their suggestions are computed."""
-    from mtfix.fix.candidate import FixTarget
-    from mtfix.review.session import ReviewItem, ReviewSession
-
-    items = [ReviewItem(target) for d in documents for target in FixTarget.flagged_in(d)]
-    session = ReviewSession(items, state, backup=backup)
-    if not items:
-        print("mtfix: no garbled sentences to review")
-    elif session.done:
-        print(f"mtfix: all {len(items)} flagged sentences were reviewed before (see {state})")
-    else:
-        from mtfix.review.stream import SuggestionStream
-
-        session.stream = SuggestionStream(checker.fix, items, wanted=lambda i: not session.decided(i))
-        session.stream.follow(session.position)
-        try:
-            _review_screen(session, no_tui)
-        finally:
-            session.stream.stop()
-    summary = session.apply()
-    for line in summary.lines():
-        print(line)
-    return summary
+        outcome.review = run_review(outcome.documents, checker, state, settings.backup,
+                                    lambda session: _review_screen(session, no_tui))
+    raise _exit(outcome)
 
 
 def _full_screen(no_tui: bool) -> bool:
@@ -430,7 +413,7 @@ def _review_screen(session, no_tui: bool) -> None:
 
         from rich.console import Console
 
-        from mtfix.review.lines import LineReview
+        from mtfix.review.prompts import LineReview
 
         keys = io.TextIOWrapper(sys.stdin.buffer, encoding=sys.stdin.encoding or "utf-8", errors="replace")
         LineReview(session, Console(highlight=False, soft_wrap=True), keys).run()
@@ -440,6 +423,37 @@ def _review_screen(session, no_tui: bool) -> None:
         failure = ReviewApp(session).run()
         if isinstance(failure, BaseException):
             raise failure
+
+
+@app.command("config")
+def show_config(
+    path: Annotated[Path, typer.Argument(help="A file or folder; its closest config file is read, and a file gets its overrides.")] = Path("."),
+    config_file: ConfigFile = None,
+    format: Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="text (a table) or json.")] = "text",
+) -> None:
+    """Show the settings a command would use for PATH and where each came from: the default,
+    the config file, or one of its [[overrides]]. Command-line options win over all of them.
+
+    Every setting is a config key (the same name as the option, with dashes)."""
+    import json
+
+    from mtfix.config import effective
+
+    if format not in ("text", "json"):
+        raise _fail(f"--format must be text or json, not {format!r}")
+    if config_file is not None and not config_file.is_file():
+        raise _fail(f"config file {config_file} does not exist")
+    with _errors_in_one_line():
+        source, rows = effective(path, config_file)
+    if format == "json":
+        print(json.dumps({"config": str(source) if source else None,
+                          "settings": [{"key": k, "value": v, "origin": o} for k, v, o in rows]}, indent=1))
+        return
+    print(f"# config: {source or 'none found (defaults)'}")
+    width = max(len(k) for k, _, _ in rows)
+    for key, value, origin in rows:
+        shown = "(unset)" if value is None else json.dumps(value, ensure_ascii=False)
+        print(f"{key:<{width}} = {shown:<30} # {origin}")
 
 
 @app.command()

@@ -18,15 +18,13 @@ and names that are never highlighted as suspect.
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mtfix.errors import ConfigError
-from mtfix.settings import OVERRIDABLE, Override, Settings
+from mtfix.settings import SPECS, Override, Settings, SettingValueError, key_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -113,115 +111,79 @@ def load_config(path: Path | None) -> Config:
     return _parse(_read_toml(path), path, "")
 
 
-class _Checker:
-    def __init__(self, path: Path, prefix: str) -> None:
-        self.path, self.prefix = path, prefix
-
-    def name(self, key: str) -> str:
-        return f"{self.prefix.strip()} {key}".strip() if self.prefix else key
-
-    def error(self, key: str, expected: str, value) -> ConfigError:
-        return ConfigError(f"{self.path}: {self.name(key)} must be {expected}, not {value!r}")
-
-    def string(self, key: str, value) -> str:
-        if not isinstance(value, str):
-            raise self.error(key, "a string", value)
-        return value
-
-    def strings(self, key: str, value) -> list[str]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, "a list of strings", value)
-        return value
-
-    def boolean(self, key: str, value) -> bool:
-        if not isinstance(value, bool):
-            raise self.error(key, "true or false", value)
-        return value
-
-    def number(self, key: str, value, low: float, high: float) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise self.error(key, f"a number from {low:g} to {high:g}", value)
-        return float(value)
-
-    def count(self, key: str, value) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise self.error(key, "a whole number of at least 1", value)
-        return value
-
-    def fraction(self, key: str, value) -> float:
-        return self.number(key, value, 0, 1)
-
-    def patterns(self, key: str, value) -> list[re.Pattern]:
-        out = []
-        for pattern in self.strings(key, value):
-            try:
-                out.append(re.compile(pattern))
-            except re.error as exc:
-                raise ConfigError(f"{self.path}: {self.name(key)}: bad regular expression {pattern!r}: {exc}") from None
-        return out
-
-    def choice(self, *options: str) -> Callable[[str, Any], str]:
-        def check(key: str, value) -> str:
-            if value not in options:
-                raise self.error(key, f"one of {', '.join(options)}", value)
-            return value
-        return check
+# config key → Settings field, for every setting
+KEYS = {key_of(name): name for name in SPECS}
 
 
-# config key → Settings field
-KEYS = {"model": "model", "detector": "detector", "device": "device", "backend": "backend", "batch-size": "batch_size",
-        "context": "context", "threshold": "threshold", "include": "include", "exclude": "exclude",
-        "field": "field", "group-field": "group_field", "max-mb": "max_mb", "ignore": "ignore",
-        "allow": "allow", "cache": "cache", "baseline": "baseline", "fail-above": "fail_above",
-        "fail-under": "fail_under", "sources": "sources", "grammar": "grammar",
-        "languagetool-url": "languagetool_url", "seq2seq-model": "seq2seq_model",
-        "seq2seq-prefix": "seq2seq_prefix", "min-similarity": "min_similarity",
-        "min-confidence": "min_confidence", "max-suggestions": "max_suggestions", "backup": "backup"}
-
-
-def _validators(check: _Checker) -> dict[str, Callable[[str, Any], Any]]:
-    return {
-        "model": check.string, "detector": check.string, "device": check.choice("auto", "cpu", "cuda"),
-        "backend": check.choice("torch", "onnx", "onnx-int8"),
-        "batch-size": check.count, "context": check.boolean, "threshold": check.fraction,
-        "include": check.strings, "exclude": check.strings, "field": check.string, "group-field": check.string,
-        "max-mb": check.count, "ignore": check.patterns, "allow": lambda k, v: set(check.strings(k, v)),
-        "cache": check.boolean, "baseline": check.string, "fail-above": check.fraction,
-        "fail-under": lambda k, v: check.number(k, v, 0, 100), "sources": check.strings,
-        "grammar": check.choice("harper", "languagetool"), "languagetool-url": check.string,
-        "seq2seq-model": check.string, "seq2seq-prefix": check.string, "min-similarity": check.fraction,
-        "min-confidence": check.fraction, "max-suggestions": check.count, "backup": check.boolean,
-    }
+def _value(where: str, key: str, value: Any) -> Any:
+    """VALUE of config KEY as its setting's type, or a ConfigError naming WHERE and KEY."""
+    try:
+        return SPECS[KEYS[key]].parse(value)
+    except SettingValueError as exc:
+        raise ConfigError(f"{where}{key} {exc}") from None
 
 
 def _parse(table: dict, path: Path, prefix: str) -> Config:
-    check = _Checker(path, prefix)
-    validators = _validators(check)
+    where = f"{path}: {prefix + ' ' if prefix else ''}"
     config = Config(source=path)
     for key, value in table.items():
         if key == "overrides":
             continue
         if key not in KEYS:
-            raise ConfigError(f"{path}: {prefix}{' ' if prefix else ''}unknown key {key!r} "
-                              f"(known: {', '.join(sorted([*KEYS, 'overrides']))})")
-        config.values[KEYS[key]] = validators[key](key, value)
+            raise ConfigError(f"{where}unknown key {key!r} (known: {', '.join(sorted([*KEYS, 'overrides']))})")
+        config.values[KEYS[key]] = _value(where, key, value)
     overrides = table.get("overrides", [])
     if not isinstance(overrides, list) or not all(isinstance(o, dict) for o in overrides):
-        raise ConfigError(f"{path}: {check.name('overrides')} must be an array of tables")
+        raise ConfigError(f"{where}overrides must be an array of tables")
+    allowed = {"paths", *(key_of(name) for name, spec in SPECS.items() if spec.overridable)}
     parsed = []
     for number, entry in enumerate(overrides, start=1):
-        sub = _Checker(path, f"{check.name('overrides')}[{number}] ")
-        allowed = {"paths", *(k for k, v in KEYS.items() if v in OVERRIDABLE)}
+        inner = f"{where}overrides[{number}] "
         extra = set(entry) - allowed
         if extra:
-            raise ConfigError(f"{path}: {sub.prefix}unknown key {sorted(extra)[0]!r} (overrides set: "
-                              f"{', '.join(sorted(allowed))})")
+            raise ConfigError(f"{inner}unknown key {sorted(extra)[0]!r} (overrides set: {', '.join(sorted(allowed))})")
         if not entry.get("paths"):
-            raise ConfigError(f"{path}: {sub.prefix}needs 'paths', a list of globs")
-        sub_validators = _validators(sub)
-        values = {KEYS[k]: sub_validators[k](k, v) for k, v in entry.items() if k != "paths"}
-        parsed.append(Override(tuple(sub.strings("paths", entry["paths"])), **values))
+            raise ConfigError(f"{inner}needs 'paths', a list of globs")
+        paths = entry["paths"]
+        if isinstance(paths, str):
+            paths = [paths]
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise ConfigError(f"{inner}paths must be a list of strings, not {entry['paths']!r}")
+        values = {KEYS[k]: _value(inner, k, v) for k, v in entry.items() if k != "paths"}
+        parsed.append(Override(tuple(paths), **values))
     config.overrides = tuple(parsed)
     return config
+
+
+def effective(path: Path, config_file: Path | None = None) -> tuple[Path | None, list[tuple[str, Any, str]]]:
+    """The config file read for the file or folder PATH (None: none found), and each setting as
+    a command would use it there, with where its value came from: (config key, value,
+    origin), origin being "default", the config file, or its overrides entry that matched."""
+    if not path.exists():
+        raise ConfigError(f"{path}: no such file or directory")
+    source = config_file or find_config(path)
+    config = load_config(source)
+    settings = config.settings()
+    matched = settings.for_path(str(path)) if path.is_file() else settings
+    override = settings.override_for(str(path)) if path.is_file() else None
+    number = config.overrides.index(override) + 1 if override is not None else 0
+    rows = []
+    for key, name in KEYS.items():
+        value = getattr(matched, name)
+        if override is not None and name in override.changes():
+            origin = f"{source} (overrides[{number}])"
+        elif name in config.values:
+            origin = str(source)
+        else:
+            origin = "default"
+        rows.append((key, plain(value), origin))
+    return source, rows
+
+
+def plain(value: Any) -> Any:
+    """A setting's value as JSON and TOML hold it: lists of strings (patterns as their text)."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return [getattr(v, "pattern", v) for v in value]
+    return value

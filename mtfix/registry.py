@@ -65,27 +65,26 @@ FEATURES: Registry = Registry("mtfix.features", "feature family")
 SOURCES: Registry = Registry("mtfix.sources", "fix source")
 FORMATS: Registry = Registry("mtfix.formats", "output format")
 
-for _name, _target in (("text", "mtfix.readers.text:TextReader"), ("markdown", "mtfix.readers.text:MarkdownReader"),
-                       ("html", "mtfix.readers.html:HtmlReader"), ("jsonl", "mtfix.readers.jsonl:JsonlReader"),
-                       ("parquet", "mtfix.readers.parquet:ParquetReader")):
-    READERS.builtin(_name, _target)
-for _name, _target in (("surprisal", "mtfix.features.surprisal:SurprisalFeatures"),
-                       ("lexicon", "mtfix.features.lexicon:LexiconFeatures"),
-                       ("casing", "mtfix.features.casing:CasingFeatures"),
-                       ("punctuation", "mtfix.features.punctuation:PunctuationFeatures"),
-                       ("grammar", "mtfix.features.grammar:GrammarFeatures")):
-    FEATURES.builtin(_name, _target)
-for _name, _target in (("tagger", "mtfix.fix.sources.tagger:TaggerSource"),
-                       ("grammar", "mtfix.fix.sources.grammar:GrammarSource"),
-                       ("lm", "mtfix.fix.sources.lm_edits:LMEditSource"),
-                       ("posteditor", "mtfix.fix.sources.posteditor:PostEditorSource"),
-                       ("roundtrip", "mtfix.fix.sources.roundtrip:RoundTripSource"),
-                       ("seq2seq", "mtfix.fix.sources.seq2seq:Seq2SeqSource")):
-    SOURCES.builtin(_name, _target)
-for _name, _target in (("text", "mtfix.reports.text:TextReporter"), ("json", "mtfix.reports.json_report:JsonReporter"),
-                       ("jsonl", "mtfix.reports.json_report:JsonlReporter"), ("html", "mtfix.reports.html:HtmlReporter"),
-                       ("sarif", "mtfix.reports.sarif:SarifReporter"), ("junit", "mtfix.reports.junit:JunitReporter"),
-                       ("github", "mtfix.reports.github:GithubReporter"),
-                       ("markdown", "mtfix.reports.markdown:MarkdownReporter"),
-                       ("lines", "mtfix.reports.lines:LinesReporter"), ("diff", "mtfix.reports.diff:DiffReporter")):
-    FORMATS.builtin(_name, _target)
+# The built-ins of each registry: name → "module:attribute", imported on first use.
+_BUILTINS: dict[Registry, dict[str, str]] = {
+    READERS: {"text": "mtfix.readers.text:TextReader", "markdown": "mtfix.readers.text:MarkdownReader",
+              "html": "mtfix.readers.html:HtmlReader", "jsonl": "mtfix.readers.jsonl:JsonlReader",
+              "parquet": "mtfix.readers.parquet:ParquetReader"},
+    FEATURES: {"surprisal": "mtfix.features.surprisal:SurprisalFeatures",
+               "lexicon": "mtfix.features.lexicon:LexiconFeatures", "casing": "mtfix.features.casing:CasingFeatures",
+               "punctuation": "mtfix.features.punctuation:PunctuationFeatures",
+               "grammar": "mtfix.features.lints:GrammarFeatures"},
+    SOURCES: {"tagger": "mtfix.fix.sources.tagger:TaggerSource", "grammar": "mtfix.fix.sources.grammar:GrammarSource",
+              "lm": "mtfix.fix.sources.lm_edits:LMEditSource",
+              "posteditor": "mtfix.fix.sources.posteditor:PostEditorSource",
+              "roundtrip": "mtfix.fix.sources.roundtrip:RoundTripSource",
+              "seq2seq": "mtfix.fix.sources.seq2seq:Seq2SeqSource"},
+    FORMATS: {"text": "mtfix.reports.text:TextReporter", "json": "mtfix.reports.json_report:JsonReporter",
+              "jsonl": "mtfix.reports.json_report:JsonlReporter", "html": "mtfix.reports.html:HtmlReporter",
+              "sarif": "mtfix.reports.sarif:SarifReporter", "junit": "mtfix.reports.junit:JunitReporter",
+              "github": "mtfix.reports.github:GithubReporter", "markdown": "mtfix.reports.markdown:MarkdownReporter",
+              "lines": "mtfix.reports.lines:LinesReporter", "diff": "mtfix.reports.patch:PatchReporter"},
+}
+for _registry, _targets in _BUILTINS.items():
+    for _name, _target in _targets.items():
+        _registry.builtin(_name, _target)

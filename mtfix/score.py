@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mtfix.atomic import atomic_write
-from mtfix.document import Document, Sentence
+from mtfix.document import Document, Label, Sentence
 from mtfix.errors import InputError
 from mtfix.figures import Figures
 from mtfix.settings import Settings
 
-FINDING_LABELS = ("garbled", "boilerplate", "duplicate")
+FINDING_LABELS = (Label.GARBLED, Label.BOILERPLATE, Label.DUPLICATE)
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Finding:
     def message(self) -> str:
         flat = " ".join(self.text.split())
         quoted = flat if len(flat) <= 100 else flat[:97] + "…"
-        if self.label == "garbled":
+        if self.label == Label.GARBLED:
             suspects = f"; suspect: {', '.join(self.spans)}" if self.spans else ""
             return f"garbled machine translation (p={self.score:.2f}{suspects}): {quoted}"
         return f"{self.label} ({self.reason}): {quoted}"
@@ -72,7 +72,7 @@ class CorpusReport:
 
     @property
     def new_garbled(self) -> int:
-        return sum(f.label == "garbled" and f.new for f in self.findings)
+        return sum(f.label == Label.GARBLED and f.new for f in self.findings)
 
     def as_dict(self) -> dict:
         return {"signature": self.signature, "summary": {**self.total.as_dict(), "files": len(self.files),
@@ -160,7 +160,7 @@ def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
     gate = GateResult()
     new_by_path: dict[str, int] = {}
     for finding in report.findings:
-        if finding.label == "garbled" and finding.new:
+        if finding.label == Label.GARBLED and finding.new:
             new_by_path[finding.path] = new_by_path.get(finding.path, 0) + 1
 
     def garbled(figures: Figures, new: int) -> float:
@@ -209,3 +209,19 @@ def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
         if total_new:
             gate.failures.append(f"{total_new} new garbled sentence(s) not in the baseline")
     return gate
+
+
+class CorpusCollector:
+    """Per-file figures and findings as documents stream past, and the corpus report."""
+
+    def __init__(self) -> None:
+        self.files: dict = {}
+        self.findings: list = []
+
+    def add(self, document: Document) -> None:
+        self.files.setdefault(document.path, Figures(document.path)).add_document(document)
+        self.findings.extend(findings_of(document, document.path))
+
+    def report(self, signature: str, seconds: float, skipped: list[tuple[str, str]]) -> CorpusReport:
+        files = list(self.files.values())
+        return CorpusReport(signature, files, Figures.total(files), self.findings, skipped, seconds)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from mtfix.errors import ConfigError
 from mtfix.lm.provision import DEFAULT_MODEL
 from mtfix.readers.options import DEFAULT_INCLUDE, ReadOptions
 
@@ -41,50 +42,128 @@ class Override:
                    for g in self.paths)
 
     def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in OVERRIDABLE if getattr(self, name) is not None}
+        return {name: getattr(self, name) for name, spec in SPECS.items()
+                if spec.overridable and getattr(self, name) is not None}
 
 
-OVERRIDABLE = ("threshold", "fail_above", "fail_under")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a setting accepts and means: its kind (string, strings, bool, number, count,
+    choice, patterns, words), the allowed values or range, and its help. The config keys,
+    their validation, the command line's choices and help, and `mtfix config` come from it."""
+
+    kind: str
+    help: str
+    choices: tuple[str, ...] = ()
+    low: float = 0.0
+    high: float = 1.0
+    overridable: bool = False  # may be set per path in [[overrides]]
+
+    @property
+    def expected(self) -> str:
+        return {"string": "a string", "strings": "a list of strings", "bool": "true or false",
+                "number": f"a number from {self.low:g} to {self.high:g}", "count": "a whole number of at least 1",
+                "choice": f"one of {', '.join(self.choices)}", "patterns": "a list of regular expressions",
+                "words": "a list of strings"}[self.kind]
+
+    def parse(self, value: Any) -> Any:
+        """VALUE (from a config file, the command line or a caller) as the setting's type;
+        SettingValueError when it is not one."""
+        kind = self.kind
+        if kind in ("strings", "patterns", "words") and isinstance(value, str):
+            value = [value]
+        if kind in ("strings", "patterns", "words"):
+            if not isinstance(value, (list, tuple, set, frozenset)) or \
+                    not all(isinstance(v, (str, re.Pattern) if kind == "patterns" else str) for v in value):
+                raise SettingValueError(f"must be {self.expected}, not {value!r}")
+            if kind == "patterns":
+                return tuple(_compiled(v) for v in value)
+            return frozenset(value) if kind == "words" else tuple(value)
+        if kind == "bool" and isinstance(value, bool):
+            return value
+        if kind == "string" and isinstance(value, (str, os.PathLike)):
+            return os.fspath(value)  # a path given as a Path is its text
+        if kind == "choice" and value in self.choices:
+            return value
+        if kind == "count" and isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        if kind == "number" and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and self.low <= value <= self.high:
+            return float(value)
+        raise SettingValueError(f"must be {self.expected}, not {value!r}")
+
+
+class SettingValueError(ValueError):
+    """A value a setting does not accept; the message reads after the setting's name."""
+
+
+def _compiled(pattern: str | re.Pattern) -> re.Pattern:
+    if isinstance(pattern, re.Pattern):
+        return pattern
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise SettingValueError(f"holds a bad regular expression {pattern!r}: {exc}") from None
+
+
+def setting(default: Any, kind: str, help: str, **spec: Any) -> Any:
+    """A Settings field: its default and its Spec."""
+    return field(default=default, metadata={"setting": Spec(kind, help, **spec)})
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting. Values are checked (and lists made immutable) when the object is made,
+    so `mtfix.load(threshold=3)` fails as the command line and the config file do."""
+
     # language model and detector
-    model: str = DEFAULT_MODEL
-    detector: str | None = None
-    device: str = "auto"
-    backend: str = "torch"  # or onnx, onnx-int8 (ONNX Runtime on the CPU)
-    batch_size: int = 32
-    context: bool = True
-    threshold: float | None = None  # None: the detector's own
+    model: str = setting(DEFAULT_MODEL, "string", "Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id.")
+    detector: str | None = setting(None, "string", "Detector file (.npz) trained for the model; default: the bundled one for that model, else the LM-independent fallback.")
+    device: str = setting("auto", "choice", "Where the models run.", choices=("auto", "cpu", "cuda"))
+    backend: str = setting("torch", "choice", "What runs the LM's forward pass: torch, or ONNX Runtime on the CPU (onnx: same numbers, 1.25x faster; prepared once). onnx-int8 is 2.3x faster but its scores drift from the ones the detector was trained on (about 1 label in 5 differs): use it for rough triage only.", choices=("torch", "onnx", "onnx-int8"))
+    batch_size: int = setting(32, "count", "Sentences per LM forward pass.")
+    context: bool = setting(True, "bool", "Read each sentence after the text before it in its document, or alone.")
+    threshold: float | None = setting(None, "number", "Probability at or above which a sentence is garbled (default: the detector's; see the model card).", overridable=True)
     # what is read
-    include: tuple[str, ...] = DEFAULT_INCLUDE
-    exclude: tuple[str, ...] = ()
-    field: str = "text"
-    group_field: str | None = None
-    max_mb: int = 50
+    include: tuple[str, ...] = setting(DEFAULT_INCLUDE, "strings", "Globs of files to read in folders.")
+    exclude: tuple[str, ...] = setting((), "strings", "Globs of files to leave out.")
+    field: str = setting("text", "string", "JSONL: the field holding the text.")
+    group_field: str | None = setting(None, "string", "JSONL: records with the same value of this field are read as one document (context).")
+    max_mb: int = setting(50, "count", "Skip files larger than this many MB.")
     # what is reported
-    ignore: tuple[re.Pattern, ...] = ()
-    allow: frozenset[str] = frozenset()
-    cache: bool = True
+    ignore: tuple[re.Pattern, ...] = setting((), "patterns", "Regular expressions of sentences to suppress.")
+    allow: frozenset[str] = setting(frozenset(), "words", "Words never highlighted as suspect.")
+    cache: bool = setting(True, "bool", "Reuse earlier analyses and suggestions of the same sentences ($MTFIX_HOME/score-cache.sqlite).")
     # the gate of `score`
-    baseline: str | None = None
-    fail_above: float | None = None
-    fail_under: float | None = None
+    baseline: str | None = setting(None, "string", "Baseline file of accepted findings (default .mtfix-baseline.json when it exists).")
+    fail_above: float | None = setting(None, "number", "Fail (exit 1) when the garbled rate is above this (0-1).", overridable=True)
+    fail_under: float | None = setting(None, "number", "Fail (exit 1) when the quality score is under this (0-100).", high=100.0, overridable=True)
     # `fix` and `review`
-    sources: tuple[str, ...] = DEFAULT_SOURCES
-    grammar: str = "harper"
-    languagetool_url: str | None = None
-    seq2seq_model: str | None = None
-    seq2seq_prefix: str = ""
-    min_similarity: float = 0.8
-    min_confidence: float = 0.2  # chosen on MLQE-PE's tune part (benchmarks/RESULTS.md)
-    max_suggestions: int = 3
-    backup: bool = True
+    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation, doubled phrases, near spellings, function words). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.")
+    grammar: str = setting("harper", "choice", "Grammar checker: harper (offline) or languagetool.", choices=("harper", "languagetool"))
+    languagetool_url: str | None = setting(None, "string", "LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).")
+    seq2seq_model: str | None = setting(None, "string", "A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.")
+    seq2seq_prefix: str = setting("", "string", "Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")
+    min_similarity: float = setting(0.8, "number", "Drop rewrites whose meaning similarity to the original is below this (0-1).")
+    min_confidence: float = setting(0.2, "number", "Offer (and apply) only suggestions at least this confident (0-1; 0.2 was chosen on MLQE-PE's tune part).")
+    max_suggestions: int = setting(3, "count", "Suggestions offered per sentence.")
+    backup: bool = setting(True, "bool", "When writing, keep each original as FILE.bak.")
     # where they came from
     overrides: tuple[Override, ...] = ()
     config_path: Path | None = None
     explicit: frozenset[str] = frozenset()  # set on the command line
+
+    def __post_init__(self) -> None:
+        for name, spec in SPECS.items():
+            value = getattr(self, name)
+            if value is None and _field_default(name) is None:
+                continue
+            try:
+                object.__setattr__(self, name, spec.parse(value))
+            except SettingValueError as exc:
+                raise ConfigError(f"{key_of(name)} {exc}") from None
 
     @classmethod
     def resolve(cls, config: dict[str, Any] | None = None, cli: dict[str, Any] | None = None,
@@ -93,8 +172,7 @@ class Settings:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in (config or {}).items() if k in known}
         given = {k: v for k, v in (cli or {}).items() if v is not None and k in known}
-        merged = {k: _frozen(k, v) for k, v in {**values, **given}.items()}
-        return cls(**merged, overrides=overrides, config_path=config_path, explicit=frozenset(given))
+        return cls(**{**values, **given}, overrides=overrides, config_path=config_path, explicit=frozenset(given))
 
     def for_path(self, path: str) -> "Settings":
         """The settings for PATH: matching overrides (the last one wins) below the command line."""
@@ -124,10 +202,13 @@ class Settings:
                            max_bytes=self.max_mb * 1024 * 1024, group_field=self.group_field)
 
 
-def _frozen(name: str, value: Any) -> Any:
-    """Lists from a config file or the command line, as the settings' immutable types."""
-    if name == "allow":
-        return frozenset(value)
-    if isinstance(value, list):
-        return tuple(value)
-    return value
+SPECS: dict[str, Spec] = {f.name: f.metadata["setting"] for f in fields(Settings) if "setting" in f.metadata}
+
+
+def key_of(name: str) -> str:
+    """The config key of a Settings field: its name with dashes."""
+    return name.replace("_", "-")
+
+
+def _field_default(name: str) -> Any:
+    return next(f.default for f in fields(Settings) if f.name == name)

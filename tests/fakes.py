@@ -15,7 +15,7 @@ import numpy as np
 
 from mtfix.detector.mlp import MLP
 from mtfix.detector.model import Detector
-from mtfix.lm.scorer import TokenScores, Window
+from mtfix.lm.types import TokenScores, Window
 
 REPO = Path(__file__).resolve().parents[1]
 # A garbled sentence of the seeds in a small article, for the tests that run the real model.

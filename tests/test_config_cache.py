@@ -37,7 +37,7 @@ fail-above = 0.5
     assert found == tmp_path / "pyproject.toml"
     config = load_config(found)
     assert config.threshold == 0.7 and config.fail_above == 0.1 and config.allow == {"Peskov"}
-    assert config.exclude == ["drafts/*"] and config.ignore[0].search("Photo: AP")
+    assert list(config.exclude) == ["drafts/*"] and config.ignore[0].search("Photo: AP")
     override = config.override_for(str(tmp_path / "legacy" / "a.txt"))
     assert override is not None and override.threshold == 0.9
     assert config.override_for(str(tmp_path / "new" / "a.txt")) is None

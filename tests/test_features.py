@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mtfix.features.grammar import harper_linter, lint_ahead, lint_counts
+from mtfix.features.lints import harper_linter, lint_ahead, lint_counts
 
 TEXTS = ["He go to school yesterday.", "Teh cat sat on teh mat.", "A clean sentence.",
          "They was happy and and tired.", "Recieve the the package."]

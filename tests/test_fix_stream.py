@@ -105,7 +105,7 @@ def test_a_resumed_review_computes_nothing(tmp_path):
 
     from rich.console import Console
 
-    from mtfix.review.lines import LineReview
+    from mtfix.review.prompts import LineReview
 
     texts = ["first one.", "second one.", "third one."]
     cache = str(tmp_path / "cache.sqlite")

@@ -107,7 +107,7 @@ def test_segmenting_one_huge_paragraph_is_linear():
     26 s), linear takes seconds. The bound is generous, for slow shared runners."""
     import time
 
-    from mtfix.segment import segment
+    from mtfix.segmentation import segment
 
     text = ("seven short words on every line here\n" * 440_000)
     started = time.perf_counter()
@@ -116,7 +116,7 @@ def test_segmenting_one_huge_paragraph_is_linear():
 
 
 def test_a_numbered_list_item_is_not_a_sentence_of_its_own():
-    from mtfix.segment import segment
+    from mtfix.segmentation import segment
 
     text = "1. The talks failed on Monday.\n2. They met again on Friday.\n"
     assert [text[s.start:s.end] for s in segment(text)] == ["The talks failed on Monday.",

@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from mtfix.lm.scorer import Window
+from mtfix.lm.types import Window
 
 pytestmark = pytest.mark.model
 

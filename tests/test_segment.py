@@ -1,4 +1,4 @@
-from mtfix.segment import segment
+from mtfix.segmentation import segment
 
 
 def sentences(text: str) -> list[str]:

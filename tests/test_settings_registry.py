@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 
 import pytest
+from fakes import run_cli
 
 from mtfix.config import load_config
 from mtfix.signature import Signature
@@ -72,6 +74,11 @@ class ShoutReporter(Reporter):
         for s in document.sentences:
             self.sink.write(s.label.upper() + ": " + s.text + "\\n")
 
+class LengthFeatures:
+    names = ("plugin_length",)
+    def compute(self, view):
+        return {"plugin_length": float(len(view.text))}
+
 class CsvReader(Reader):
     name = "csv"
     suffixes = (".csv",)
@@ -89,7 +96,8 @@ def plugin(tmp_path, monkeypatch):
     (site / "mtfix_shout.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
     (site / "mtfix_shout-0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: mtfix-shout\nVersion: 0.1\n")
     (site / "mtfix_shout-0.1.dist-info" / "entry_points.txt").write_text(
-        "[mtfix.formats]\nshout = mtfix_shout:ShoutReporter\n\n[mtfix.readers]\ncsv = mtfix_shout:CsvReader\n")
+        "[mtfix.formats]\nshout = mtfix_shout:ShoutReporter\n\n[mtfix.readers]\ncsv = mtfix_shout:CsvReader\n\n"
+        "[mtfix.features]\nlength = mtfix_shout:LengthFeatures\n")
     monkeypatch.syspath_prepend(str(site))
     yield site
     sys.modules.pop("mtfix_shout", None)
@@ -105,9 +113,86 @@ def test_a_plugin_adds_a_format_and_a_reader(cli, plugin, tmp_path):
     assert result.stdout.decode().splitlines() == ["OK: A quiet day in town.", f"GARBLED: {GARBLED}"]
 
 
+def test_a_plugin_feature_family_is_computed(plugin):
+    from fakes import FakeScorer
+
+    from mtfix.features import compute_features, families, feature_names, sentence_view
+
+    families.cache_clear()
+    try:
+        assert feature_names()[-1] == "plugin_length" and feature_names()[0] == "nll_mean"
+        text = "A quiet day in town."
+        view = sentence_view(text, FakeScorer().score([text])[0])
+        assert compute_features(view, {"plugin_length"}) == {"plugin_length": float(len(text))}
+    finally:
+        families.cache_clear()
+
+
 def test_library_api_checks_text(fake_checker):
     document = fake_checker.check_text(f"A quiet day in town.\n\n{GARBLED}")
     assert [s.label for s in document.sentences] == ["ok", "garbled"]
     [alone] = fake_checker.score_sentences([GARBLED])
     assert alone.label == "garbled" and alone.score > 0.5
     assert str(fake_checker.signature()).startswith("mtfix:")
+
+
+# -- one declaration per setting -------------------------------------------------------------
+def test_every_setting_is_a_config_key_and_an_option_with_its_spec():
+    from mtfix.config import KEYS
+    from mtfix.settings import SPECS, key_of
+
+    assert set(KEYS.values()) == set(SPECS) and all(KEYS[key_of(name)] == name for name in SPECS)
+    text = "".join(run_cli("fix", "--help").stdout.decode().split())  # help is wrapped: compare without spaces
+    for name, spec in SPECS.items():
+        if name in ("baseline", "fail_above", "fail_under", "ignore", "allow"):
+            continue  # score's gate options, and the two that only a config file sets
+        assert f"--{key_of(name)}" in text, name
+        assert "".join(spec.help.split()) in text, name
+    assert "--deviceauto|cpu|cuda" in text and "--grammarharper|languagetool" in text
+
+
+@pytest.mark.parametrize("given, message", [
+    ({"threshold": 3}, "threshold must be a number from 0 to 1, not 3"),
+    ({"device": "gpu"}, "device must be one of auto, cpu, cuda, not 'gpu'"),
+    ({"max_suggestions": 0}, "max-suggestions must be a whole number of at least 1, not 0"),
+    ({"ignore": ["("]}, "ignore holds a bad regular expression '('"),
+])
+def test_the_library_checks_settings_as_the_config_does(given, message):
+    import mtfix
+    from mtfix.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        mtfix.load(**given)
+
+
+def test_a_bad_option_value_names_the_option(cli, tmp_path):
+    (tmp_path / "a.txt").write_text("A sentence.\n")
+    result = cli("scan", "--device", "gpu", "a.txt", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.decode().strip() == "mtfix: error: --device must be one of auto, cpu, cuda, not 'gpu'"
+
+
+def test_mtfix_config_shows_each_value_and_where_it_came_from(cli, tmp_path):
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "a.txt").write_text("A sentence.\n")
+    (tmp_path / "mtfix.toml").write_text('allow = ["Peskov"]\n[[overrides]]\npaths = ["legacy/*"]\nthreshold = 0.8\n')
+    result = cli("config", "legacy/a.txt", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    rows = {row["key"]: row for row in report["settings"]}
+    assert report["config"].endswith("mtfix.toml")
+    assert rows["threshold"]["value"] == 0.8 and rows["threshold"]["origin"].endswith("mtfix.toml (overrides[1])")
+    assert rows["allow"] == {"key": "allow", "value": ["Peskov"], "origin": report["config"]}
+    assert rows["model"]["origin"] == "default" and rows["sources"]["value"] == ["grammar", "lm"]
+    text = cli("config", "legacy/a.txt", cwd=tmp_path).stdout.decode()
+    assert text.startswith("# config: ") and 'allow            = ["Peskov"]' in text
+
+
+def test_the_public_types_are_exported_and_labels_read_as_text():
+    import mtfix
+
+    for name in mtfix.__all__:
+        assert getattr(mtfix, name) is not None, name
+    document = mtfix.Document("a.txt", "Text.", "utf-8")
+    assert isinstance(document, mtfix.Document) and mtfix.Label.GARBLED == "garbled"
+    assert json.dumps({"label": mtfix.Label.DUPLICATE}) == '{"label": "duplicate"}' and f"{mtfix.Label.OK}" == "ok"

@@ -3,7 +3,7 @@ and how windows are cut into batches by a token budget."""
 
 from __future__ import annotations
 
-from mtfix.lm.scorer import token_batches
+from mtfix.lm.batching import token_batches
 from mtfix.lm.windows import PARAGRAPH_BREAK, pack
 
 

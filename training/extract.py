@@ -13,7 +13,8 @@ import sys
 from collections import defaultdict
 
 from mtfix.home import mtfix_home
-from mtfix.lm.scorer import LMScorer, Window
+from mtfix.lm.scorer import LMScorer
+from mtfix.lm.types import Window
 from mtfix.lm.windows import pack
 from training.data import Example, mlqe, mqm
 from training.lmcache import LMCache, extract

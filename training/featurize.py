@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtfix.detector.inputs import scored_words, word_inputs
-from mtfix.features import FEATURE_NAMES, compute_features, sentence_view
+from mtfix.features import compute_features, feature_names, sentence_view
 from training.data import Example
 from training.lmcache import LMCache
 
@@ -19,7 +19,7 @@ from training.lmcache import LMCache
 @dataclass
 class SentenceTable:
     examples: list[Example]  # in cache order
-    hand: np.ndarray  # (n, len(FEATURE_NAMES))
+    hand: np.ndarray  # (n, len(feature_names()))
     pooled: np.ndarray  # (n, layers, dim), memory-mapped, every layer 0..L
     words: np.ndarray  # (n + 1,) word-row index: sentence i owns rows words[i]:words[i+1]
 
@@ -55,7 +55,7 @@ def sentence_table(name: str, examples: list[Example], cache: LMCache, order: li
         hand, counts = [], []
         for i, example, view in _views(examples, cache, order, ()):
             features = compute_features(view)
-            hand.append([features[n] for n in FEATURE_NAMES])
+            hand.append([features[n] for n in feature_names()])
             counts.append(len(scored_words(view)))
             if i % 5000 == 0:
                 print(f"{name}: hand features {i}/{cache.sentences} ({time.time() - started:.0f}s)", file=sys.stderr)

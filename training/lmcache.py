@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mtfix.lm.scorer import LOOKAHEAD, LMScorer, TokenScores, Window
+from mtfix.lm.scorer import LMScorer
+from mtfix.lm.types import LOOKAHEAD, TokenScores, Window
 
 STORE_LAYERS = (8, 14, 18, 24, 30)  # per-token states kept (of SmolLM2-135M's 0..30)
 CHUNK_CHARS = 40_000  # text per chunk: all-layer states of a chunk stay within a few GB

@@ -23,9 +23,9 @@ import numpy as np
 from mtfix.detector.inputs import WORD_AGGREGATES, word_aggregates
 from mtfix.detector.mlp import MLP
 from mtfix.detector.model import FALLBACK, Detector
-from mtfix.features import FEATURE_NAMES
+from mtfix.features import feature_names
 from mtfix.features.casing import CasingFeatures
-from mtfix.features.grammar import GrammarFeatures
+from mtfix.features.lints import GrammarFeatures
 from mtfix.features.lexicon import LexiconFeatures
 from mtfix.features.punctuation import PunctuationFeatures
 from mtfix.lm.scorer import LMScorer
@@ -45,7 +45,7 @@ LM_FREE_FEATURES = [n for family in (LexiconFeatures(), CasingFeatures(), Punctu
 # The heads read every hand-made feature but harper's lints: beside the LM's states they added at
 # most 0.01 on the tune parts (models/CARD.md) and cost as much CPU as all the other features
 # together, enough to hold `scan` under 0.8x the bare forward pass. The LM-free fallback keeps them.
-HAND_FEATURES = [n for n in FEATURE_NAMES if n not in GrammarFeatures.names]
+HAND_FEATURES = [n for n in feature_names() if n not in GrammarFeatures.names]
 
 
 @dataclass
@@ -62,8 +62,8 @@ class Corpus:
         return np.array([getattr(e, attribute) for e in self.examples], dtype=object)
 
     def hand_of(self, names: list[str]) -> np.ndarray:
-        """The hand-made features NAMES of every sentence (columns of `hand`, in FEATURE_NAMES order)."""
-        return self.hand[:, [list(FEATURE_NAMES).index(n) for n in names]]
+        """The hand-made features NAMES of every sentence (columns of `hand`, in feature_names() order)."""
+        return self.hand[:, [list(feature_names()).index(n) for n in names]]
 
 
 def load_corpus(sets: list[str], scorer: LMScorer) -> Corpus:

@@ -72,7 +72,7 @@ def main() -> None:
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from mtfix.lm.scorer import model_location
+    from mtfix.lm.provision import model_location
 
     torch.manual_seed(0)
     location = model_location(args.model, quiet=True)

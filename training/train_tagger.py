@@ -19,7 +19,7 @@ import numpy as np
 
 from mtfix.features.words import split_words
 from mtfix.fix.edits import APPEND, KEEP, REPLACE, tags_between
-from mtfix.fix.tagger import Tagger
+from mtfix.fix.edit_tagger import Tagger
 from mtfix.lm.scorer import LMScorer
 from training.extract import load
 from training.featurize import word_table

@@ -10,9 +10,6 @@ lexicon, grammar) and is what a model without a trained detector gets.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from mtfix.detector import modelfile
 from mtfix.detector.inputs import scored_words, sentence_inputs, word_inputs
 from mtfix.detector.mlp import MLP
 from mtfix.errors import ModelUnavailable
 from mtfix.features import compute_features
 from mtfix.features.base import SentenceView
-from mtfix.features.grammar import GrammarFeatures, lint_ahead
+from mtfix.features.lints import GrammarFeatures, lint_ahead
 
 FORMAT = "mtfix-detector/2"
 FALLBACK = "fallback"
@@ -68,34 +66,22 @@ class Detector:
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> "Detector":
-        arrays = np.load(io.BytesIO(raw), allow_pickle=False)
-        card = json.loads(str(arrays["card"]))
-        if card.get("format") != FORMAT:
-            raise ValueError(f"not a {FORMAT} file (format {card.get('format')!r})")
+        card, arrays, digest = modelfile.read(raw, FORMAT)
         return cls(
             lm=card["lm"], layers=tuple(card["layers"]), word_layers=list(card["word_layers"]),
             sentence_layers=list(card["sentence_layers"]), hand_features=list(card["hand_features"]),
             word_head=MLP.from_arrays(arrays, "word") if "word.w0" in arrays else None,
             sentence_head=MLP.from_arrays(arrays, "sentence"),
             calibration=tuple(card["calibration"]), threshold=float(card["threshold"]),
-            word_threshold=float(card["word_threshold"]), digest=hashlib.sha1(raw).hexdigest()[:8], card=card)
+            word_threshold=float(card["word_threshold"]), digest=digest, card=card)
 
     def save(self, path: str | Path) -> None:
-        from mtfix.atomic import atomic_write_bytes
-
         card = {**self.card, "format": FORMAT, "lm": self.lm, "layers": list(self.layers),
                 "word_layers": self.word_layers, "sentence_layers": self.sentence_layers,
                 "hand_features": self.hand_features, "calibration": list(self.calibration),
                 "threshold": self.threshold, "word_threshold": self.word_threshold}
-        arrays = {"card": np.array(json.dumps(card, sort_keys=True))}
-        arrays.update({k: v.astype(np.float16) if k.split(".")[1].startswith("w") else v.astype(np.float32)
-                       for k, v in self.sentence_head.arrays("sentence").items()})
-        if self.word_head is not None:
-            arrays.update({k: v.astype(np.float16) if k.split(".")[1].startswith("w") else v.astype(np.float32)
-                           for k, v in self.word_head.arrays("word").items()})
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
-        atomic_write_bytes(Path(path), buffer.getvalue())
+        heads = {"sentence": self.sentence_head, **({"word": self.word_head} if self.word_head else {})}
+        modelfile.write(path, card, heads)
 
     # -- which LM ------------------------------------------------------------------------
     @property
@@ -116,7 +102,7 @@ class Detector:
         return any(name in self.hand_features for name in GrammarFeatures.names)
 
     def lint_ahead(self, texts: Iterable[str]) -> threading.Thread:
-        """Lint TEXTS in a background thread beside the LM pass (`features.grammar.lint_ahead`)
+        """Lint TEXTS in a background thread beside the LM pass (`features.lints.lint_ahead`)
         when the sentence head reads the lints; otherwise a thread with nothing to do."""
         return lint_ahead(texts if self.reads_lints else ())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mtfix.features.words import Word
-from mtfix.lm.scorer import TokenScores
+from mtfix.lm.types import TokenScores
 
 
 @dataclass

@@ -7,7 +7,7 @@ import re
 
 from mtfix.features.base import FeatureFamily, SentenceView
 from mtfix.features.casing import common_words
-from mtfix.segment import is_abbreviation
+from mtfix.segmentation import is_abbreviation
 
 _STOP_THEN_LOWER = re.compile(r"\w[.!?] +[a-z]")
 _SPACE_BEFORE = re.compile(r"\w +[,.;:!?](?:\s|$)")

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mtfix.lm.scorer import TokenScores
+from mtfix.lm.types import TokenScores
 
 WORD_PATTERN = r"\w+(?:[’'\-.]\w+)*|[^\w\s]"  # a word ("U.S", "don't", "Biden-Putin") or one mark
 WORD = re.compile(WORD_PATTERN)  # the one definition of a word mtfix uses

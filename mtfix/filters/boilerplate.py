@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from mtfix.document import Document, Sentence
+from mtfix.document import Document, Label, Sentence
 from mtfix.pipeline.base import SentenceFilter
 
 _WHOLE_LINE = [
@@ -95,7 +95,7 @@ class BoilerplateFilter(SentenceFilter):
     chrome stays in the figures, with that noted in its reason."""
 
     name = "boilerplate"
-    label = "boilerplate"
+    label = Label.BOILERPLATE
 
     def reason(self, document: Document, sentence: Sentence) -> str | None:
         why = boilerplate_reason(sentence.text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mtfix.document import Document
+from mtfix.document import Document, Label
 from mtfix.features.words import WORD
 from mtfix.pipeline.base import DocumentStep
 
@@ -26,18 +26,18 @@ class DuplicateFilter(DocumentStep):
             by_opening.setdefault(key[:MIN_PREFIX_WORDS], []).append(index)
         first_seen: dict[tuple[str, ...], int] = {}
         for index, (sentence, key) in enumerate(zip(document.sentences, keys)):
-            if not key or sentence.label != "ok" or sentence.suppressed:
+            if not key or sentence.label != Label.OK or sentence.suppressed:
                 continue
             if key in first_seen:
                 earlier = document.sentences[first_seen[key]]
-                sentence.label, sentence.reason = "duplicate", f"repeats line {earlier.line}"
+                sentence.label, sentence.reason = Label.DUPLICATE, f"repeats line {earlier.line}"
                 continue
             first_seen[key] = index
             candidates = by_opening.get(key[:MIN_PREFIX_WORDS], [])
             longer = self._truncated_copy_of(key, sentence.text, keys, index, candidates)
             if longer is not None:
                 other = document.sentences[longer]
-                sentence.label, sentence.reason = "duplicate", f"cut-off copy of line {other.line}"
+                sentence.label, sentence.reason = Label.DUPLICATE, f"cut-off copy of line {other.line}"
 
     @staticmethod
     def _truncated_copy_of(key: tuple[str, ...], text: str, keys: list[tuple[str, ...]],

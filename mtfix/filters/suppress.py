@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mtfix.document import Document
+from mtfix.document import Document, Label
 from mtfix.pipeline.base import DocumentStep
 
 MARKER = re.compile(r"mtfix[:-]\s*ignore", re.IGNORECASE)
@@ -41,4 +41,4 @@ class SuppressionFilter(DocumentStep):
                 reason = "ignored by config"
             else:
                 continue
-            sentence.label, sentence.reason, sentence.suppressed = "ok", reason, True
+            sentence.label, sentence.reason, sentence.suppressed = Label.OK, reason, True

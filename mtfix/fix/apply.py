@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,3 +245,27 @@ def _free_backup_name(path: Path) -> Path:
         candidate = path.with_name(f"{path.name}.bak.{number}")
         number += 1
     return candidate
+
+
+def apply_or_check(document: Document, write: bool, diff: bool, backup: bool,
+                   note: Callable[[str], None]) -> tuple[int, int]:
+    """`fix`: apply (WRITE) or check for the patch (DIFF) a document's best suggestions; a file
+    that cannot be written is told through NOTE and the run goes on. Returns (sentences
+    applied, 1 if a write failed)."""
+    from mtfix.reports.safe import safe_path
+
+    if write:
+        applied = apply_document(document, backup=backup)
+        if applied.why_not:
+            note(f"not applied to {safe_path(document.path)}: {applied.why_not}")
+            return 0, int(applied.failed)
+        if applied.count:
+            kept = f" (original kept as {safe_path(str(applied.kept))})" if applied.kept else ""
+            note(f"applied {applied.count} fix(es) to {safe_path(document.path)}{kept}")
+        return applied.count, 0
+    if diff:
+        change = planned_change(document)
+        if change.why_not:
+            note(f"not in the diff: {safe_path(document.path)}: {change.why_not}")
+        return len(change.replacements) if not change.why_not else 0, 0
+    return 0, 0

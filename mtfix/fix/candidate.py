@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mtfix.document import Document, Sentence
+from mtfix.document import Document, Label, Sentence
 from mtfix.normalize import normalize
 
 
@@ -33,7 +33,7 @@ class FixTarget:
     @classmethod
     def flagged_in(cls, document: Document) -> list["FixTarget"]:
         """A target for each sentence of DOCUMENT labelled garbled, in order."""
-        return [cls.of(document, s) for s in document.sentences if s.label == "garbled"]
+        return [cls.of(document, s) for s in document.sentences if s.label == Label.GARBLED]
 
 
 @dataclass

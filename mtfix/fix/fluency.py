@@ -10,7 +10,8 @@ import numpy as np
 
 from mtfix.detector.model import Detector
 from mtfix.features import sentence_view
-from mtfix.lm.scorer import LMScorer, TokenScores
+from mtfix.lm.scorer import LMScorer
+from mtfix.lm.types import TokenScores
 
 
 @dataclass(frozen=True)

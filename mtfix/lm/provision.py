@@ -178,3 +178,59 @@ def _convert(spec: BuiltinModel, gguf_path: Path, target: Path, quiet: bool) -> 
         os.replace(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def resolve_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ModelUnavailable("--device cuda was asked for but torch sees no CUDA GPU")
+    if device not in ("cpu", "cuda"):
+        raise ModelUnavailable(f"unknown device {device!r}: use cpu, cuda or auto")
+    return device
+
+
+def model_location(name: str, quiet: bool = False) -> str:
+    """A built-in name is provisioned; anything else is a local folder, or a hub id that is
+    already in the local Hugging Face cache or can be fetched (the hub is asked once, briefly,
+    instead of retrying for a minute when there is no network)."""
+    if name in BUILTIN_MODELS:
+        return str(provision(name, quiet=quiet))
+    local = Path(name).expanduser()
+    if local.is_dir():
+        return str(local)
+    if name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name:
+        raise ModelUnavailable(f"cannot load language model {name!r}: no such folder")
+    if not _in_hub_cache(name) and not hub_reachable():
+        raise ModelUnavailable(
+            f"cannot load language model {name!r}: it is not a built-in model (see `mtfix models list`) nor a "
+            f"local folder, and the Hugging Face hub cannot be reached to fetch it; download it where there is "
+            f"a network and pass its folder to --model")
+    return name
+
+
+def _in_hub_cache(name: str) -> bool:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+    except Exception:  # an old or missing huggingface_hub: let transformers decide  # noqa: BLE001
+        return False
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Can the hub (or $HF_ENDPOINT) be reached at all? One connection attempt, no retries."""
+    import os
+    import socket
+    from urllib.parse import urlparse
+
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+        return False
+    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False

@@ -3,7 +3,8 @@
 The unit of work is a `Window`: a stretch of text (one sentence, or several consecutive
 sentences of a document) scored in one forward pass, with the spans of the sentences in
 it. Each sentence gets its own `TokenScores`, so a sentence read with the text before it
-as context costs no extra forward pass.
+as context costs no extra forward pass. The records are in types.py, the batching in
+batching.py, the numeric kernels in kernels.py, device and model look-up in provision.py.
 """
 
 from __future__ import annotations
@@ -11,154 +12,16 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from mtfix.errors import ModelUnavailable
-from mtfix.lm.provision import BUILTIN_MODELS, DEFAULT_MODEL, provision
+from mtfix.lm.batching import Encoded, common_prefix, prefix_groups, token_batches
+from mtfix.lm.kernels import token_logprobs, token_statistics
+from mtfix.lm.provision import DEFAULT_MODEL, model_location, resolve_device
 from mtfix.lm.threads import configure_torch
-
-MAX_TOKENS = 256  # of one sentence
-MAX_WINDOW_TOKENS = 384  # of a window of sentences read together
-TOKENS_PER_TEXT = 40  # a batch holds about batch_size × this many tokens (see token_batches)
-LOOKAHEAD = 2  # tokens after a sentence whose states its last word may look at
-
-
-@dataclass
-class Window:
-    """Text scored in one pass; `spans` are the [start, end) character spans of its sentences."""
-
-    text: str
-    spans: list[tuple[int, int]] = field(default_factory=list)
-
-    @classmethod
-    def single(cls, text: str) -> "Window":
-        return cls(text, [(0, len(text))])
-
-
-@dataclass
-class TokenScores:
-    """What the LM thought of each token of one text.
-
-    `offsets[i]` is the character span of token i in the scored text; `logprob` is the
-    natural-log probability of the token given everything before it, `rank` its rank
-    among all vocabulary items (1 = the model's top guess), `entropy` the entropy of
-    the model's prediction at that position. `hidden`, when layers were asked for, holds
-    the states after each token, shape (layers, tokens + LOOKAHEAD, dim): the last
-    LOOKAHEAD rows are the states of the tokens that follow the text in its window (zeros
-    where nothing follows); `next_logprob` holds those tokens' log-probabilities.
-    """
-
-    offsets: list[tuple[int, int]]
-    logprob: np.ndarray
-    rank: np.ndarray
-    entropy: np.ndarray
-    hidden: np.ndarray | None = None
-    next_logprob: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self.offsets)
-
-    @classmethod
-    def empty(cls) -> "TokenScores":
-        return cls([], np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(0, np.float32))
-
-
-@dataclass
-class Reading:
-    """A text the LM read and kept (see LMScorer.read): `ids` its tokens, `top` the top-k
-    token ids predicted at each position, `keys_values` each layer's cached keys and values
-    (None on a backend that keeps none)."""
-
-    text: str
-    ids: list[int]
-    scores: TokenScores
-    top: np.ndarray
-    keys_values: list[tuple] | None = None
-
-
-def resolve_device(device: str) -> str:
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ModelUnavailable("--device cuda was asked for but torch sees no CUDA GPU")
-    if device not in ("cpu", "cuda"):
-        raise ModelUnavailable(f"unknown device {device!r}: use cpu, cuda or auto")
-    return device
-
-
-def model_location(name: str, quiet: bool = False) -> str:
-    """A built-in name is provisioned; anything else is a local folder, or a hub id that is
-    already in the local Hugging Face cache or can be fetched (the hub is asked once, briefly,
-    instead of retrying for a minute when there is no network)."""
-    if name in BUILTIN_MODELS:
-        return str(provision(name, quiet=quiet))
-    local = Path(name).expanduser()
-    if local.is_dir():
-        return str(local)
-    if name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name:
-        raise ModelUnavailable(f"cannot load language model {name!r}: no such folder")
-    if not _in_hub_cache(name) and not hub_reachable():
-        raise ModelUnavailable(
-            f"cannot load language model {name!r}: it is not a built-in model (see `mtfix models list`) nor a "
-            f"local folder, and the Hugging Face hub cannot be reached to fetch it; download it where there is "
-            f"a network and pass its folder to --model")
-    return name
-
-
-def _in_hub_cache(name: str) -> bool:
-    try:
-        from huggingface_hub import try_to_load_from_cache
-
-        return isinstance(try_to_load_from_cache(name, "config.json"), str)
-    except Exception:  # an old or missing huggingface_hub: let transformers decide  # noqa: BLE001
-        return False
-
-
-def hub_reachable(timeout: float = 3.0) -> bool:
-    """Can the hub (or $HF_ENDPOINT) be reached at all? One connection attempt, no retries."""
-    import os
-    import socket
-    from urllib.parse import urlparse
-
-    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
-        return False
-    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or "huggingface.co"
-    try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-        return True
-    except OSError:
-        return False
-
-
-@dataclass
-class _Encoded:
-    ids: list[int]
-    offsets: list[tuple[int, int]]
-    owners: list[tuple[int, int]]  # per span: [first, last) token index
-
-
-def token_batches(lengths: Sequence[int], batch_size: int, tokens_per_text: int = TOKENS_PER_TEXT) -> list[list[int]]:
-    """Indices in length order, cut into batches of at most BATCH_SIZE texts and about
-    BATCH_SIZE × TOKENS_PER_TEXT padded tokens: a batch of long windows would otherwise hold
-    a logits tensor (tokens × vocabulary) ten times larger than a batch of sentences, and a
-    CPU spends the difference waiting on memory."""
-    budget = batch_size * tokens_per_text
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
-        width = max(lengths[index], 1)  # the widest so far: the order is by length
-        if current and (len(current) == batch_size or (len(current) + 1) * width > budget):
-            batches.append(current)
-            current = []
-        current.append(index)
-    if current:
-        batches.append(current)
-    return batches
+from mtfix.lm.types import LOOKAHEAD, MAX_TOKENS, Reading, TokenScores, Window
 
 
 class LMScorer:
@@ -232,7 +95,7 @@ class LMScorer:
         return [(ids[:MAX_TOKENS], [tuple(o) for o in offs[:MAX_TOKENS]])
                 for ids, offs in zip(encoded["input_ids"], encoded["offset_mapping"])]
 
-    def _encode_windows(self, windows: Sequence[Window]) -> list[_Encoded]:
+    def _encode_windows(self, windows: Sequence[Window]) -> list[Encoded]:
         encoded = self.tokenizer([w.text for w in windows], add_special_tokens=False,
                                  return_offsets_mapping=True)
         out = []
@@ -250,7 +113,7 @@ class LMScorer:
                 owners.append((first, last))
                 keep = last
             limit = owners[-1][1] + LOOKAHEAD if owners else 0
-            out.append(_Encoded(ids[:limit], offsets[:limit], owners))
+            out.append(Encoded(ids[:limit], offsets[:limit], owners))
         return out
 
     def score(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> list[TokenScores]:
@@ -272,7 +135,7 @@ class LMScorer:
                 progress(sum(len(windows[i].spans) for i in batch))
         return results
 
-    def _score_batch(self, batch: list[_Encoded], windows: Sequence[Window],
+    def _score_batch(self, batch: list[Encoded], windows: Sequence[Window],
                      indices: list[int]) -> list[list[TokenScores]]:
         if not any(e.ids for e in batch):
             return [[TokenScores.empty() for _ in e.owners] for e in batch]
@@ -326,7 +189,7 @@ class LMScorer:
         if reading.keys_values is None:
             return self._plain_logprobs(variant_ids)
         base, base_logprobs = reading.ids, reading.scores.logprob
-        shared = [_common_prefix(base, ids) for ids in variant_ids]
+        shared = [common_prefix(base, ids) for ids in variant_ids]
         out: list[np.ndarray] = [np.zeros(0, np.float32)] * len(variant_ids)
         pending = []
         for index, (ids, same) in enumerate(zip(variant_ids, shared)):
@@ -335,7 +198,7 @@ class LMScorer:
             else:
                 pending.append(index)
         pending.sort(key=lambda i: shared[i])
-        for group in _prefix_groups([shared[i] for i in pending], self.batch_size):
+        for group in prefix_groups([shared[i] for i in pending], self.batch_size):
             members = [pending[g] for g in group]
             keep = shared[members[0]]  # tokens of the text every member shares
             # input position p (0 = the prefix token) predicts token p; the cache holds the
@@ -440,7 +303,7 @@ def _token_start(text: str, offset: tuple[int, int]) -> int:
     return visible if visible < end else start
 
 
-def _span_scores(encoded: _Encoded, owner: tuple[int, int], span_start: int, logprob, rank, entropy,
+def _span_scores(encoded: Encoded, owner: tuple[int, int], span_start: int, logprob, rank, entropy,
                  states: np.ndarray | None) -> TokenScores:
     first, last = owner
     offsets = [(max(s, span_start) - span_start, e - span_start) for s, e in encoded.offsets[first:last]]
@@ -456,72 +319,7 @@ def _span_scores(encoded: _Encoded, owner: tuple[int, int], span_start: int, log
     return scores
 
 
-def _common_prefix(a: list[int], b: list[int]) -> int:
-    same = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        same += 1
-    return same
-
-
-def _prefix_groups(shared: list[int], batch_size: int, slack: int = 4) -> list[list[int]]:
-    """Indices (into SHARED, sorted ascending) cut into groups read together: each group is
-    read after its smallest shared length, so members sharing more re-read at most SLACK
-    tokens; more groups would mean more, smaller forward passes."""
-    groups: list[list[int]] = []
-    for index, same in enumerate(shared):
-        if groups and len(groups[-1]) < batch_size and same - shared[groups[-1][0]] <= slack:
-            groups[-1].append(index)
-        else:
-            groups.append([index])
-    return groups
-
-
 def _as_long(ids: list[int]):
     import torch
 
     return torch.tensor(ids, dtype=torch.long)
-
-
-STAT_CHUNK = 16  # positions at a time: a 16 × vocabulary block stays in cache
-
-
-def token_logprobs(logits, targets) -> np.ndarray:
-    """The log-probability of each target token alone (see token_statistics)."""
-    import torch
-
-    out = []
-    with torch.inference_mode():
-        for begin in range(0, logits.shape[0], STAT_CHUNK):
-            block = logits[begin:begin + STAT_CHUNK]
-            target = targets[begin:begin + STAT_CHUNK].to(block.device)
-            out.append(block.gather(-1, target.unsqueeze(-1)).squeeze(-1) - torch.logsumexp(block, dim=-1))
-    return torch.cat(out).cpu().numpy().astype(np.float32) if out else np.zeros(0, np.float32)
-
-
-def token_statistics(logits, targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Log-prob, rank and predictive entropy of each target token, from one sentence's logits.
-
-    Worked in small blocks of positions: on CPU the vocabulary-wide passes are memory-bound,
-    and a block that fits in cache makes them several times faster than whole-batch tensors.
-    Padding positions are never touched.
-    """
-    import torch
-
-    logprobs, ranks, entropies = [], [], []
-    with torch.inference_mode():
-        for begin in range(0, logits.shape[0], STAT_CHUNK):
-            block = logits[begin:begin + STAT_CHUNK]
-            target = targets[begin:begin + STAT_CHUNK]
-            normaliser = torch.logsumexp(block, dim=-1)
-            target_logit = block.gather(-1, target.unsqueeze(-1)).squeeze(-1)
-            logprobs.append(target_logit - normaliser)
-            ranks.append((block > target_logit.unsqueeze(-1)).sum(-1) + 1)
-            probs = torch.exp(block - normaliser.unsqueeze(-1))
-            entropies.append(normaliser - (probs * block).sum(-1))
-    if not logprobs:
-        return np.zeros(0, np.float32), np.zeros(0, np.int32), np.zeros(0, np.float32)
-    return (torch.cat(logprobs).cpu().numpy().astype(np.float32),
-            torch.cat(ranks).cpu().numpy().astype(np.int32),
-            torch.cat(entropies).cpu().numpy().astype(np.float32))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mtfix.lm.scorer import Window
+from mtfix.lm.types import Window
 
 PARAGRAPH_BREAK = "\n\n"
 WINDOW_CHARS = 1200  # about 300 tokens of English: counted in characters, so packing needs no tokenizer

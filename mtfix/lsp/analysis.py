@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 from mtfix.api import Checker
 from mtfix.document import Document, Sentence
 from mtfix.fix.candidate import FixTarget, SentenceFix
-from mtfix.segment import line_starts
+from mtfix.segmentation import line_starts
 
 MARKDOWN_LANGUAGES = ("markdown", "mdx", "quarto", "rmd")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".qmd", ".rmd")

@@ -24,7 +24,7 @@ extras.require("mtfix lsp", "pygls", "lsprotocol")
 from lsprotocol import types as lsp  # noqa: E402
 from pygls.lsp.server import LanguageServer  # noqa: E402
 
-from mtfix.document import Sentence  # noqa: E402
+from mtfix.document import Label, Sentence  # noqa: E402
 from mtfix.errors import MtfixError  # noqa: E402
 from mtfix.lsp.analysis import Checked, LspAnalysis, uri_to_path  # noqa: E402
 
@@ -97,7 +97,7 @@ def build(analysis: LspAnalysis | None = None) -> MtfixServer:
         last = checked.positions.offset(params.range.end.line, params.range.end.character)
         actions: list[lsp.CodeAction] = []
         for sentence in checked.document.sentences:
-            if sentence.label == "garbled" and sentence.start <= last and first <= sentence.end:
+            if sentence.label == Label.GARBLED and sentence.start <= last and first <= sentence.end:
                 try:
                     fix = await asyncio.wrap_future(ls.analysis.worker.submit(ls.analysis.suggest, checked, sentence))
                     actions += suggestion_actions(uri, checked, fix)
@@ -206,7 +206,7 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
         if not sentence.flagged or sentence.suppressed:
             continue
         where = _range(checked, sentence.start, sentence.end)
-        if sentence.label == "garbled":
+        if sentence.label == Label.GARBLED:
             words = ", ".join(f"'{s.text}'" for s in sentence.spans)
             out.append(lsp.Diagnostic(
                 range=where, source=SOURCE, code="garbled",
@@ -227,17 +227,17 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
 def hover_text(sentence: Sentence, offset: int, checked: Checked) -> str:
     if sentence.suppressed:
         return f"**mtfix** · not checked ({sentence.reason})"
-    if sentence.label in ("boilerplate", "duplicate"):
+    if sentence.label in (Label.BOILERPLATE, Label.DUPLICATE):
         return f"**mtfix** · {sentence.label}" + (f" ({sentence.reason})" if sentence.reason else "")
     lines = [f"**mtfix** · {sentence.label} · P(garbled) {sentence.score:.2f} (garbled at ≥ {checked.threshold:.2f})"
              f" · quality {sentence.quality:+.2f}"]
     local = offset - sentence.start
-    here = next((w for w in sentence.words if w[0] <= local <= w[1]), None)
+    here = next((w for w in sentence.words if w.start <= local <= w.end), None)
     if here is not None:
-        lines.append(f"'{sentence.text[here[0]:here[1]]}': P(BAD) {here[3]:.2f}, surprisal {here[2]:.1f} nats")
-    suspects = sorted(sentence.words, key=lambda w: -w[3])[:TOP_WORDS]
+        lines.append(f"'{sentence.text[here.start:here.end]}': P(BAD) {here.bad:.2f}, surprisal {here.surprisal:.1f} nats")
+    suspects = sorted(sentence.words, key=lambda w: -w.bad)[:TOP_WORDS]
     if suspects:
-        lines.append("most suspect: " + ", ".join(f"'{sentence.text[s:e]}' {bad:.2f}" for s, e, _, bad in suspects))
+        lines.append("most suspect: " + ", ".join(f"'{sentence.text[w.start:w.end]}' {w.bad:.2f}" for w in suspects))
     return "\n\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from mtfix.document import Document, Sentence
+from mtfix.document import Document, Label, Sentence
 from mtfix.readers.options import Skipped
 
 Item = Document | Skipped
@@ -37,7 +37,7 @@ class SentenceFilter(DocumentStep):
 
     def process(self, document: Document) -> None:
         for sentence in document.sentences:
-            if sentence.label != "ok" or sentence.suppressed:
+            if sentence.label != Label.OK or sentence.suppressed:
                 continue
             why = self.reason(document, sentence)
             if why:

@@ -12,11 +12,11 @@ from mtfix import __version__
 from mtfix.cache import AnalysisCache
 from mtfix.detector.inputs import quoted_positions, scored_words
 from mtfix.detector.model import Analysis, Detector
-from mtfix.document import Document, Sentence, Span
+from mtfix.document import Document, Label, Sentence, Span, WordScore
 from mtfix.features import sentence_view
 from mtfix.features.casing import suspicious_capitals
 from mtfix.features.words import Word
-from mtfix.lm.scorer import MAX_TOKENS, TokenScores, Window
+from mtfix.lm.types import MAX_TOKENS, TokenScores, Window
 from mtfix.lm.windows import WINDOW_CHARS, pack
 from mtfix.normalize import normalize, span_to_original
 from mtfix.pipeline.base import BatchStep
@@ -29,8 +29,8 @@ RECORD_VERSION = 3  # of the cached analysis: 3 = detector v2 (P(BAD) per word, 
 
 
 # The code an analysis depends on: changing a feature invalidates the cache.
-ANALYSIS_CODE = ("features/*.py", "detector/*.py", "lm/scorer.py", "lm/windows.py", "normalize.py",
-                 "pipeline/detect.py")
+ANALYSIS_CODE = ("features/*.py", "detector/*.py", "lm/scorer.py", "lm/types.py", "lm/batching.py", "lm/kernels.py",
+                 "lm/windows.py", "normalize.py", "pipeline/detect.py")
 
 
 class Detect(BatchStep):
@@ -77,7 +77,7 @@ class Detect(BatchStep):
                 f"|{WINDOW_CHARS}|context:{self.context}|record:{RECORD_VERSION}")
 
     def process_batch(self, documents: list[Document]) -> None:
-        items = [(d, s) for d in documents for s in d.sentences if s.label == "ok" and not s.suppressed]
+        items = [(d, s) for d in documents for s in d.sentences if s.label == Label.OK and not s.suppressed]
         if items:
             self.score(items)
 
@@ -101,11 +101,11 @@ class Detect(BatchStep):
             if document.path not in thresholds:
                 thresholds[document.path] = self.threshold_of(document.path)
             if sentence.score >= thresholds[document.path]:
-                sentence.label = "garbled"
+                sentence.label = Label.GARBLED
             spans = self._spans(document, sentence, record["spans"], index_map)
             sentence.spans = [s for s in spans if s.text.casefold() not in self.allow
                               and not _inside(s, document.protected)]
-            sentence.words = [(*span_to_original(index_map, start, end), surprisal, bad)
+            sentence.words = [WordScore(*span_to_original(index_map, start, end), surprisal, bad)
                               for start, end, surprisal, bad in record["words"]]
 
     def windows(self, items: list[tuple[Document, Sentence]], texts: list[str]) -> list[tuple[Window, list[int]]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from mtfix.document import Document, Sentence
 from mtfix.pipeline.base import DocumentStep
 from mtfix.markdown import non_prose
-from mtfix.segment import segment
+from mtfix.segmentation import segment
 
 
 class Segment(DocumentStep):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from mtfix.reports.base import CorpusReporter
 from mtfix.reports.safe import printable
+from mtfix.document import Label
 
-LEVELS = {"garbled": "error", "boilerplate": "notice", "duplicate": "notice"}
+LEVELS = {Label.GARBLED: "error", Label.BOILERPLATE: "notice", Label.DUPLICATE: "notice"}
 
 
 def escape_data(text: str) -> str:

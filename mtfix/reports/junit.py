@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from mtfix.reports.base import CorpusReporter
 from mtfix.reports.safe import xml_text
+from mtfix.document import Label
 
 
 class JunitReporter(CorpusReporter):
@@ -19,7 +20,7 @@ class JunitReporter(CorpusReporter):
         failures = 0
         for figures in sorted(report.files, key=lambda f: f.path):
             case = ET.SubElement(suite, "testcase", classname="mtfix.files", name=xml_text(figures.path))
-            garbled = [f for f in report.findings if f.path == figures.path and f.label == "garbled" and f.new]
+            garbled = [f for f in report.findings if f.path == figures.path and f.label == Label.GARBLED and f.new]
             if garbled:
                 failures += 1
                 failure = ET.SubElement(case, "failure", type="garbled",

@@ -8,6 +8,7 @@ import re
 
 from mtfix.reports.base import CorpusReporter
 from mtfix.reports.safe import one_line
+from mtfix.document import Label
 
 MAX_FINDINGS = 50
 
@@ -48,7 +49,7 @@ class MarkdownReporter(CorpusReporter):
         lines += [f"- {_cell(failure)}" for failure in report.gate.failures]
         lines += ["", "| quality | garbled | file |", "|---:|---:|---|"]
         lines += [f"| {f.quality:.1f} | {f.garbled} | {_code(f.path)} |" for f in report.worst_first]
-        garbled = [f for f in report.findings if f.label == "garbled" and f.new]
+        garbled = [f for f in report.findings if f.label == Label.GARBLED and f.new]
         if garbled:
             lines += ["", "| place | p | sentence |", "|---|---:|---|"]
             lines += [f"| {_code(f'{f.path}:{f.line}:{f.col}')} | {f.score:.2f} | {_cell(f.text)} |"

@@ -33,8 +33,8 @@ def sentence_record(document: Document, sentence: Sentence, byte_map: dict[int, 
         "reason": sentence.reason,
         "spans": [{"start": s.start, "end": s.end, "text": s.text, "score": s.score}
                   for s in sentence.spans],
-        "words": [{"text": sentence.text[start:end], "surprisal": nll, "bad": bad}
-                  for start, end, nll, bad in sentence.words],
+        "words": [{"text": sentence.text[w.start:w.end], "surprisal": w.surprisal, "bad": w.bad}
+                  for w in sentence.words],
     }
     if sentence.suppressed:
         record["suppressed"] = True

@@ -10,12 +10,13 @@ import json
 from mtfix import __version__
 from mtfix.reports.base import CorpusReporter
 from mtfix.reports.safe import xml_text
+from mtfix.document import Label
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULES = {
-    "garbled": ("error", "Sentence looks like garbled machine translation."),
-    "boilerplate": ("note", "Scraped page boilerplate inside the text."),
-    "duplicate": ("note", "Sentence repeats another one in the same file."),
+    Label.GARBLED: ("error", "Sentence looks like garbled machine translation."),
+    Label.BOILERPLATE: ("note", "Scraped page boilerplate inside the text."),
+    Label.DUPLICATE: ("note", "Sentence repeats another one in the same file."),
 }
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from mtfix.document import Document, Sentence
+from mtfix.document import Document, Label, Sentence
 from mtfix.fix.candidate import SentenceFix
 from mtfix.reports.base import Reporter, RunSummary
-from mtfix.reports.diffs import diff_text
+from mtfix.reports.diff_markup import diff_text
 from mtfix.reports.safe import one_line, safe_path
 
-STYLES = {"garbled": "bold red", "boilerplate": "yellow", "duplicate": "cyan", "ok": "green"}
+STYLES = {Label.GARBLED: "bold red", Label.BOILERPLATE: "yellow", Label.DUPLICATE: "cyan", Label.OK: "green"}
 
 
 class TextReporter(Reporter):
@@ -65,7 +65,7 @@ class TextReporter(Reporter):
         line = Text()
         line.append(f"  {_place(document, sentence)} ", style="dim")
         line.append(f"{sentence.label:<11}", style=STYLES[sentence.label])
-        if sentence.label in ("garbled", "ok"):
+        if sentence.label in (Label.GARBLED, Label.OK):
             line.append(f" {sentence.score:.2f} ")
         else:
             line.append(f" ({sentence.reason}) " if sentence.reason else " ")

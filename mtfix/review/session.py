@@ -47,7 +47,7 @@ class ReviewItem:
 
 
 @dataclass
-class Summary:
+class ReviewSummary:
     accepted: int = 0
     edited: int = 0
     rejected: int = 0
@@ -221,9 +221,9 @@ class ReviewSession:
         self._seek(self.position + 1)
 
     # -- writing ----------------------------------------------------------------------
-    def apply(self) -> Summary:
+    def apply(self) -> ReviewSummary:
         """Write every accepted or edited rewrite not yet written, file by file."""
-        summary = Summary(**{k: v for k, v in self.counts.items()})
+        summary = ReviewSummary(**{k: v for k, v in self.counts.items()})
         summary.undecided = sum(1 for i in range(len(self.items)) if not self.decided(i))
         by_document: dict[int, list[ReviewItem]] = {}
         for index, item in enumerate(self.items):
@@ -235,7 +235,7 @@ class ReviewSession:
         self.save()
         return summary
 
-    def _apply_document(self, items: list[ReviewItem], summary: Summary) -> None:
+    def _apply_document(self, items: list[ReviewItem], summary: ReviewSummary) -> None:
         document = items[0].document
         choices = {i.target.sentence.start: self.decisions[i.key]["text"] for i in items}
         applied = apply_document(document, self.backup, choices, [SentenceFix(i.target) for i in items])

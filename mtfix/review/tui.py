@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
-from mtfix.reports.diffs import diff_text
+from mtfix.reports.diff_markup import diff_text
 from mtfix.review.session import ReviewSession
 
 HELP = """[b]Keys[/b]
@@ -118,7 +118,7 @@ class ReviewApp(App):
                     style="dim")
         text.append(" ".join(paragraph[:start].split()) + " ", style="dim")
         body = Text(sentence.text)
-        for word_start, word_end, nll, _bad in sentence.words:
+        for word_start, word_end, nll, _bad in sentence.words:  # WordScore
             style = surprisal_style(nll)
             if style:
                 body.stylize(style, word_start, word_end)

@@ -61,7 +61,7 @@ class HarperChecker(GrammarChecker):
     name = "harper"
 
     def __init__(self) -> None:
-        from mtfix.features.grammar import harper_linter
+        from mtfix.features.lints import harper_linter
 
         self.linter = harper_linter()
 

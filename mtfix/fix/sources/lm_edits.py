@@ -27,7 +27,8 @@ from mtfix.fix.fluency import Surprisal
 from mtfix.fix.guards import CALENDAR_NAMES, violation
 from mtfix.fix.sources.base import CandidateSource
 from mtfix.fix.sources.grammar import apply_edits
-from mtfix.lm.scorer import LMScorer, Reading
+from mtfix.lm.scorer import LMScorer
+from mtfix.lm.types import Reading
 
 TOP_K = 64  # LM predictions read at each focus word
 SUBSTITUTIONS = 4  # of them tried as plain substitutions

@@ -40,7 +40,7 @@ class PostEditorSource(CandidateSource):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        from mtfix.lm.scorer import model_location, resolve_device
+        from mtfix.lm.provision import model_location, resolve_device
 
         from mtfix import extras
 

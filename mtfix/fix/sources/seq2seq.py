@@ -9,7 +9,7 @@ from pathlib import Path
 from mtfix.errors import ConfigError, ModelUnavailable
 from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.sources.base import CandidateSource
-from mtfix.lm.scorer import resolve_device
+from mtfix.lm.provision import resolve_device
 
 
 class Seq2SeqSource(CandidateSource):

@@ -12,7 +12,7 @@ from mtfix.fix.candidate import Candidate, FixTarget
 from mtfix.fix.edits import DELETE, KEEP, apply_tags
 from mtfix.fix.fluency import FluencyMeter
 from mtfix.fix.sources.base import CandidateSource
-from mtfix.fix.tagger import Tagger, bundled_tagger
+from mtfix.fix.edit_tagger import Tagger, bundled_tagger
 
 ROUNDS = 3
 CONFIDENT = 0.75  # edits below this are also left out in a second, more cautious candidate

@@ -2,19 +2,17 @@
 word (see mtfix.fix.edits), reading the same per-word inputs as the detector's word head
 (the states after the word and after the next two tokens, so it sees what follows).
 
-One file, `models/tagger-<lm>.npz`: the head, its tag list and the layers it reads, with a
-JSON card; `training/train_tagger.py` writes it."""
+One file, `models/tagger-<lm>.npz` (the format of mtfix.detector.modelfile): the head, its
+tag list and the layers it reads, with a JSON card; `training/train_tagger.py` writes it."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from mtfix.detector import modelfile
 from mtfix.detector.inputs import scored_words, word_inputs
 from mtfix.detector.mlp import MLP
 from mtfix.errors import ModelUnavailable
@@ -37,27 +35,16 @@ class Tagger:
     @classmethod
     def load(cls, path: str | Path) -> "Tagger":
         try:
-            raw = Path(path).read_bytes()
-            arrays = np.load(io.BytesIO(raw), allow_pickle=False)
-            card = json.loads(str(arrays["card"]))
-            if card.get("format") != FORMAT:
-                raise ValueError(f"not a {FORMAT} file")
+            card, arrays, digest = modelfile.read(Path(path).read_bytes(), FORMAT)
             return cls(card["lm"], tuple(card["layers"]), list(card["tags"]), MLP.from_arrays(arrays, "tagger"),
-                       float(card["min_probability"]), hashlib.sha1(raw).hexdigest()[:8], card)
+                       float(card["min_probability"]), digest, card)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelUnavailable(f"cannot read edit tagger {path}: {exc}") from exc
 
     def save(self, path: str | Path) -> None:
-        from mtfix.atomic import atomic_write_bytes
-
         card = {**self.card, "format": FORMAT, "lm": self.lm, "layers": list(self.layers), "tags": self.tags,
                 "min_probability": self.min_probability}
-        arrays = {"card": np.array(json.dumps(card, sort_keys=True))}
-        arrays.update({k: v.astype(np.float16) if ".w" in k else v.astype(np.float32)
-                       for k, v in self.head.arrays("tagger").items()})
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)
-        atomic_write_bytes(Path(path), buffer.getvalue())
+        modelfile.write(path, card, {"tagger": self.head})
 
     def predict(self, view: SentenceView, rows: list[int]) -> tuple[list, list[str], list[float]]:
         """The scored words of VIEW, each one's most likely tag and that tag's probability.

@@ -8,7 +8,7 @@ from mtfix.fix.apply import planned_change, unified_diff
 from mtfix.reports.base import Reporter, RunSummary
 
 
-class DiffReporter(Reporter):
+class PatchReporter(Reporter):
     name = "diff"
     commands = ("fix",)
     binary = True

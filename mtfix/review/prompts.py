@@ -8,7 +8,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from mtfix.reports.diffs import diff_text
+from mtfix.reports.diff_markup import diff_text
 from mtfix.review.session import ReviewSession
 
 HELP = ("a accept the marked candidate · 1-9 accept that candidate · n next candidate · "

@@ -1,0 +1,92 @@
+"""What each command does besides running the pipeline: how far the chain goes, whether it has
+a report, what it does with each finished document, what it adds at the end, and its exit
+code. `mtfix.app.execute` runs any of them the same way; `COMMANDS` holds them by name."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mtfix.document import Document
+
+if TYPE_CHECKING:
+    from mtfix.app import RunOutcome, RunRequest
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+class Command:
+    name = ""
+    until = "detect"  # the last pipeline step it runs
+    reports = True  # writes a report in the chosen format
+    collects = False  # gathers corpus figures and findings (score's report; scan's corpus formats)
+
+    def document_done(self, document: Document, request: "RunRequest", outcome: "RunOutcome") -> None:
+        """Called for each document as soon as the pipeline has finished it."""
+
+    def finish(self, request: "RunRequest", outcome: "RunOutcome") -> None:
+        """Called after the last document, before the report is finished."""
+
+    def exit_code(self, outcome: "RunOutcome") -> int:
+        """2 when an input was skipped or nothing matched, else what the command found."""
+        stats = outcome.summary.stats
+        if stats.skipped or stats.files == 0:
+            return EXIT_ERROR
+        return self.found(outcome.request, outcome)
+
+    def found(self, request: "RunRequest", outcome: "RunOutcome") -> int:
+        return EXIT_OK
+
+
+class Scan(Command):
+    name = "scan"
+    collects = True
+
+    def found(self, request, outcome) -> int:
+        return EXIT_FOUND if request.fail_on_garbled and outcome.summary.stats.garbled else EXIT_OK
+
+
+class Score(Command):
+    name = "score"
+    collects = True
+
+    def finish(self, request, outcome) -> None:
+        from mtfix.score import judge
+
+        judge(outcome.summary.corpus, request.settings, request.update_baseline)
+
+    def found(self, request, outcome) -> int:
+        return EXIT_OK if outcome.summary.corpus.gate.passed else EXIT_FOUND
+
+
+class Fix(Command):
+    name = "fix"
+    until = "fix"
+
+    def document_done(self, document, request, outcome) -> None:
+        from mtfix.app import note
+        from mtfix.fix.apply import apply_or_check
+
+        applied, failed = apply_or_check(document, request.write, request.format == "diff", request.settings.backup,
+                                         note)
+        outcome.summary.applied += applied
+        outcome.failed_writes += failed
+
+    def found(self, request, outcome) -> int:
+        return EXIT_ERROR if outcome.failed_writes else EXIT_OK
+
+
+class Review(Command):
+    """The scan part of `review`: the documents are kept for the reviewer, whose screen is the
+    report, and the suggestions are computed while the review runs (mtfix.review.stream)."""
+
+    name = "review"
+    reports = False
+
+    def document_done(self, document, request, outcome) -> None:
+        outcome.documents.append(document)
+
+    def found(self, request, outcome) -> int:
+        return EXIT_ERROR if outcome.review is not None and outcome.review.failed else EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {c.name: c for c in (Scan(), Score(), Fix(), Review())}

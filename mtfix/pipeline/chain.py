@@ -1,0 +1,35 @@
+"""The one place the chain is assembled: every command's steps, by name, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mtfix.filters.boilerplate import BoilerplateFilter
+from mtfix.filters.duplicates import DuplicateFilter
+from mtfix.filters.suppress import SuppressionFilter
+from mtfix.pipeline.base import Step
+from mtfix.pipeline.read import Read
+from mtfix.pipeline.segment import Segment
+
+# Every step, in the order documents pass through them.
+STEPS = ("read", "segment", "suppress", "boilerplate", "duplicates", "detect", "fix")
+
+
+def build(checker, start: str = "read", until: str = "detect") -> list[Step]:
+    """The steps from START to UNTIL (both included) for CHECKER's settings. The detect and
+    fix steps are the Checker's own, so their model, cache and statistics are shared by every
+    chain it builds. check_documents starts at "segment"; fix and review end at "fix"."""
+    settings = checker.settings
+    makers: dict[str, Callable[[], Step]] = {
+        "read": lambda: Read(settings.read),
+        "segment": Segment,
+        "suppress": lambda: SuppressionFilter(settings.ignore),
+        "boilerplate": BoilerplateFilter,
+        "duplicates": DuplicateFilter,
+        "detect": lambda: checker.detect,
+        "fix": lambda: checker.fix,
+    }
+    chosen = STEPS[STEPS.index(start):STEPS.index(until) + 1]
+    if not chosen:
+        raise ValueError(f"no steps from {start} to {until}")
+    return [makers[name]() for name in chosen]
