@@ -19,7 +19,7 @@ from typer.core import TyperCommand
 
 from mtfix import __version__
 from mtfix.lm.provision import DEFAULT_MODEL
-from mtfix.settings import SPECS, Settings, SettingValueError, key_of
+from mtfix.settings import SPECS, SettingValueError, default_of, key_of
 
 from mtfix.commands import EXIT_ERROR
 
@@ -103,7 +103,6 @@ def main_options(
 
 
 # -- options shared by commands: declared once, so their meaning and help stay alike --------
-Paths = Annotated[list[str], typer.Argument(help="Files or folders; '-' reads stdin.")]
 def _complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
     from mtfix.app import formats_of
 
@@ -123,15 +122,11 @@ class _Command(TyperCommand):
         super().format_help(ctx, formatter)
 
 
-Format = Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", autocompletion=_complete_format, help="Output format.")]
-Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically; never over an input).")]
 def _setting(name: str, *flags: str) -> Any:
     """The command-line option of Settings field NAME: help, choices and range from its Spec
     (mtfix.settings), so the option, the config key and `mtfix config` say the same."""
-    from dataclasses import fields
-
     spec = SPECS[name]
-    default = next(f.default for f in fields(Settings) if f.name == name)
+    default = default_of(name)
     shown = {True: "on", False: "off"}.get(default, default) if not isinstance(default, tuple) else " ".join(default)
     help = spec.help + (f" Default: {shown}." if shown not in (None, "", ()) else "")
     extra: dict[str, Any] = {}
@@ -176,6 +171,9 @@ def takes_settings(*groups: tuple[str, ...]):
     return decorate
 
 
+Paths = Annotated[list[str], typer.Argument(help="Files or folders; '-' reads stdin.")]
+Format = Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", autocompletion=_complete_format, help="Output format.")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically; never over an input).")]
 ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: mtfix.toml, .mtfix.toml or pyproject.toml with [tool.mtfix], found upward from the first path).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")]
 Color = Annotated[str, typer.Option("--color", metavar="auto|always|never", help="Colour the text report: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")]

@@ -158,7 +158,7 @@ class Settings:
     def __post_init__(self) -> None:
         for name, spec in SPECS.items():
             value = getattr(self, name)
-            if value is None and _field_default(name) is None:
+            if value is None and default_of(name) is None:
                 continue
             try:
                 object.__setattr__(self, name, spec.parse(value))
@@ -210,5 +210,6 @@ def key_of(name: str) -> str:
     return name.replace("_", "-")
 
 
-def _field_default(name: str) -> Any:
+def default_of(name: str) -> Any:
+    """The default value of Settings field NAME."""
     return next(f.default for f in fields(Settings) if f.name == name)
