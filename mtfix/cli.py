@@ -142,8 +142,8 @@ def _setting(name: str, *flags: str) -> Any:
 # The Settings fields each kind of command takes as options; `takes_settings` adds them.
 READING = ("threshold", "model", "detector", "device", "backend", "batch_size", "context", "include", "exclude",
            "field", "group_field", "max_mb", "cache")
-FIXING = ("backup", "min_confidence", "max_suggestions", "sources", "seq2seq_model", "seq2seq_prefix", "grammar",
-          "languagetool_url", "min_similarity")
+FIXING = ("backup", "min_confidence", "write_min_confidence", "max_suggestions", "sources", "seq2seq_model",
+          "seq2seq_prefix", "grammar", "languagetool_url", "min_similarity")
 GATE = ("fail_above", "fail_under", "baseline")
 SHORT_FLAGS = {"model": "-m"}
 OPTION_TYPES = {"string": str, "choice": str, "strings": list[str], "bool": bool, "number": float, "count": int}
@@ -324,7 +324,7 @@ def score(
 @takes_settings(FIXING, READING)
 def fix(
     paths: Paths,
-    write: Annotated[bool, typer.Option("--write", help="Apply the best suggestion of each sentence in place (atomically).")] = False,
+    write: Annotated[bool, typer.Option("--write", help="Apply in place (atomically) each sentence's best suggestion that reaches --write-min-confidence.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of the best suggestions (for git apply or patch -p1) instead of the report.")] = False,
     format: Format = None,
     output: Output = None,
@@ -343,15 +343,17 @@ def fix(
     unchanged text computes nothing.
 
     By default suggestions are only shown, as word diffs (see --format), each file as
-    soon as it is done. --diff prints a patch, --write applies it
-    (keeping FILE.bak unless --no-backup). Only changed sentences change; encoding, line
+    soon as it is done. --diff prints the best ones as a patch, for you to read and apply.
+    --write applies, with no one deciding, only those at --write-min-confidence or above
+    (default 1.0: no lower floor kept 8 in 10 changes closer to human post-edits), keeping
+    FILE.bak unless --no-backup; `mtfix review` decides the rest with you. Only changed sentences change; encoding, line
     endings and everything else stay byte-identical. Plain text and Markdown are
     rewritten; HTML and JSONL get suggestions only.
 
     Exit codes: 0 done, 2 an input was skipped, a file could not be written, or an error occurred.
     """
     if write and diff:
-        raise _fail("--write and --diff do not go together: --diff shows what --write would do")
+        raise _fail("--write and --diff do not go together: use one (--diff prints a patch, --write applies)")
     if diff and format not in (None, "diff"):
         raise _fail("--diff prints a patch; leave out --format")
     outcome = _run("fix", paths, config_file, given, format="diff" if diff else (format or "text"),

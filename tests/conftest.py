@@ -71,7 +71,10 @@ def cli(monkeypatch, tmp_path_factory):
 
 @pytest.fixture
 def fix_cli(cli):
-    """`mtfix fix -q --sources grammar ARGS` in this process (harper, offline: no LM source)."""
+    """`mtfix fix -q --sources grammar ARGS` in this process (harper, offline: no LM source).
+    With --write and no floor given, the write floor is 0: these tests are about how files are
+    written, not about which suggestions are confident enough."""
     def run(*args, cwd):
-        return cli("fix", "-q", "--sources", "grammar", *args, cwd=cwd)
+        floor = ("--write-min-confidence", "0") if "--write" in args and "--write-min-confidence" not in args else ()
+        return cli("fix", "-q", "--sources", "grammar", *args, *floor, cwd=cwd)
     return run

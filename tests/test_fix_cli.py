@@ -83,7 +83,7 @@ def test_patch_applies_and_reverts_byte_for_byte(tmp_path):
 def test_write_keeps_encoding_line_endings_and_a_backup(tmp_path, name, newline, encoding):
     path = write_article(tmp_path, name, newline, encoding)
     original = path.read_bytes()
-    result = run_cli("fix", name, "--write", "--no-cache", "-q", cwd=tmp_path)
+    result = run_cli("fix", name, "--write", "--write-min-confidence", "0", "--no-cache", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     assert "applied 1 fix(es)" in result.stderr.decode()
     assert (tmp_path / f"{name}.bak").read_bytes() == original
@@ -100,12 +100,12 @@ def test_write_keeps_encoding_line_endings_and_a_backup(tmp_path, name, newline,
 def test_write_without_backup_and_never_twice_over_a_backup(tmp_path):
     path = write_article(tmp_path, "a.txt", "\n", "utf-8")
     (tmp_path / "a.txt.bak").write_bytes(b"an older backup")
-    result = run_cli("fix", "a.txt", "--write", "--no-cache", "-q", cwd=tmp_path)
+    result = run_cli("fix", "a.txt", "--write", "--write-min-confidence", "0", "--no-cache", "-q", cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     assert (tmp_path / "a.txt.bak").read_bytes() == b"an older backup"
     assert (tmp_path / "a.txt.bak.1").is_file()
     shutil.copy(tmp_path / "a.txt.bak.1", path)
-    result = run_cli("fix", "a.txt", "--write", "--no-backup", "--no-cache", "-q", cwd=tmp_path)
+    result = run_cli("fix", "a.txt", "--write", "--write-min-confidence", "0", "--no-backup", "--no-cache", "-q", cwd=tmp_path)
     assert result.returncode == 0
     assert not (tmp_path / "a.txt.bak.2").exists()
 

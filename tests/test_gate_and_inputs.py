@@ -302,7 +302,8 @@ def test_front_matter_html_links_and_images_are_neither_scored_nor_rewritten(cli
     texts = [s["text"] for s in report["sentences"]]
     assert not any("title:" in t or "slug:" in t or "html." in t or t == "---" for t in texts), texts
     assert [s["text"] for s in report["sentences"] if s["label"] == "garbled"] == [TYPO]
-    result = cli("fix", "-q", "--sources", "grammar", "--write", "--no-backup", "a.md", cwd=tmp_path)
+    result = cli("fix", "-q", "--sources", "grammar", "--write", "--write-min-confidence", "0", "--no-backup", "a.md",
+                 cwd=tmp_path)
     assert result.returncode == 0, result.stderr.decode()
     written = path.read_text(encoding="utf-8")
     assert written.startswith(front) and "(https://example.com/the-the)" in written and "![A chart](c.png)" in written
@@ -352,3 +353,22 @@ def test_a_whole_sentence_site_notice_is_still_boilerplate():
     notice = ("Not all news on the site expresses the point of view of the site, but we transmit this news "
               "automatically and translate it through programmatic technology on the site.")
     assert boilerplate_reason(notice) == "site notice", "a notice rule is not a prefix rule"
+
+
+def test_write_applies_only_suggestions_above_the_write_floor(cli, fix_cli, tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(TYPO + "\n", encoding="utf-8")
+    report = json.loads(fix_cli("a.txt", "-f", "json", cwd=tmp_path).stdout)
+    confidence = report["sentences"][0]["suggestions"][0]["confidence"]
+    assert confidence < 1.0, "the suggestion must be below the top of the scale for this test"
+    above = f"{confidence + 0.01:.4f}"
+    assert b"a.txt" in fix_cli("a.txt", "--diff", "--write-min-confidence", above, cwd=tmp_path).stdout, \
+        "a patch is read by a person: it shows every offered suggestion"
+    result = fix_cli("a.txt", "--write", "--write-min-confidence", above, cwd=tmp_path)
+    assert result.returncode == 0 and path.read_text(encoding="utf-8") == TYPO + "\n"
+    assert b"1 suggestion(s) under the write floor" in result.stderr
+    default = cli("fix", "-q", "--sources", "grammar", "a.txt", "--write", cwd=tmp_path)
+    assert default.returncode == 0 and path.read_text(encoding="utf-8") == TYPO + "\n", "the default floor is 1.0"
+    below = f"{confidence - 0.001:.4f}"  # the report rounds to four decimals
+    fix_cli("a.txt", "--write", "--write-min-confidence", below, cwd=tmp_path)
+    assert "said the talks" in path.read_text(encoding="utf-8")

@@ -78,7 +78,7 @@ def _to_original(index_map: list[int], index: int, length: int) -> int:
 def chosen_replacements(document: Document, fixes: list[SentenceFix],
                         choices: dict[int, str] | None = None) -> list[Replacement]:
     """The replacement of each sentence: CHOICES (sentence start → text) where given, else its
-    best suggestion (the reranker already dropped those under the confidence floor)."""
+    best suggestion."""
     out = []
     for fix in fixes:
         sentence = fix.target.sentence
@@ -249,13 +249,19 @@ def _free_backup_name(path: Path) -> Path:
 
 def apply_or_check(document: Document, write: bool, diff: bool, backup: bool,
                    note: Callable[[str], None]) -> tuple[int, int]:
-    """`fix`: apply (WRITE) or check for the patch (DIFF) a document's best suggestions; a file
-    that cannot be written is told through NOTE and the run goes on. Returns (sentences
-    applied, 1 if a write failed)."""
+    """`fix`: apply (WRITE) a document's automatic suggestions (SentenceFix.automatic: no
+    person decides), or check its best ones for the patch (DIFF: a person reads it before
+    applying it); a file that cannot be written is told through NOTE and the run goes on.
+    Returns (sentences applied, 1 if a write failed)."""
     from mtfix.reports.safe import safe_path
 
     if write:
-        applied = apply_document(document, backup=backup)
+        automatic = [fix for fix in document.fixes if fix.automatic is not None]
+        held = sum(1 for fix in document.fixes if fix.best is not None and fix.automatic is None)
+        if held:
+            note(f"{safe_path(document.path)}: {held} suggestion(s) under the write floor "
+                 f"{document.fixes[0].write_floor:g} left for `mtfix review` (--write-min-confidence lowers it)")
+        applied = apply_document(document, backup=backup, fixes=automatic)
         if applied.why_not:
             note(f"not applied to {safe_path(document.path)}: {applied.why_not}")
             return 0, int(applied.failed)
