@@ -66,8 +66,9 @@ class Fix(Command):
         from mtfix.app import note
         from mtfix.fix.apply import apply_or_check
 
-        applied, failed = apply_or_check(document, request.write, request.format == "diff", request.settings.backup,
-                                         note)
+        settings = request.settings
+        applied, failed = apply_or_check(document, request.write, request.format == "diff", settings.backup,
+                                         settings.write_min_confidence, note)
         outcome.summary.applied += applied
         outcome.failed_writes += failed
 

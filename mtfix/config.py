@@ -164,20 +164,14 @@ def effective(path: Path, config_file: Path | None = None) -> tuple[Path | None,
     source = config_file or find_config(path)
     config = load_config(source)
     settings = config.settings()
-    matched = settings.for_path(str(path)) if path.is_file() else settings
-    override = settings.override_for(str(path)) if path.is_file() else None
-    number = config.overrides.index(override) + 1 if override is not None else 0
-    rows = []
-    for key, name in KEYS.items():
-        value = getattr(matched, name)
-        if override is not None and name in override.changes():
-            origin = f"{source} (overrides[{number}])"
-        elif name in config.values:
-            origin = str(source)
-        else:
-            origin = "default"
-        rows.append((key, plain(value), origin))
-    return source, rows
+    origins = {name: str(source) for name in config.values}
+    if path.is_file():
+        relative = settings.relative(str(path))
+        for number, override in enumerate(config.overrides, start=1):
+            if override.matches(relative):  # the last matching entry wins, as in Settings.for_path
+                origins.update({name: f"{source} (overrides[{number}])" for name in override.changes()})
+        settings = settings.for_path(str(path))
+    return source, [(key, plain(getattr(settings, name)), origins.get(name, "default")) for key, name in KEYS.items()]
 
 
 def plain(value: Any) -> Any:

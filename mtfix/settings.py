@@ -209,6 +209,7 @@ class Settings:
 
 
 SPECS: dict[str, Spec] = {f.name: f.metadata["setting"] for f in fields(Settings) if "setting" in f.metadata}
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Settings) if "setting" in f.metadata}
 
 
 def key_of(name: str) -> str:
@@ -218,4 +219,4 @@ def key_of(name: str) -> str:
 
 def default_of(name: str) -> Any:
     """The default value of Settings field NAME."""
-    return next(f.default for f in fields(Settings) if f.name == name)
+    return _DEFAULTS[name]

@@ -196,3 +196,13 @@ def test_the_public_types_are_exported_and_labels_read_as_text():
     document = mtfix.Document("a.txt", "Text.", "utf-8")
     assert isinstance(document, mtfix.Document) and mtfix.Label.GARBLED == "garbled"
     assert json.dumps({"label": mtfix.Label.DUPLICATE}) == '{"label": "duplicate"}' and f"{mtfix.Label.OK}" == "ok"
+
+
+def test_mtfix_config_names_the_override_that_set_each_value(cli, tmp_path):
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "a.txt").write_text("A sentence.\n")
+    (tmp_path / "mtfix.toml").write_text('[[overrides]]\npaths = ["legacy/*"]\nthreshold = 0.8\n'
+                                         '[[overrides]]\npaths = ["*.txt"]\nfail-above = 0.1\n')
+    rows = {r["key"]: r for r in json.loads(cli("config", "legacy/a.txt", "-f", "json", cwd=tmp_path).stdout)["settings"]}
+    assert rows["threshold"]["origin"].endswith("(overrides[1])") and rows["threshold"]["value"] == 0.8
+    assert rows["fail-above"]["origin"].endswith("(overrides[2])") and rows["fail-above"]["value"] == 0.1

@@ -247,21 +247,21 @@ def _free_backup_name(path: Path) -> Path:
     return candidate
 
 
-def apply_or_check(document: Document, write: bool, diff: bool, backup: bool,
+def apply_or_check(document: Document, write: bool, diff: bool, backup: bool, write_floor: float,
                    note: Callable[[str], None]) -> tuple[int, int]:
-    """`fix`: apply (WRITE) a document's automatic suggestions (SentenceFix.automatic: no
-    person decides), or check its best ones for the patch (DIFF: a person reads it before
-    applying it); a file that cannot be written is told through NOTE and the run goes on.
-    Returns (sentences applied, 1 if a write failed)."""
+    """`fix`: apply (WRITE) the best suggestions at least WRITE_FLOOR confident (no person
+    decides), or check the best ones for the patch (DIFF: a person reads it before applying
+    it); a file that cannot be written is told through NOTE and the run goes on. Returns
+    (sentences applied, 1 if a write failed)."""
     from mtfix.reports.safe import safe_path
 
     if write:
-        automatic = [fix for fix in document.fixes if fix.automatic is not None]
-        held = sum(1 for fix in document.fixes if fix.best is not None and fix.automatic is None)
-        if held:
-            note(f"{safe_path(document.path)}: {held} suggestion(s) under the write floor "
-                 f"{document.fixes[0].write_floor:g} left for `mtfix review` (--write-min-confidence lowers it)")
-        applied = apply_document(document, backup=backup, fixes=automatic)
+        offered = [fix for fix in document.fixes if fix.best is not None]
+        confident = [fix for fix in offered if fix.best.confidence >= write_floor]
+        if len(confident) < len(offered):
+            note(f"{safe_path(document.path)}: {len(offered) - len(confident)} suggestion(s) under the write floor "
+                 f"{write_floor:g} left for `mtfix review` (--write-min-confidence lowers it)")
+        applied = apply_document(document, backup=backup, fixes=confident)
         if applied.why_not:
             note(f"not applied to {safe_path(document.path)}: {applied.why_not}")
             return 0, int(applied.failed)

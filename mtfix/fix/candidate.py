@@ -80,15 +80,7 @@ class SentenceFix:
     suggestions: list[Suggestion] = field(default_factory=list)
     considered: int = 0  # candidates proposed before guards and reranking
     rejected: dict[str, int] = field(default_factory=dict)  # why candidates were dropped
-    write_floor: float = 0.0  # the confidence `fix --write` needs (Settings.write_min_confidence)
 
     @property
     def best(self) -> Suggestion | None:
         return self.suggestions[0] if self.suggestions else None
-
-    @property
-    def automatic(self) -> Suggestion | None:
-        """The suggestion `fix --write` applies with no person deciding: the best, when it is
-        at least as confident as the write floor."""
-        best = self.best
-        return best if best is not None and best.confidence >= self.write_floor else None

@@ -204,8 +204,6 @@ class Fix(Step):
                 fixes[i] = fix
             if self.cache:
                 self.cache.put_many({keys[i]: _record(fixes[i]) for i in missing})
-        for fix in fixes:
-            fix.write_floor = self.context.settings.write_min_confidence
         self._count(fixes)
         self.stats.seconds += time.perf_counter() - started
         return fixes

@@ -8,7 +8,6 @@ for the model and the model is never used by two threads at once."""
 from __future__ import annotations
 
 import bisect
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,20 +85,19 @@ class LspAnalysis:
         self._checker_for = checker_for or default_checker
         self._checkers: dict[str, tuple[float, Checker]] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mtfix-lsp")
-        self.lock = threading.Lock()  # the checkers dictionary, read by both threads
 
     def checker(self, path: str) -> Checker:
+        """The Checker for PATH's config file (on the worker thread only, like every use)."""
         from mtfix.config import find_config
 
         config = find_config(Path(path) if Path(path).is_absolute() else Path.cwd())
         key = str(config) if config else ""
         stamp = config.stat().st_mtime if config and config.is_file() else 0.0
-        with self.lock:
-            known = self._checkers.get(key)
-            if known is None or known[0] != stamp:
-                known = (stamp, self._checker_for(config))
-                self._checkers[key] = known
-            return known[1]
+        known = self._checkers.get(key)
+        if known is None or known[0] != stamp:
+            known = (stamp, self._checker_for(config))
+            self._checkers[key] = known
+        return known[1]
 
     def warm_up(self, path: str) -> str:
         """Load the model, the detector and the grammar checker now (a one-word check); the

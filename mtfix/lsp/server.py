@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from concurrent.futures import Future
 
 from mtfix import __version__, extras
 
@@ -40,7 +39,6 @@ class MtfixServer(LanguageServer):
         self.analysis = analysis or LspAnalysis()
         self.checked: dict[str, Checked] = {}
         self.pending: dict[str, asyncio.TimerHandle] = {}
-        self.ready: Future | None = None  # the model's warm-up
         self.told: set[str] = set()  # error messages already shown
 
 
@@ -189,8 +187,8 @@ def _warm_up(ls: MtfixServer) -> None:
 
     if progress:
         ls.work_done_progress.create(token, begun)
-    ls.ready = ls.analysis.worker.submit(ls.analysis.warm_up, str(root))
-    ls.ready.add_done_callback(lambda future: loop.call_soon_threadsafe(finished, future.exception()))
+    warming = ls.analysis.worker.submit(ls.analysis.warm_up, str(root))
+    warming.add_done_callback(lambda future: loop.call_soon_threadsafe(finished, future.exception()))
 
 
 # -- what is shown ---------------------------------------------------------------------------
