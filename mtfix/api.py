@@ -61,7 +61,8 @@ class Checker:
         s = self.settings
         model = s.model if s.backend == "torch" else f"{s.model}+{s.backend}"
         step = Detect(self._scorer or self._make_scorer, self.detector, model, s.threshold, context=s.context,
-                      threshold_for=lambda path: s.for_path(path).threshold, allow=s.allow, device=s.device)
+                      threshold_for=lambda path: s.for_path(path).threshold, allow=s.allow, device=s.device,
+                      near_miss=s.near_miss)
         if self.cache_path:
             step.cache = AnalysisCache(self.cache_path, step.settings_key)
         return step

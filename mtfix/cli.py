@@ -140,8 +140,8 @@ def _setting(name: str, *flags: str) -> Any:
 
 
 # The Settings fields each kind of command takes as options; `takes_settings` adds them.
-READING = ("threshold", "model", "detector", "device", "backend", "batch_size", "context", "include", "exclude",
-           "field", "group_field", "max_mb", "cache")
+READING = ("threshold", "model", "detector", "device", "backend", "batch_size", "context", "near_miss", "include",
+           "exclude", "field", "group_field", "max_mb", "cache")
 FIXING = ("backup", "min_confidence", "write_min_confidence", "max_suggestions", "sources", "seq2seq_model",
           "seq2seq_prefix", "grammar", "languagetool_url", "min_similarity")
 GATE = ("fail_above", "fail_under", "baseline")

@@ -46,6 +46,7 @@ class Span:
     text: str
     score: float
     local_start: int = 0  # where the span starts in Sentence.text
+    alternative: str = ""  # a word near in form that the LM finds much likelier here (a near miss)
 
 
 @dataclass

@@ -206,3 +206,15 @@ def test_mtfix_config_names_the_override_that_set_each_value(cli, tmp_path):
     rows = {r["key"]: r for r in json.loads(cli("config", "legacy/a.txt", "-f", "json", cwd=tmp_path).stdout)["settings"]}
     assert rows["threshold"]["origin"].endswith("(overrides[1])") and rows["threshold"]["value"] == 0.8
     assert rows["fail-above"]["origin"].endswith("(overrides[2])") and rows["fail-above"]["value"] == 0.1
+
+
+def test_the_readme_lists_every_config_key():
+    import re
+
+    from mtfix.settings import SPECS, key_of
+
+    from fakes import REPO
+
+    readme = (REPO / "README.md").read_text()
+    listed = re.search(r"Every setting is a key \(with dashes\): `([^`]+)`", readme).group(1).split()
+    assert sorted(listed) == sorted(key_of(name) for name in SPECS)

@@ -19,6 +19,7 @@ class FixTarget:
     index_map: list[int] = field(default_factory=list)
     suspects: list[tuple[int, int]] = field(default_factory=list)  # suspect words, in `text`
     protected: list[str] = field(default_factory=list)  # code inside the sentence: kept as it is
+    alternatives: dict[tuple[int, int], str] = field(default_factory=dict)  # near misses' words, in `text`
 
     @classmethod
     def of(cls, document: Document, sentence: Sentence) -> "FixTarget":
@@ -26,9 +27,11 @@ class FixTarget:
         back = {original: normalised for normalised, original in enumerate(index_map)}
         suspects = [(back[s.local_start], back[s.local_start] + len(s.text))
                     for s in sentence.spans if s.local_start in back]
+        alternatives = {(back[s.local_start], back[s.local_start] + len(s.text)): s.alternative
+                        for s in sentence.spans if s.alternative and s.local_start in back}
         protected = [normalize(document.text[start:end])[0] for start, end in document.protected
                      if start < sentence.end and sentence.start < end]
-        return cls(document, sentence, text, index_map, suspects, protected)
+        return cls(document, sentence, text, index_map, suspects, protected, alternatives)
 
     @classmethod
     def flagged_in(cls, document: Document) -> list["FixTarget"]:

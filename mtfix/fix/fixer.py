@@ -35,7 +35,7 @@ from mtfix.settings import Settings
 from mtfix.signature import code_digest
 
 # The code a suggestion depends on besides the detector's (which its own signature pins).
-FIX_CODE = ("fix/*.py", "fix/sources/*.py", "features/*.py")
+FIX_CODE = ("fix/*.py", "fix/sources/*.py", "features/*.py", "detector/nearmiss.py")
 FIX_CHUNK = 16  # flagged sentences handled together at most: batches stay full, output keeps flowing
 SUGGESTION_RECORD = 1  # version of the cached suggestion record
 
@@ -103,9 +103,9 @@ def require_extras(names: list[str], settings: Settings) -> None:
 
 def suggestion_key(target: FixTarget) -> str:
     """What a sentence's suggestions depend on besides the settings: its text, the words the
-    detector marked in it (the only way the text read before it reaches the sources) and
-    the code inside it that must stay."""
-    return f"{target.text}\x00{target.suspects}\x00{target.protected}"
+    detector marked in it and their near-miss alternatives (the only ways the text read
+    before it reaches the sources) and the code inside it that must stay."""
+    return f"{target.text}\x00{target.suspects}\x00{target.protected}\x00{target.alternatives}"
 
 
 class Fix(Step):

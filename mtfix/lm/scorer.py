@@ -149,11 +149,14 @@ class LMScorer:
                         for k, span in enumerate(encoded.owners)])
         return out
 
-    def read(self, texts: Sequence[str], k: int = 0) -> list[Reading]:
+    def read(self, texts: Sequence[str], k: int = 0,
+             probes: Sequence[dict[int, list[int]]] | None = None) -> list[Reading]:
         """Each text read once and kept: its token scores, the LM's top-K token ids at every
         position (what it expected instead of each token: the raw material of LM-guided
         edits) and its keys and values, so that edited copies can be read from their first
-        edit on (see read_variants)."""
+        edit on (see read_variants). PROBES, per text, ask for the log-probabilities of
+        some token ids at some positions (`Reading.probed`): what the LM thinks of an edit
+        before it reads the copy."""
         import torch
 
         encoded = self.encode(texts)
@@ -170,8 +173,9 @@ class LMScorer:
                 with torch.inference_mode():
                     top = torch.topk(row_logits, k, dim=-1).indices.cpu().numpy() if k else np.zeros((len(ids), 0))
                 keys_values = [(key[row:row + 1], value[row:row + 1]) for key, value in cache] if cache else None
+                probed = _probed(row_logits, probes[begin + row]) if probes else {}
                 out.append(Reading(texts[begin + row], ids, TokenScores(offsets, logprob, rank, entropy), top,
-                                   keys_values))
+                                   keys_values, probed))
         return out
 
     def read_variants(self, reading: Reading, variants: Sequence[str]) -> list[np.ndarray]:
@@ -317,6 +321,20 @@ def _span_scores(encoded: Encoded, owner: tuple[int, int], span_start: int, logp
         following[: len(logprob[last:last + LOOKAHEAD])] = logprob[last:last + LOOKAHEAD]
         scores.next_logprob = following
     return scores
+
+
+def _probed(logits, wanted: dict[int, list[int]]) -> dict[int, dict[int, float]]:
+    """The log-probabilities of the WANTED token ids at their positions (position p predicts
+    token p of the text)."""
+    import torch
+
+    out: dict[int, dict[int, float]] = {}
+    with torch.inference_mode():
+        for position, ids in wanted.items():
+            if 0 <= position < logits.shape[0]:
+                row = torch.log_softmax(logits[position].float(), dim=-1)
+                out[position] = {i: float(row[i]) for i in ids}
+    return out
 
 
 def _as_long(ids: list[int]):

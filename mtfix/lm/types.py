@@ -58,10 +58,12 @@ class TokenScores:
 class Reading:
     """A text the LM read and kept (see LMScorer.read): `ids` its tokens, `top` the top-k
     token ids predicted at each position, `keys_values` each layer's cached keys and values
-    (None on a backend that keeps none)."""
+    (None on a backend that keeps none), `probed` the log-probabilities asked for, by
+    position and token id."""
 
     text: str
     ids: list[int]
     scores: TokenScores
     top: np.ndarray
     keys_values: list[tuple] | None = None
+    probed: dict[int, dict[int, float]] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from mtfix import __version__
 from mtfix.cache import AnalysisCache
 from mtfix.detector.inputs import quoted_positions, scored_words
 from mtfix.detector.model import Analysis, Detector
+from mtfix.detector.nearmiss import NearMiss, NearMissCheck
 from mtfix.document import Document, Label, Sentence, Span, WordScore
 from mtfix.features import sentence_view
 from mtfix.features.casing import suspicious_capitals
@@ -25,7 +26,14 @@ from mtfix.signature import code_digest
 MAX_SPANS = 12  # highlighted words per sentence (tuned: python -m training.tune_highlights)
 COMMIT_WINDOWS = 128  # windows scored between cache commits
 NAME_MARGIN = 0.15  # names, numbers and quotations need this much more P(BAD) to be highlighted
-RECORD_VERSION = 3  # of the cached analysis: 3 = detector v2 (P(BAD) per word, quality, context)
+RECORD_VERSION = 4  # of the cached analysis: 4 = with the near miss
+# The near-miss check (detector/nearmiss.py; the near_miss setting, off by default) reads the
+# sentences the heads score in [NEAR_MISS_FROM, the detector's threshold): a sentence whose best near alternative gains
+# NEAR_MISS_GAIN nats or more is flagged. The lowest gain that adds at most 1 % of clean
+# sentences to the flagged, on MQM tune and training documents (bench_near_miss.py --grid);
+# the floor bounds what the check costs a scan.
+NEAR_MISS_FROM = 0.2
+NEAR_MISS_GAIN = 4.0
 
 
 # The code an analysis depends on: changing a feature invalidates the cache.
@@ -35,7 +43,8 @@ ANALYSIS_CODE = ("features/*.py", "detector/*.py", "lm/scorer.py", "lm/types.py"
 
 class Detect(BatchStep):
     """Scores every sentence still labelled `ok` and not suppressed; labels it `garbled` at or
-    above the threshold (per path, when the settings say so).
+    above the threshold (per path, when the settings say so), or, with NEAR_MISS, when the
+    near-miss check finds a word the LM reads as a slip for another.
 
     SCORER is the LM (an `LMScorer`, or anything with its interface), or a function that
     makes it: it is called only when some sentence is not in the cache. THRESHOLD_FOR gives
@@ -46,7 +55,7 @@ class Detect(BatchStep):
     def __init__(self, scorer, detector: Detector, model: str, threshold: float | None = None,
                  cache: AnalysisCache | None = None, context: bool = True,
                  threshold_for: Callable[[str], float | None] | None = None,
-                 allow: set[str] | frozenset[str] = frozenset(), device: str = "auto") -> None:
+                 allow: set[str] | frozenset[str] = frozenset(), device: str = "auto", near_miss: bool = False) -> None:
         self._scorer = scorer
         self.detector = detector
         self.model = model
@@ -56,6 +65,7 @@ class Detect(BatchStep):
         self.cache = cache
         self.context = context
         self.allow = {word.casefold() for word in allow}  # words never highlighted
+        self.near_miss = near_miss
         self.progress: Callable[[int], None] | None = None  # called with each batch's sentence count
 
     @property
@@ -68,13 +78,14 @@ class Detect(BatchStep):
     @property
     def signature(self) -> dict[str, str]:
         return {"lm": self.model, "device": self.device, "detector": self.detector.digest,
-                "context": "on" if self.context else "off", "threshold": f"{self.threshold:g}"}
+                "context": "on" if self.context else "off", "threshold": f"{self.threshold:g}",
+                "near-miss": f"{NEAR_MISS_FROM:g}/{NEAR_MISS_GAIN:g}" if self.near_miss else "off"}
 
     @property
     def settings_key(self) -> str:
         """What a cached analysis depends on (the threshold is not part of it)."""
         return (f"{__version__}|{self.model}|{self.detector.digest}|code:{code_digest(*ANALYSIS_CODE)}|{MAX_TOKENS}"
-                f"|{WINDOW_CHARS}|context:{self.context}|record:{RECORD_VERSION}")
+                f"|{WINDOW_CHARS}|context:{self.context}|near-miss:{self.near_miss}|record:{RECORD_VERSION}")
 
     def process_batch(self, documents: list[Document]) -> None:
         items = [(d, s) for d in documents for s in d.sentences if s.label == Label.OK and not s.suppressed]
@@ -103,6 +114,12 @@ class Detect(BatchStep):
             if sentence.score >= thresholds[document.path]:
                 sentence.label = Label.GARBLED
             spans = self._spans(document, sentence, record["spans"], index_map)
+            near = NearMiss.from_record(text, record["near"]) if record["near"] else None
+            if near and near.gain >= NEAR_MISS_GAIN:
+                sentence.label = Label.GARBLED
+                sentence.reason = f"near miss: the LM reads '{near.alternative}' for '{near.word}' here"
+                spans = _with_alternative(spans, self._spans(document, sentence, [[near.start, near.end, 1.0]],
+                                                             index_map)[0], near.alternative)
             sentence.spans = [s for s in spans if s.text.casefold() not in self.allow
                               and not _inside(s, document.protected)]
             sentence.words = [WordScore(*span_to_original(index_map, start, end), surprisal, bad)
@@ -141,16 +158,32 @@ class Detect(BatchStep):
         for begin in range(0, len(missing), COMMIT_WINDOWS):  # committed as it goes: a killed run resumes
             chunk = missing[begin:begin + COMMIT_WINDOWS]
             done: dict[str, dict] = {}
+            texts: dict[str, str] = {}
             linting = self.detector.lint_ahead(w.text[s:e] for w, _ in chunk for s, e in w.spans)
             for (window, members), per_sentence in zip(chunk, self.scorer.score_windows([w for w, _ in chunk],
                                                                                          progress=progress)):
                 for (start, end), index, tokens in zip(window.spans, members, per_sentence):
-                    done[keys[index]] = self.analysis_record(window.text[start:end], tokens)
+                    texts[keys[index]] = window.text[start:end]
+                    done[keys[index]] = self.analysis_record(texts[keys[index]], tokens)
             linting.join()
+            self.add_near_misses(done, texts)
             if self.cache:
                 self.cache.put_many(done)
             fresh.update(done)
         return [known.get(key) or fresh[key] for key in keys]
+
+    def add_near_misses(self, records: dict[str, dict], texts: dict[str, str]) -> None:
+        """Add to each record its best near miss, or None. When the check is on, read only
+        for the sentences the heads left in the band under the detector's threshold, whose
+        flag it may change (the words tried are those the LM found most surprising)."""
+        band = [key for key, r in records.items() if NEAR_MISS_FROM <= r["p"] < self.detector.threshold]
+        for record in records.values():
+            record["near"] = None
+        if not band or not self.near_miss:
+            return
+        suspicion = [[(start, end, surprisal) for start, end, surprisal, _ in records[key]["words"]] for key in band]
+        for key, miss in zip(band, NearMissCheck(self.scorer).find([texts[k] for k in band], suspicion)):
+            records[key]["near"] = miss.as_record() if miss else None
 
     def analysis_record(self, text: str, tokens: TokenScores) -> dict:
         """What is cached of one sentence: P(garbled), quality, features, words and spans."""
@@ -178,7 +211,14 @@ class Detect(BatchStep):
         return out
 
 
-RECORD_KEYS = ("p", "q", "features", "words", "spans")
+RECORD_KEYS = ("p", "q", "features", "words", "spans", "near")
+
+
+def _with_alternative(spans: list[Span], word: Span, alternative: str) -> list[Span]:
+    """SPANS with WORD's span (added if missing, at the front) carrying its ALTERNATIVE."""
+    rest = [s for s in spans if (s.start, s.end) != (word.start, word.end)]
+    badness = max([s.score for s in spans if (s.start, s.end) == (word.start, word.end)], default=0.0)
+    return [Span(word.start, word.end, word.text, badness, word.local_start, alternative)] + rest
 
 
 def _is_record(value) -> bool:

@@ -32,7 +32,7 @@ def sentence_record(document: Document, sentence: Sentence, byte_map: dict[int, 
         "quality": round(sentence.quality, 3),
         "reason": sentence.reason,
         "spans": [{"start": s.start, "end": s.end, "text": s.text, "score": s.score}
-                  for s in sentence.spans],
+                  | ({"alternative": s.alternative} if s.alternative else {}) for s in sentence.spans],
         "words": [{"text": sentence.text[w.start:w.end], "surprisal": w.surprisal, "bad": w.bad}
                   for w in sentence.words],
     }

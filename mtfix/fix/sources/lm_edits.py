@@ -12,8 +12,8 @@ sentence further from its correction and 16 closer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
+from mtfix.detector.nearmiss import near_in_form
 from mtfix.features.casing import (
     case_change_only,
     function_word,
@@ -142,6 +142,9 @@ class LMEditSource(CandidateSource):
                 edits.setdefault((edit.start, edit.end, edit.replacement), edit)
         for edit in self._stray_punctuation(text, words) + self._doubled_phrases(text, words):
             edits.setdefault((edit.start, edit.end, edit.replacement), edit)
+        for (start, end), alternative in target.alternatives.items():  # found by scan's near-miss check
+            edits.setdefault((start, end, alternative),
+                             LocalEdit(start, end, alternative, f"'{text[start:end]}' → '{alternative}' (near miss)"))
         return list(edits.values())
 
     @staticmethod
@@ -196,7 +199,7 @@ class LMEditSource(CandidateSource):
                 if same_kind_of_function_word(word.text, guess):
                     out.append(LocalEdit(word.start, word.end, guess, f"'{word.text}' → '{guess}' (LM prediction)"))
             for guess in predicted:
-                if _near(word.text, guess):
+                if near_in_form(word.text, guess):
                     out.append(LocalEdit(word.start, word.end, guess, f"'{word.text}' → '{guess}' (near spelling)"))
         if 0 < index < len(words) - 1 and _deletable(words, index):  # a word goes with the space before it
             start = words[index - 1].end if word.is_alpha else word.start
@@ -282,13 +285,3 @@ def _deletable(words: list[Word], index: int) -> bool:
 
 def _applied(text: str, edits: list[LocalEdit]) -> str:
     return apply_edits(text, [(e.start, e.end, e.replacement) for e in edits])
-
-
-def _near(a: str, b: str) -> bool:
-    a, b = a.lower(), b.lower()
-    if a == b:
-        return False
-    # Misspellings and inflections ("recieve", "polices") are close all through; a near-miss
-    # word ("breakthrough" for "breakdown") shares a long stem. Looser than this, the LM's
-    # favourite word wins by sharing four letters ("commended" → "common").
-    return SequenceMatcher(None, a, b).ratio() > 0.8 or (min(len(a), len(b)) >= 6 and a[:5] == b[:5])
