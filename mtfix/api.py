@@ -73,6 +73,22 @@ class Checker:
 
         return Fix(self.detect, self.settings, quiet=self.quiet, cache_path=self.cache_path)
 
+    @property
+    def reader(self) -> tuple:
+        """What decides the LM this Checker loads: two Checkers with the same reader can share it."""
+        s = self.settings
+        return s.model, s.device, s.backend, s.batch_size, s.detector
+
+    def share_reader(self, other: "Checker") -> bool:
+        """Read with OTHER's LM when OTHER has loaded it and would load the same one as this
+        Checker, which has loaded none (a language server whose config changes only what is
+        reported keeps its model). Whether it was shared."""
+        loaded = other.detect.loaded_scorer if "detect" in other.__dict__ else None
+        if loaded is None or other.reader != self.reader or self._scorer is not None or "detect" in self.__dict__:
+            return False
+        self._scorer = loaded
+        return True
+
     def steps(self, fix: bool = False, start: str = "read") -> list[Step]:
         """The pipeline's steps (mtfix.pipeline.build) from START: read → segment → suppress →
         boilerplate → duplicates → detect (→ fix)."""

@@ -140,3 +140,33 @@ async def test_a_bad_config_is_told_once_not_crashed_on(client: LanguageClient):
     (client.root / "mtfix.toml").write_text("threshold = 0.5\n")
     client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
     assert "garbled" in [d.code for d in await _diagnostics(client, uri)]
+
+
+def test_a_changed_config_keeps_the_loaded_model_unless_it_asks_for_another(tmp_path, monkeypatch):
+    """LspAnalysis on its own: an edited config that changes only the threshold makes a new
+    Checker that reads with the LM already loaded; one that names another model loads it."""
+    import os
+
+    import mtfix.api
+    from mtfix.api import Checker
+    from mtfix.config import load_config
+    from mtfix.lsp.analysis import LspAnalysis
+
+    from fakes import FakeScorer, stray_detector
+
+    made = []
+    monkeypatch.setattr(mtfix.api.Checker, "_make_scorer", lambda self: made.append(self.settings.model) or FakeScorer())
+    monkeypatch.setattr(mtfix.api.Checker, "detector", property(lambda self: stray_detector()))
+    config = tmp_path / "mtfix.toml"
+    analysis = LspAnalysis(checker_for=lambda found: Checker(load_config(found).settings({})))
+    uri = (tmp_path / "a.txt").as_uri()
+    try:
+        for step, body in enumerate(["threshold = 0.5\n", "threshold = 0.7\n", 'model = "other-lm"\n']):
+            config.write_text(body)
+            os.utime(config, (step + 1, step + 1))  # a new modification time for each edit
+            checked = analysis.check(uri, "The talks Can take place in June.")
+            if step < 2:
+                assert checked.threshold == [0.5, 0.7][step]  # the edit took effect
+    finally:
+        analysis.close()
+    assert made == ["smollm2-135m", "other-lm"]

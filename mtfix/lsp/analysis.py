@@ -78,8 +78,9 @@ class Checked:
 
 
 class LspAnalysis:
-    """Checkers by config file (a changed config makes a new one), documents checked on the
-    worker thread, suggestions computed on request and cached like the CLI's."""
+    """Checkers by config file (a changed config makes a new one, which reads with the LM
+    already loaded when it asks for the same), documents checked on the worker thread,
+    suggestions computed on request and cached like the CLI's."""
 
     def __init__(self, checker_for=None) -> None:
         self._checker_for = checker_for or default_checker
@@ -95,7 +96,9 @@ class LspAnalysis:
         stamp = config.stat().st_mtime if config and config.is_file() else 0.0
         known = self._checkers.get(key)
         if known is None or known[0] != stamp:
-            known = (stamp, self._checker_for(config))
+            checker = self._checker_for(config)
+            any(checker.share_reader(other) for _, other in self._checkers.values())  # the LM loads once
+            known = (stamp, checker)
             self._checkers[key] = known
         return known[1]
 

@@ -71,9 +71,14 @@ class Detect(BatchStep):
     @property
     def scorer(self):
         """The LM, made on first use."""
-        if callable(self._scorer) and not hasattr(self._scorer, "score_windows"):
+        if self.loaded_scorer is None:
             self._scorer = self._scorer()
         return self._scorer
+
+    @property
+    def loaded_scorer(self):
+        """The LM if it has been made, else None."""
+        return None if callable(self._scorer) and not hasattr(self._scorer, "score_windows") else self._scorer
 
     @property
     def signature(self) -> dict[str, str]:
