@@ -210,10 +210,12 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
                 range=where, source=SOURCE, code="garbled",
                 severity=lsp.DiagnosticSeverity.Warning if sentence.score >= LOUD else lsp.DiagnosticSeverity.Information,
                 message=f"garbled machine translation? P(garbled) {sentence.score:.2f}"
-                        + (f"; suspect: {words}" if words else ""),
+                        + (f" ({sentence.reason})" if sentence.reason else "") + (f"; suspect: {words}" if words else ""),
                 related_information=[lsp.DiagnosticRelatedInformation(
                     location=lsp.Location(uri=uri, range=_range(checked, span.start, span.end)),
-                    message=f"suspect word '{span.text}' (P(BAD) {span.score:.2f})") for span in sentence.spans]))
+                    message=f"suspect word '{span.text}' (P(BAD) {span.score:.2f})"
+                            + (f"; the LM reads '{span.alternative}'" if span.alternative else ""))
+                    for span in sentence.spans]))
         else:
             out.append(lsp.Diagnostic(
                 range=where, source=SOURCE, code=sentence.label, severity=lsp.DiagnosticSeverity.Hint,
@@ -228,7 +230,7 @@ def hover_text(sentence: Sentence, offset: int, checked: Checked) -> str:
     if sentence.label in (Label.BOILERPLATE, Label.DUPLICATE):
         return f"**mtfix** · {sentence.label}" + (f" ({sentence.reason})" if sentence.reason else "")
     lines = [f"**mtfix** · {sentence.label} · P(garbled) {sentence.score:.2f} (garbled at ≥ {checked.threshold:.2f})"
-             f" · quality {sentence.quality:+.2f}"]
+             f" · quality {sentence.quality:+.2f}" + (f" · {sentence.reason}" if sentence.reason else "")]
     local = offset - sentence.start
     here = next((w for w in sentence.words if w.start <= local <= w.end), None)
     if here is not None:
