@@ -114,7 +114,23 @@ def test_a_near_miss_the_lm_much_prefers_flags_the_sentence_and_marks_the_word(m
     assert sentence.reason == "near miss: the LM reads 'breakdown' for 'breakthrough' here"
     [span] = [s for s in sentence.spans if s.alternative]
     assert (span.text, span.alternative) == ("breakthrough", "breakdown")
-    assert sentence_record(document, sentence, {})["spans"][0]["alternative"] == "breakdown"
+    assert [s.start for s in sentence.spans] == sorted(s.start for s in sentence.spans)  # reports read them in order
+    assert [s for s in sentence_record(document, sentence, {})["spans"] if s.get("alternative")] == [
+        {"start": span.start, "end": span.end, "text": "breakthrough", "score": span.score, "alternative": "breakdown"}]
+    assert span.score == next(w.bad for w in sentence.words if sentence.text[w.start:w.end] == "breakthrough")
+    assert f"({sentence.reason})" in text_report(document)
+
+
+def text_report(document) -> str:
+    import io
+
+    from mtfix.reports.text import TextReporter
+
+    sink = io.StringIO()
+    reporter = TextReporter("scan", sink)
+    reporter.start()
+    reporter.document(document)
+    return sink.getvalue()
 
 
 def test_a_gain_under_the_bar_leaves_the_sentence_alone(monkeypatch):
@@ -209,3 +225,16 @@ def test_a_near_miss_in_an_article_is_flagged_and_fix_offers_the_word():
     assert [(s.text, s.alternative) for s in sentence.spans if s.alternative] == [("structural", "structure")]
     [fix] = document.fixes
     assert any(s.text.endswith("agreed on its structure.") for s in fix.suggestions), fix.suggestions
+
+
+def test_the_near_miss_word_joins_the_highlights_in_text_order():
+    """The text report and the TUI read spans left to right."""
+    from mtfix.document import Span
+    from mtfix.pipeline.detect import _with_alternative
+
+    first, last = Span(10, 13, "its", 0.4, 10), Span(30, 35, "quite", 0.5, 30)
+    word = Span(20, 28, "structur", 0.1, 20)
+    marked = _with_alternative([first, last], word, "structure")
+    assert [s.text for s in marked] == ["its", "structur", "quite"] and marked[1].alternative == "structure"
+    again = _with_alternative([first, Span(20, 28, "structur", 0.3, 20)], word, "structure")
+    assert [(s.text, s.alternative) for s in again] == [("its", ""), ("structur", "structure")]

@@ -123,8 +123,10 @@ class Detect(BatchStep):
             if near and near.gain >= NEAR_MISS_GAIN:
                 sentence.label = Label.GARBLED
                 sentence.reason = f"near miss: the LM reads '{near.alternative}' for '{near.word}' here"
-                spans = _with_alternative(spans, self._spans(document, sentence, [[near.start, near.end, 1.0]],
-                                                             index_map)[0], near.alternative)
+                bad = max((b for start, end, _, b in record["words"] if (start, end) == (near.start, near.end)),
+                          default=0.0)
+                [word] = self._spans(document, sentence, [[near.start, near.end, bad]], index_map)
+                spans = _with_alternative(spans, word, near.alternative)
             sentence.spans = [s for s in spans if s.text.casefold() not in self.allow
                               and not _inside(s, document.protected)]
             sentence.words = [WordScore(*span_to_original(index_map, start, end), surprisal, bad)
@@ -220,10 +222,10 @@ RECORD_KEYS = ("p", "q", "features", "words", "spans", "near")
 
 
 def _with_alternative(spans: list[Span], word: Span, alternative: str) -> list[Span]:
-    """SPANS with WORD's span (added if missing, at the front) carrying its ALTERNATIVE."""
+    """SPANS (in text order) with WORD's span, added if missing, carrying its ALTERNATIVE."""
     rest = [s for s in spans if (s.start, s.end) != (word.start, word.end)]
-    badness = max([s.score for s in spans if (s.start, s.end) == (word.start, word.end)], default=0.0)
-    return [Span(word.start, word.end, word.text, badness, word.local_start, alternative)] + rest
+    marked = Span(word.start, word.end, word.text, word.score, word.local_start, alternative)
+    return sorted(rest + [marked], key=lambda s: s.start)
 
 
 def _is_record(value) -> bool:

@@ -67,6 +67,8 @@ class TextReporter(Reporter):
         line.append(f"{sentence.label:<11}", style=STYLES[sentence.label])
         if sentence.label in (Label.GARBLED, Label.OK):
             line.append(f" {sentence.score:.2f} ")
+            if sentence.reason:  # a near miss
+                line.append(f"({sentence.reason}) ", style="dim")
         else:
             line.append(f" ({sentence.reason}) " if sentence.reason else " ")
         line.append_text(highlighted(sentence))
