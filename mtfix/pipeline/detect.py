@@ -28,10 +28,10 @@ COMMIT_WINDOWS = 128  # windows scored between cache commits
 NAME_MARGIN = 0.15  # names, numbers and quotations need this much more P(BAD) to be highlighted
 RECORD_VERSION = 4  # of the cached analysis: 4 = with the near miss
 # The near-miss check (detector/nearmiss.py; the near_miss setting, off by default) reads the
-# sentences the heads score in [NEAR_MISS_FROM, the detector's threshold): a sentence whose best near alternative gains
-# NEAR_MISS_GAIN nats or more is flagged. The lowest gain that adds at most 1 % of clean
-# sentences to the flagged, on MQM tune and training documents (bench_near_miss.py --grid);
-# the floor bounds what the check costs a scan.
+# sentences the heads score in [NEAR_MISS_FROM, the detector's threshold); one whose best near
+# alternative gains NEAR_MISS_GAIN nats or more is flagged: the lowest gain that adds at most
+# 1 % of clean sentences to the flagged on MQM tune and training documents
+# (bench_near_miss.py --grid). The floor bounds what the check costs a scan.
 NEAR_MISS_FROM = 0.2
 NEAR_MISS_GAIN = 4.0
 
