@@ -18,10 +18,9 @@ import typer
 from typer.core import TyperCommand
 
 from mtfix import __version__
+from mtfix.commands import EXIT_ERROR
 from mtfix.lm.provision import DEFAULT_MODEL
 from mtfix.settings import SPECS, SettingValueError, default_of, key_of
-
-from mtfix.commands import EXIT_ERROR
 
 app = typer.Typer(
     help="Find and repair machine-translation artifacts in English text.",
@@ -346,9 +345,9 @@ def fix(
     soon as it is done. --diff prints the best ones as a patch, for you to read and apply.
     --write applies, with no one deciding, only those at --write-min-confidence or above
     (default 1.0: no lower floor kept 8 in 10 changes closer to human post-edits), keeping
-    FILE.bak unless --no-backup; `mtfix review` decides the rest with you. Only changed sentences change; encoding, line
-    endings and everything else stay byte-identical. Plain text and Markdown are
-    rewritten; HTML and JSONL get suggestions only.
+    FILE.bak unless --no-backup; `mtfix review` decides the rest with you. Only changed
+    sentences change; encoding, line endings and everything else stay byte-identical.
+    Plain text and Markdown are rewritten; HTML and JSONL get suggestions only.
 
     Exit codes: 0 done, 2 an input was skipped, a file could not be written, or an error occurred.
     """

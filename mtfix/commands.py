@@ -31,9 +31,10 @@ class Command:
         stats = outcome.summary.stats
         if stats.skipped or stats.files == 0:
             return EXIT_ERROR
-        return self.found(outcome.request, outcome)
+        return self.found(outcome)
 
-    def found(self, request: "RunRequest", outcome: "RunOutcome") -> int:
+    def found(self, outcome: "RunOutcome") -> int:
+        """The exit code of a run whose inputs were all read."""
         return EXIT_OK
 
 
@@ -41,8 +42,8 @@ class Scan(Command):
     name = "scan"
     collects = True
 
-    def found(self, request, outcome) -> int:
-        return EXIT_FOUND if request.fail_on_garbled and outcome.summary.stats.garbled else EXIT_OK
+    def found(self, outcome) -> int:
+        return EXIT_FOUND if outcome.request.fail_on_garbled and outcome.summary.stats.garbled else EXIT_OK
 
 
 class Score(Command):
@@ -54,7 +55,7 @@ class Score(Command):
 
         judge(outcome.summary.corpus, request.settings, request.update_baseline)
 
-    def found(self, request, outcome) -> int:
+    def found(self, outcome) -> int:
         return EXIT_OK if outcome.summary.corpus.gate.passed else EXIT_FOUND
 
 
@@ -72,7 +73,7 @@ class Fix(Command):
         outcome.summary.applied += applied
         outcome.failed_writes += failed
 
-    def found(self, request, outcome) -> int:
+    def found(self, outcome) -> int:
         return EXIT_ERROR if outcome.failed_writes else EXIT_OK
 
 
@@ -86,7 +87,7 @@ class Review(Command):
     def document_done(self, document, request, outcome) -> None:
         outcome.documents.append(document)
 
-    def found(self, request, outcome) -> int:
+    def found(self, outcome) -> int:
         return EXIT_ERROR if outcome.review is not None and outcome.review.failed else EXIT_OK
 
 

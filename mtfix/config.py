@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mtfix.errors import ConfigError
-from mtfix.settings import SPECS, Override, Settings, SettingValueError, key_of
+from mtfix.settings import SPECS, Override, Settings, SettingValueError, Spec, key_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -113,6 +113,7 @@ def load_config(path: Path | None) -> Config:
 
 # config key → Settings field, for every setting
 KEYS = {key_of(name): name for name in SPECS}
+OVERRIDE_PATHS = Spec("strings", "Globs of the files an [[overrides]] entry applies to.")
 
 
 def _value(where: str, key: str, value: Any) -> Any:
@@ -144,13 +145,12 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
             raise ConfigError(f"{inner}unknown key {sorted(extra)[0]!r} (overrides set: {', '.join(sorted(allowed))})")
         if not entry.get("paths"):
             raise ConfigError(f"{inner}needs 'paths', a list of globs")
-        paths = entry["paths"]
-        if isinstance(paths, str):
-            paths = [paths]
-        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-            raise ConfigError(f"{inner}paths must be a list of strings, not {entry['paths']!r}")
+        try:
+            paths = OVERRIDE_PATHS.parse(entry["paths"])
+        except SettingValueError as exc:
+            raise ConfigError(f"{inner}paths {exc}") from None
         values = {KEYS[k]: _value(inner, k, v) for k, v in entry.items() if k != "paths"}
-        parsed.append(Override(tuple(paths), **values))
+        parsed.append(Override(paths, **values))
     config.overrides = tuple(parsed)
     return config
 

@@ -51,8 +51,6 @@ class Override:
                 if spec.overridable and getattr(self, name) is not None}
 
 
-
-
 @dataclass(frozen=True)
 class Spec:
     """What a setting accepts and means: its kind (string, strings, bool, number, count,

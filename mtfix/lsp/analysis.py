@@ -97,7 +97,9 @@ class LspAnalysis:
         known = self._checkers.get(key)
         if known is None or known[0] != stamp:
             checker = self._checker_for(config)
-            any(checker.share_reader(other) for _, other in self._checkers.values())  # the LM loads once
+            for _, other in self._checkers.values():
+                if checker.share_reader(other):  # the LM loads once
+                    break
             known = (stamp, checker)
             self._checkers[key] = known
         return known[1]

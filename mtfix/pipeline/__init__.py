@@ -2,11 +2,12 @@
 
     read → segment → suppress → boilerplate → duplicates → detect [→ fix]
 
-`mtfix.pipeline.build` (chain.py) assembles it, from the step names in `STEPS`; `scan`, `score`,
-`fix` and `review` run the same chain and differ only in its last step and their reporters. A step implements `run` over the
-stream, or, through a base class that owns the loop, one smaller method: `process` a
-document (`DocumentStep`), give a sentence's `reason` to be labelled (`SentenceFilter`),
-or `process_batch` documents gathered across files (`BatchStep`)."""
+`mtfix.pipeline.build` (chain.py) assembles it, from the step names in `STEPS`; `scan`,
+`score`, `fix` and `review` run the same chain and differ only in its last step and their
+reporters. A step implements `run` over the stream, or, through a base class that owns the
+loop, one smaller method: `process` a document (`DocumentStep`), give a sentence's `reason`
+to be labelled (`SentenceFilter`), or `process_batch` documents gathered across files
+(`BatchStep`)."""
 
 from mtfix.pipeline.base import BatchStep, DocumentStep, Item, SentenceFilter, Step, run
 
