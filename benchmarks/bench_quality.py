@@ -5,6 +5,7 @@ damage of clean English.
     python benchmarks/bench_quality.py                     # all parts (about 15 minutes on 2 cores)
     python benchmarks/bench_quality.py --parts mlqe --per-pair 200
     python benchmarks/bench_quality.py --parts mqm --cache /tmp/bench-quality.sqlite  # a rerun takes seconds
+    python benchmarks/bench_quality.py --parts mqm --mqm-part tune --alone-up-to 0  # a setting, on tune
 
 Prints, per part:
 - MLQE-PE dev: per-pair Pearson/Spearman of the quality score and of P(garbled) with −da_z
@@ -16,7 +17,7 @@ Prints, per part:
   with the document before it; length controls: the same figure for the word count
   alone, and P(garbled) within length deciles and among sentences of the same word
   count; word-head span F1 against all error spans and against fluency/style spans;
-  highlight precision;
+  highlight precision; calibration and the share flagged at the threshold, alone and in context;
 - synthetic held-out damage: share flagged per damage kind, clean false-positive rate, and
   the word head's recall of the damaged words;
 - calibration: expected calibration error and the reliability diagram, and precision and
@@ -123,8 +124,8 @@ def part_mlqe(checker, per_pair: int | None) -> dict:
             "word_mcc": mcc, "highlight_mcc": mcc_lit, "seconds": seconds, "sentences": len(examples)}
 
 
-def part_mqm(checker) -> dict:
-    examples = [e for e in mqm() if e.split == "test"]
+def part_mqm(checker, split: str = "test") -> dict:
+    examples = [e for e in mqm() if e.split == split]
     out = {}
     for context in (False, True):
         sentences, seconds = score(checker, examples, context)
@@ -140,13 +141,19 @@ def part_mqm(checker) -> dict:
         nll = np.array([s.features.get("nll_mean", 0.0) for s in sentences])
         nll_mean, _ = binned_auroc(nll[keep], fluency[keep], words[keep])
         view = "with context" if context else "alone"
-        print(f"\n## MQM zh-en held-out docs, read {view}: {len(examples)} sentences ({seconds:.0f} s), "
+        print(f"\n## MQM zh-en {'held-out' if split == 'test' else split} docs, read {view}: {len(examples)} sentences ({seconds:.0f} s), "
               f"{fluency.sum()} with a major fluency/style error, {clean.sum()} without errors")
         print(f"AUROC within length quartiles, major fluency/style vs none: {' '.join(f'{v:.3f}' for v in each)}, "
               f"mean {mean:.3f} (raw mean NLL {nll_mean:.3f}); accuracy-only major vs none: {mean_a:.3f}; "
               f"overall AUROC {auroc(p[keep], fluency[keep]):.3f}; pearson(P, words) {pearson(p[keep], words[keep]):.3f}")
         print(length_controls(p[keep], nll[keep], fluency[keep], words[keep]))
         out[f"auroc_{'context' if context else 'alone'}"] = mean
+        for line in calibration_lines("calibration (garbled = major fluency/style error, vs none)", p[keep],
+                                      fluency[keep], checker.detect.threshold):
+            print(line)
+        print(f"flagged at the threshold: {np.mean(p[clean] >= checker.detect.threshold):.1%} of the sentences "
+              f"without errors, {np.mean(p[fluency] >= checker.detect.threshold):.1%} of those with a major "
+              f"fluency/style error")
         if context:
             continue
         threshold = checker.detector.word_threshold
@@ -167,9 +174,6 @@ def part_mqm(checker) -> dict:
             lit_precision, lit_recall = precision_recall(lit, truth)
             print(f"word head vs {label} (BAD rate {truth.mean():.3f}): F1 {f1:.3f} precision {precision:.3f} "
                   f"recall {recall:.3f}; highlighted precision {lit_precision:.3f} recall {lit_recall:.3f}")
-        for line in calibration_lines("calibration (garbled = major fluency/style error, vs none)", p[keep],
-                                      fluency[keep], checker.detect.threshold):
-            print(line)
     return out
 
 
@@ -217,12 +221,20 @@ def main() -> None:
     parser.add_argument("--detector", default=None)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--json", help="also write the headline figures here")
+    parser.add_argument("--mqm-part", choices=("test", "tune"), default="test",
+                        help="MQM documents: the held-out ones (default) or the tune ones settings are chosen on")
+    parser.add_argument("--alone-up-to", type=int, default=None,
+                        help="in context, pool the sentence head's layers up to this one from the sentence read "
+                             "alone (default: mtfix's ALONE_UP_TO; 0 pools every layer in context)")
     parser.add_argument("--cache", help="keep the analyses in this SQLite file, so a rerun with the same detector "
                                         "and code reads no sentence again (default: no cache)")
     args = parser.parse_args()
 
     import mtfix
+    from mtfix.detector import model
 
+    if args.alone_up_to is not None:
+        model.ALONE_UP_TO = args.alone_up_to
     checker = mtfix.load(detector=args.detector, device=args.device, cache_path=args.cache)
     print(f"signature: {checker.signature()}")
     figures = {}
@@ -230,7 +242,7 @@ def main() -> None:
     if "mlqe" in parts:
         figures["mlqe"] = part_mlqe(checker, args.per_pair)
     if "mqm" in parts:
-        figures["mqm"] = part_mqm(checker)
+        figures["mqm"] = part_mqm(checker, args.mqm_part)
     if "synthetic" in parts:
         figures["synthetic"] = part_synthetic(checker)
     if args.json:

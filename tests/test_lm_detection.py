@@ -120,3 +120,33 @@ def test_context_changes_what_the_lm_expects(real_checker):
     [alone] = real_checker.score_sentences([sentence])
     [_, read_after] = real_checker.score_sentences([before, sentence], groups=["doc", "doc"])
     assert alone.features["nll_mean"] != read_after.features["nll_mean"]
+
+
+def test_early_layers_pooled_alone_are_those_of_a_full_read(real_checker):
+    """`pooled_alone` stops the pass at the deepest layer asked for and gives the states a
+    whole read gives."""
+    detector, scorer = real_checker.detector, real_checker.detect.scorer
+    assert detector.alone_layers == [2]
+    texts = ["Is that enough?", "The council meets again next month, after the summer break.", ""]
+    pooled = scorer.pooled_alone(texts, detector.alone_layers)
+    for text, state in zip(texts, pooled):
+        [tokens] = scorer.score([text])
+        expected = tokens.hidden[detector.layers.index(2), :len(tokens)].mean(0) if len(tokens) else 0.0
+        np.testing.assert_allclose(state[0], expected, atol=1e-3, err_msg=text)
+
+
+# A fluent article with short quoted sentences late in it: read in context they used to score
+# far above their reading alone.
+COUNCIL = ["The regional council met on Tuesday to discuss the new budget for schools and roads.",
+           "Several members asked why the repairs to the northern bridge had been delayed again.",
+           "The chair said the contractor had been unable to find enough workers over the summer.",
+           "“We know it is late.", "We are sorry.", "It will be done by spring,” she told reporters.",
+           "Is that enough?", "Not for everyone.", "Local shop owners say the detour has cost them customers.",
+           "That is all.", "The council meets again next month."]
+
+
+def test_fluent_sentences_read_in_context_score_about_as_they_do_alone(real_checker):
+    in_context = [s.score for s in real_checker.score_sentences(COUNCIL, groups=["doc"] * len(COUNCIL))]
+    alone = [s.score for s in real_checker.score_sentences(COUNCIL)]
+    assert abs(np.mean(in_context) - np.mean(alone)) < 0.1
+    assert sum(p >= real_checker.detect.threshold for p in in_context) <= 2

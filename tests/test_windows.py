@@ -3,6 +3,10 @@ and how windows are cut into batches by a token budget."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import numpy as np
+
 from mtfix.lm.batching import token_batches
 from mtfix.lm.windows import PARAGRAPH_BREAK, pack
 
@@ -26,3 +30,38 @@ def test_token_batches_bound_texts_and_padded_tokens():
         assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= 160
     assert batches[0] == [0, 6, 5, 2]  # the short ones together, in length order
     assert token_batches([], batch_size=4) == []
+
+
+class PoolingScorer:
+    """Records which texts the detect step asks to pool alone."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[list[str], list[int]]] = []
+
+    def pooled_alone(self, texts, layers):
+        self.asked.append((list(texts), list(layers)))
+        return np.arange(len(texts), dtype=np.float32)[:, None, None] * np.ones((1, len(layers), 3), np.float32)
+
+
+def detect_step(alone_layers: list[int]):
+    from mtfix.pipeline.detect import Detect
+
+    detector = SimpleNamespace(threshold=0.5, alone_layers=alone_layers)
+    return Detect(PoolingScorer(), detector, model="test")
+
+
+def test_only_sentences_with_text_before_them_are_pooled_alone():
+    [(first, _)] = pack(["Opening line.", "Short.", "Shorter."], paragraphs=[0, 0, 0])
+    [(second, _)] = pack(["Alone in its document."], paragraphs=[0])
+    step = detect_step([2])
+    pooled = step.pooled_alone([first, second])
+    assert step.scorer.asked == [(["Short.", "Shorter."], [2])]
+    starts = [start for start, _ in first.spans[1:]]
+    assert sorted(pooled) == [(0, start) for start in starts]
+    assert [pooled[(0, start)][0, 0] for start in starts] == [0.0, 1.0]  # each its own state
+
+
+def test_a_detector_without_early_layers_reads_nothing_more():
+    [(window, _)] = pack(["Opening line.", "Short."], paragraphs=[0, 0])
+    step = detect_step([])
+    assert step.pooled_alone([window]) == {} and step.scorer.asked == []

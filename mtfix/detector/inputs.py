@@ -98,13 +98,17 @@ def word_aggregates(bad: np.ndarray) -> list[float]:
 
 
 def sentence_inputs(view: SentenceView, hand: dict[str, float], hand_names: list[str], layers: list[int],
-                    bad: np.ndarray) -> np.ndarray:
+                    bad: np.ndarray, pooled: dict[int, np.ndarray] | None = None) -> np.ndarray:
     """The sentence head's row: hand-made features, word-head aggregates, then the
-    mean-pooled states of each layer (rows of `view.tokens.hidden`)."""
+    mean-pooled states of each layer (rows of `view.tokens.hidden`), or the state POOLED
+    gives for that row."""
     parts = [np.array([hand.get(name, 0.0) for name in hand_names], np.float32),
              np.array(word_aggregates(bad) if len(WORD_AGGREGATES) else [], np.float32)]
     n = len(view.tokens)
     for layer in layers:
-        parts.append(view.tokens.hidden[layer, :n].mean(axis=0) if n else
-                     np.zeros(view.tokens.hidden.shape[2], np.float32))
+        if pooled and layer in pooled:
+            parts.append(pooled[layer])
+        else:
+            parts.append(view.tokens.hidden[layer, :n].mean(axis=0) if n else
+                         np.zeros(view.tokens.hidden.shape[2], np.float32))
     return np.concatenate(parts)

@@ -224,6 +224,56 @@ class LMScorer:
                 out[index] = token_logprobs(logits[row, :n], targets[row, :n])
         return out
 
+    def pooled_alone(self, texts: Sequence[str], layers: Sequence[int]) -> np.ndarray:
+        """(texts, layers, dim): the mean state after each of LAYERS (early ones, 1 and up)
+        of every text read alone, as `score` would pool them. Only the blocks up to the
+        deepest of LAYERS run: for layer 2, two of SmolLM2-135M's thirty, and no output layer."""
+        import torch
+
+        encoded = [ids for ids, _ in self.encode(texts)]
+        out = np.zeros((len(texts), len(layers), self.model.config.hidden_size), np.float32)
+        for batch in token_batches([len(ids) for ids in encoded], self.batch_size):
+            input_ids, mask = self._padded([encoded[i] or [self.pad_id] for i in batch])
+            started = time.perf_counter()
+            with torch.inference_mode():
+                states = self._early_states(input_ids, mask, layers)[:, :, 1:]  # not the prefix token
+            self.forward_seconds += time.perf_counter() - started
+            weights = mask[:, 1:].unsqueeze(-1).float()
+            means = (states * weights).sum(2) / weights.sum(1).clamp(min=1)  # (layers, batch, dim)
+            for row, index in enumerate(batch):
+                if encoded[index]:
+                    out[index] = means[:, row].cpu().numpy()
+        return out
+
+    def _early_states(self, input_ids, mask, layers: Sequence[int]):
+        """(layers, batch, tokens, dim) hidden states after LAYERS, stopping the forward pass
+        at the deepest one. Models whose blocks cannot be found run the whole pass."""
+        import torch
+
+        blocks = getattr(self.model.get_decoder(), "layers", None) if hasattr(self.model, "get_decoder") else None
+        if blocks is None or not all(1 <= layer <= len(blocks) for layer in layers):
+            output = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True, use_cache=False)
+            return torch.stack([output.hidden_states[layer] for layer in layers]).float()
+        captured: dict[int, object] = {}
+        deepest = max(layers)
+
+        def keep(layer: int):
+            def hook(_module, _inputs, output):
+                captured[layer] = output[0] if isinstance(output, tuple) else output
+                if layer == deepest:
+                    raise _Enough
+            return hook
+
+        handles = [blocks[layer - 1].register_forward_hook(keep(layer)) for layer in set(layers)]
+        try:
+            self.model(input_ids=input_ids, attention_mask=mask, use_cache=False)
+        except _Enough:
+            pass
+        finally:
+            for handle in handles:
+                handle.remove()
+        return torch.stack([captured[layer] for layer in layers]).float()
+
     def _forward_cached(self, ids_batch: list[list[int]]):
         """`forward` on the torch model, keeping each layer's keys and values."""
         import torch
@@ -341,3 +391,7 @@ def _as_long(ids: list[int]):
     import torch
 
     return torch.tensor(ids, dtype=torch.long)
+
+
+class _Enough(Exception):
+    """Raised by a forward hook to stop a pass once the states asked for exist."""

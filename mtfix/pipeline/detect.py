@@ -7,6 +7,7 @@ depends on), and the LM is loaded only when a sentence is missing from the cache
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from mtfix import __version__
 from mtfix.cache import AnalysisCache
@@ -23,10 +24,13 @@ from mtfix.normalize import normalize, span_to_original
 from mtfix.pipeline.base import BatchStep
 from mtfix.signature import code_digest
 
+if TYPE_CHECKING:
+    import numpy as np
+
 MAX_SPANS = 12  # highlighted words per sentence (tuned: python -m training.tune_highlights)
 COMMIT_WINDOWS = 128  # windows scored between cache commits
 NAME_MARGIN = 0.15  # names, numbers and quotations need this much more P(BAD) to be highlighted
-RECORD_VERSION = 4  # of the cached analysis: 4 = with the near miss
+RECORD_VERSION = 5  # of the cached analysis: 4 = with the near miss, 5 = early layers pooled alone
 # The near-miss check (detector/nearmiss.py; the near_miss setting, off by default) reads the
 # sentences the heads score in [NEAR_MISS_FROM, the detector's threshold); one whose best near
 # alternative gains NEAR_MISS_GAIN nats or more is flagged: the lowest gain that adds at most
@@ -83,14 +87,23 @@ class Detect(BatchStep):
     @property
     def signature(self) -> dict[str, str]:
         return {"lm": self.model, "device": self.device, "detector": self.detector.digest,
-                "context": "on" if self.context else "off", "threshold": f"{self.threshold:g}",
+                "context": self.context_signature, "threshold": f"{self.threshold:g}",
                 "near-miss": f"{NEAR_MISS_FROM:g}/{NEAR_MISS_GAIN:g}" if self.near_miss else "off"}
+
+    @property
+    def context_signature(self) -> str:
+        """`off`, `on`, or `on/alone<=N` when the sentence head pools its layers up to N from
+        the sentence read alone (Detector.alone_layers)."""
+        if not self.context:
+            return "off"
+        layers = self.detector.alone_layers
+        return f"on/alone<={max(layers)}" if layers else "on"
 
     @property
     def settings_key(self) -> str:
         """What a cached analysis depends on (the threshold is not part of it)."""
         return (f"{__version__}|{self.model}|{self.detector.digest}|code:{code_digest(*ANALYSIS_CODE)}|{MAX_TOKENS}"
-                f"|{WINDOW_CHARS}|context:{self.context}|near-miss:{self.near_miss}|record:{RECORD_VERSION}")
+                f"|{WINDOW_CHARS}|context:{self.context_signature}|near-miss:{self.near_miss}|record:{RECORD_VERSION}")
 
     def process_batch(self, documents: list[Document]) -> None:
         items = [(d, s) for d in documents for s in d.sentences if s.label == Label.OK and not s.suppressed]
@@ -167,17 +180,29 @@ class Detect(BatchStep):
             done: dict[str, dict] = {}
             texts: dict[str, str] = {}
             linting = self.detector.lint_ahead(w.text[s:e] for w, _ in chunk for s, e in w.spans)
-            for (window, members), per_sentence in zip(chunk, self.scorer.score_windows([w for w, _ in chunk],
-                                                                                         progress=progress)):
+            read = self.scorer.score_windows([w for w, _ in chunk], progress=progress)
+            alone = self.pooled_alone([w for w, _ in chunk])
+            for number, ((window, members), per_sentence) in enumerate(zip(chunk, read)):
                 for (start, end), index, tokens in zip(window.spans, members, per_sentence):
                     texts[keys[index]] = window.text[start:end]
-                    done[keys[index]] = self.analysis_record(texts[keys[index]], tokens)
+                    done[keys[index]] = self.analysis_record(texts[keys[index]], tokens, alone.get((number, start)))
             linting.join()
             self.add_near_misses(done, texts)
             if self.cache:
                 self.cache.put_many(done)
             fresh.update(done)
         return [known.get(key) or fresh[key] for key in keys]
+
+    def pooled_alone(self, windows: list[Window]) -> dict[tuple[int, int], np.ndarray]:
+        """The early layers' pooled states (Detector.alone_layers) of every sentence that has
+        text before it in its window, read alone; keyed by (window number, sentence start)."""
+        layers = self.detector.alone_layers
+        wanted = [(number, start, window.text[start:end]) for number, window in enumerate(windows)
+                  for start, end in window.spans if start > 0]
+        if not layers or not wanted:
+            return {}
+        states = self.scorer.pooled_alone([text for _, _, text in wanted], layers)
+        return {(number, start): state for (number, start, _), state in zip(wanted, states)}
 
     def add_near_misses(self, records: dict[str, dict], texts: dict[str, str]) -> None:
         """Add to each record its best near miss, or None. When the check is on, read only
@@ -192,10 +217,11 @@ class Detect(BatchStep):
         for key, miss in zip(band, NearMissCheck(self.scorer).find([texts[k] for k in band], suspicion)):
             records[key]["near"] = miss.as_record() if miss else None
 
-    def analysis_record(self, text: str, tokens: TokenScores) -> dict:
-        """What is cached of one sentence: P(garbled), quality, features, words and spans."""
+    def analysis_record(self, text: str, tokens: TokenScores, alone: np.ndarray | None = None) -> dict:
+        """What is cached of one sentence: P(garbled), quality, features, words and spans.
+        ALONE: its early layers' pooled states read alone, when TOKENS were read in context."""
         view = sentence_view(text, tokens)
-        analysis = self.detector.analyse(view)
+        analysis = self.detector.analyse(view, alone)
         words = scored_words(view)
         bad = analysis.word_bad if analysis.word_bad else [0.0] * len(words)
         return {
