@@ -217,6 +217,7 @@ def test_a_near_miss_in_an_article_is_flagged_and_fix_offers_the_word():
     import mtfix
 
     checker = mtfix.load(device="cpu", near_miss=True)
+    # First in its article, so that the heads score it in the band the check reads (from 0.2 up).
     text = ("The ministry said the draft would be published once the negotiators had agreed on its structural. "
             "The two governments met in Geneva on Tuesday to discuss tariffs on steel and grain.")
     document = checker.suggest(text)
