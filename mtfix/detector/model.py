@@ -106,9 +106,8 @@ class Detector:
 
     @property
     def alone_layers(self) -> list[int]:
-        """The layers (not rows) the sentence head pools from the sentence read alone."""
-        if self.word_head is None:
-            return []
+        """The layers (not rows) the sentence head pools from the sentence read alone (none
+        for a detector that reads no states, like the fallback)."""
         return [self.layers[row] for row in self.sentence_layers if 1 <= self.layers[row] <= ALONE_UP_TO]
 
     @property
