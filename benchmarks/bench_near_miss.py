@@ -1,5 +1,6 @@
 """The near-miss check (mtfix/detector/nearmiss.py) on WMT21 zh→en MQM documents, each
-sentence read alone. The tune part (where the rule is chosen) is the detector's tune and
+sentence read alone, or with --context after the sentences before it in its document, packed
+into windows as scan packs them (its heads and the check both read that text). The tune part (where the rule is chosen) is the detector's tune and
 training documents; the held-out part is the documents no setting was chosen on:
 
 - clean: sentences with no error at all; any flag is a false alarm;
@@ -12,6 +13,7 @@ training documents; the held-out part is the documents no setting was chosen on:
 
     python benchmarks/bench_near_miss.py --part tune --sentences 400 --grid   # where the rule is chosen
     python benchmarks/bench_near_miss.py --part heldout --sentences 400       # reported
+    python benchmarks/bench_near_miss.py --part tune --sentences 400 --grid --context
 
 Each part's readings are kept in ~/.cache/mtfix-bench/ (a rerun only prints). With --grid
 the flag rates are printed for a grid of word budgets (suspect words × alternatives read
@@ -49,22 +51,49 @@ def examples(part: str, limit: int, seed: int = 13) -> list[dict]:
             humans[(row["testset"], row["seg_id"])].append(row["target"])
     chosen = [r for r in rows if split[r["doc"]] in SPLITS[part] and not r["is_human"]]
     chosen.sort(key=lambda r: r["id"])
+    earlier = earlier_sentences(rows)
     rng = random.Random(seed)
     clean = [r for r in chosen if mqm_no_error(r)]
     clean = rng.sample(clean, min(limit, len(clean)))
-    out = [{"kind": "clean", "text": r["target"]} for r in clean]
+    out = [{"kind": "clean", "text": r["target"], "earlier": earlier[r["id"]]} for r in clean]
     for r in clean:
         damaged = substituted(r["target"], rng)
         if damaged:
-            out.append({"kind": "synthetic", "text": damaged[0], "word": damaged[1], "right": damaged[2]})
+            out.append({"kind": "synthetic", "text": damaged[0], "word": damaged[1], "right": damaged[2],
+                        "earlier": earlier[r["id"]]})
     for r in chosen:
         spans = r["spans"]
         if len(spans) == 1 and spans[0]["severity"] == "Major" and spans[0]["category"] == "Accuracy/Mistranslation":
             word = spans[0]["text"].strip()
             if nearmiss.checkable(word):
                 out.append({"kind": "mistranslation", "text": r["target"], "word": word,
-                            "humans": humans.get((r["testset"], r["seg_id"]), [])})
+                            "humans": humans.get((r["testset"], r["seg_id"]), []), "earlier": earlier[r["id"]]})
     return out
+
+
+def earlier_sentences(rows: list[dict]) -> dict[str, list[str]]:
+    """For each row id, the same system's translations of the segments before it in its
+    document, in order."""
+    by_doc: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_doc[(row["testset"], row["system"], row["doc"])].append(row)
+    out = {}
+    for members in by_doc.values():
+        members.sort(key=lambda r: r["seg_id"])
+        for index, row in enumerate(members):
+            out[row["id"]] = [r["target"] for r in members[:index]]
+    return out
+
+
+def window_of(item: dict) -> list[str]:
+    """The sentences of the window scan would read ITEM in: the item last, after the earlier
+    sentences of its document that share its window."""
+    from mtfix.lm.windows import pack
+
+    texts = item["earlier"] + [item["text"]]
+    last = len(texts) - 1
+    [members] = [members for _, members in pack(texts, range(len(texts))) if last in members]
+    return [texts[i] for i in members]
 
 
 def substituted(text: str, rng: random.Random) -> tuple[str, str, str] | None:
@@ -80,24 +109,29 @@ def substituted(text: str, rng: random.Random) -> tuple[str, str, str] | None:
     return text[:word.start] + replacement + text[word.end:], replacement, word.text
 
 
-def read(part: str, limit: int) -> list[dict]:
-    path = CACHE / f"near_miss_{part}_{limit}.jsonl"
+def read(part: str, limit: int, context: bool) -> list[dict]:
+    path = CACHE / f"near_miss_{part}_{limit}{'_context' if context else ''}.jsonl"
     if path.exists():
         return [json.loads(line) for line in path.read_text().splitlines()]
     import mtfix
 
     items = examples(part, limit)
-    checker = mtfix.load(device="cpu", context=False)  # the heads alone (near_miss is off): the check runs below
+    # the heads alone (near_miss is off): the check runs below
+    checker = mtfix.load(device="cpu", context=context, cache_path=str(CACHE / "near_miss_analyses.sqlite"))
     check = nearmiss.NearMissCheck(checker.detect.scorer)
     started = time.perf_counter()
-    sentences = checker.score_sentences([item["text"] for item in items])
+    sentences = scored(checker, items, context)
     print(f"{len(items)} sentences read in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     started = time.perf_counter()
     threshold = checker.detector.threshold
+    # the text read before each sentence, as scan reads it (the check reads it too)
+    before = ["".join(w + "\n\n" for w in window_of(item)[:-1]) if context else "" for item in items]
     # a sentence the heads flag is not read again (its near miss changes nothing)
-    suspicion = [[(w.start, w.end, w.surprisal) for w in s.words] if s.score < threshold else [] for s in sentences]
+    suspicion = [[(len(b) + w.start, len(b) + w.end, w.surprisal) for w in s.words] if s.score < threshold else []
+                 for s, b in zip(sentences, before)]
     for begin in range(0, len(items), 50):
-        tried = check.tried([i["text"] for i in items[begin:begin + 50]], suspicion[begin:begin + 50])
+        tried = check.tried([b + i["text"] for b, i in zip(before[begin:begin + 50], items[begin:begin + 50])],
+                            suspicion[begin:begin + 50])
         for item, sentence, misses in zip(items[begin:begin + 50], sentences[begin:begin + 50], tried):
             item["p"] = sentence.score
             item["tried"] = [[m.word, m.alternative, round(m.gain, 3), round(prior(m.word, m.alternative), 3), rank]
@@ -107,6 +141,20 @@ def read(part: str, limit: int) -> list[dict]:
     CACHE.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(item) + "\n" for item in items))
     return items
+
+
+def scored(checker, items: list[dict], context: bool) -> list:
+    """Each item's sentence as the heads score it: alone, or last in its window."""
+    if not context:
+        return checker.score_sentences([item["text"] for item in items])
+    texts, groups, last = [], [], []
+    for number, item in enumerate(items):
+        window = window_of(item)
+        texts += window
+        groups += [f"item{number}"] * len(window)
+        last.append(len(texts) - 1)
+    sentences = checker.score_sentences(texts, groups)
+    return [sentences[i] for i in last]
 
 
 def prior(word: str, alternative: str) -> float:
@@ -174,13 +222,15 @@ def main() -> None:
     parser.add_argument("--part", choices=sorted(SPLITS), required=True)
     parser.add_argument("--sentences", type=int, default=400, help="clean sentences drawn (as many synthetic)")
     parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--context", action="store_true",
+                        help="read each sentence after the sentences before it in its document (as scan does)")
     args = parser.parse_args()
     import mtfix
 
     threshold = mtfix.load(device="cpu").detector.threshold
-    items = read(args.part, args.sentences)
+    items = read(args.part, args.sentences, args.context)
     sizes = {kind: sum(i["kind"] == kind for i in items) for kind in ("clean", "synthetic", "mistranslation")}
-    print(f"MQM zh-en {args.part}: {sizes}; threshold {threshold:g}")
+    print(f"MQM zh-en {args.part}, {'in context' if args.context else 'read alone'}: {sizes}; threshold {threshold:g}")
     print("flag rate before→after (sentences the near-miss check adds, those whose alternative is right)")
     if args.grid:
         for budget in ((3, 2), (2, 2), (3, 1)):
@@ -192,7 +242,7 @@ def main() -> None:
     else:
         rule = (detect.NEAR_MISS_FROM, 0.0, detect.NEAR_MISS_GAIN)
         print(show("from {} prior×{} ≥{}".format(*rule), rates(items, threshold, *rule)))
-    print(f"\n{mtfix.load(device='cpu', near_miss=True).signature()}")
+    print(f"\n{mtfix.load(device='cpu', near_miss=True, context=args.context).signature()}")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ class Span:
     score: float
     local_start: int = 0  # where the span starts in Sentence.text
     alternative: str = ""  # a word near in form that the LM finds much likelier here (a near miss)
+    gain: float = 0.0  # how much likelier, in nats of the whole sentence as scan read it
 
 
 @dataclass

@@ -128,7 +128,7 @@ class Settings:
     backend: str = setting("torch", "choice", "What runs the LM's forward pass: torch, or ONNX Runtime on the CPU (onnx: same numbers, 1.25x faster; prepared once). onnx-int8 is 2.3x faster but its scores drift from the ones the detector was trained on (about 1 label in 5 differs): use it for rough triage only.", choices=("torch", "onnx", "onnx-int8"))
     batch_size: int = setting(32, "count", "Sentences per LM forward pass.")
     context: bool = setting(True, "bool", "Read each sentence after the text before it in its document, or alone.")
-    near_miss: bool = setting(False, "bool", "Also flag a sentence scored just under the threshold when one of its words reads as a slip for a common word near it in form (\"on the verge of a breakthrough\": the LM reads \"breakdown\"); fix offers that word. Off by default: it makes scan about twice as slow, and on real MT it added false alarms, no true ones (benchmarks/RESULTS.md).")
+    near_miss: bool = setting(False, "bool", "Also flag a sentence scored just under the threshold when one of its words reads as a slip for a common word near it in form (\"on the verge of a breakthrough\": the LM reads \"breakdown\"); fix offers that word. The sentence is read after the text before it, as the heads read it. Off by default: it makes scan about twice as slow, and on real MT (held-out MQM) it flagged no clean sentence but no single-word mistranslation either (benchmarks/RESULTS.md).")
     threshold: float | None = setting(None, "number", "Probability at or above which a sentence is garbled (default: the detector's; see the model card).", overridable=True)
     # what is read
     include: tuple[str, ...] = setting(DEFAULT_INCLUDE, "strings", "Globs of files to read in folders.")

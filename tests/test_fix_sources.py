@@ -395,18 +395,18 @@ def test_guards_let_mechanical_repairs_through(original, candidate):
 
 def test_the_offered_figures_follow_the_documented_rule():
     """P(garbled) must fall by min_gain; a change of case alone is judged by the LM's total
-    surprisal (5 nats) and may not raise P(garbled) by more than CASE_TOLERANCE. The reason
+    surprisal (5 nats) and may not raise P(garbled) by more than LM_TOLERANCE. The reason
     shown carries the same numbers the rule used."""
     from mtfix.fix.candidate import Candidate
     from mtfix.fix.fluency import Fluency
-    from mtfix.fix.rerank import CASE_TOLERANCE, Reranker, RerankSettings
+    from mtfix.fix.rerank import LM_TOLERANCE, Reranker, RerankSettings
 
     original = "Takes place in june Great britain The summit is taking place."
     case_up = "Takes place in June Great Britain The summit is taking place."  # P rises a little
     case_worse = "Takes place in June Great Britain The Summit is taking place."  # P rises too much
     small_fall = "Takes place in june Great britain the summit is taking place."  # P falls by 0.03
-    readings = {original: Fluency(0.50, 6.0, 100.0, 17), case_up: Fluency(0.50 + CASE_TOLERANCE / 2, 5.5, 90.0, 17),
-                case_worse: Fluency(0.50 + 2 * CASE_TOLERANCE, 5.0, 85.0, 17),
+    readings = {original: Fluency(0.50, 6.0, 100.0, 17), case_up: Fluency(0.50 + LM_TOLERANCE / 2, 5.5, 90.0, 17),
+                case_worse: Fluency(0.50 + 2 * LM_TOLERANCE, 5.0, 85.0, 17),
                 small_fall: Fluency(0.47, 5.9, 99.0, 17)}
 
     class Meter:
@@ -417,9 +417,43 @@ def test_the_offered_figures_follow_the_documented_rule():
     [fix] = reranker.rank([target(original)], [[Candidate(t, "lm") for t in (case_up, case_worse, small_fall)]])
     assert [s.text for s in fix.suggestions] == [case_up]
     [offered] = fix.suggestions
-    assert offered.score_after <= offered.score_before + CASE_TOLERANCE
+    assert offered.score_after <= offered.score_before + LM_TOLERANCE
     assert f"P(garbled) {offered.score_before:.2f} → {offered.score_after:.2f}" in offered.reason
     assert fix.rejected == {"not more fluent": 2}
+
+
+@pytest.mark.parametrize("near_gain, offered", [(6.0, True), (4.0, False)])
+def test_a_near_miss_replacement_is_judged_by_the_nats_scan_measured(near_gain, offered):
+    """The replacement scan's near-miss check found gains LM_GAIN_PER_NAT per nat the check
+    measured in context, though the sentence head, reading the candidate alone, barely moves;
+    another change of the same word is judged as usual."""
+    from mtfix.fix.candidate import Candidate
+    from mtfix.fix.fluency import Fluency
+    from mtfix.fix.rerank import Reranker, RerankSettings
+
+    original = "Relations are on the verge of a breakthrough."
+    start = original.index("breakthrough")
+    near = original.replace("breakthrough", "breakdown")
+    other = original.replace("breakthrough", "breakup")
+    readings = {original: Fluency(0.40, 4.00, 40.0, 10), near: Fluency(0.40, 4.05, 40.5, 10),
+                other: Fluency(0.40, 3.9, 39.0, 10)}
+
+    class Meter:
+        def measure(self, texts):
+            return {t: readings[t] for t in texts}
+
+    class Meaning:
+        def similarity(self, pairs):
+            return [0.95 for _ in pairs]
+
+    marked = target(original)
+    word = (start, start + len("breakthrough"))
+    marked.suspects, marked.alternatives, marked.near_gain = [word], {word: "breakdown"}, near_gain  # as scan marks it
+    reranker = Reranker(Meter(), Meaning(), settings=RerankSettings(min_confidence=0.0))
+    [fix] = reranker.rank([marked], [[Candidate(near, "lm"), Candidate(other, "lm")]])
+    assert [s.text for s in fix.suggestions] == ([near] if offered else [])
+    if offered:
+        assert f"near miss: the LM {near_gain:.1f} nats surer of it" in fix.suggestions[0].reason
 
 
 @pytest.mark.model

@@ -50,7 +50,7 @@ class FavouringScorer(FakeScorer):
 
     def __init__(self, favoured: str, bonus: float) -> None:
         super().__init__()
-        self.favoured, self.bonus, self.variants_read = favoured, bonus, 0
+        self.favoured, self.bonus, self.variants_read, self.texts_read = favoured, bonus, 0, 0
 
     def _score(self, text: str):
         scores = super()._score(text)
@@ -69,6 +69,7 @@ class FavouringScorer(FakeScorer):
     def read(self, texts, k: int = 0, probes=None):
         """A probed token reads as likely as the token it would replace, FAVOURED more so."""
         favoured = zlib.crc32(f" {self.favoured}".encode())
+        self.texts_read += len(texts)
         out = []
         for index, text in enumerate(texts):
             scores = self._score(text)
@@ -91,7 +92,7 @@ def bonus(margin: float) -> float:
     return NEAR_MISS_GAIN + margin - 1.0
 
 
-def near_miss_checker(monkeypatch, scorer):
+def near_miss_checker(monkeypatch, scorer, context: bool = True):
     """A checker on SCORER whose detector leaves every sentence in the near-miss band."""
     import mtfix
     from mtfix.pipeline import detect
@@ -99,7 +100,7 @@ def near_miss_checker(monkeypatch, scorer):
     from fakes import stray_detector
 
     monkeypatch.setattr(detect, "NEAR_MISS_FROM", 0.0)
-    checker = mtfix.load(scorer=scorer, near_miss=True)
+    checker = mtfix.load(scorer=scorer, near_miss=True, context=context)
     checker.__dict__["detector"] = stray_detector()
     return checker
 
@@ -138,6 +139,38 @@ def test_a_gain_under_the_bar_leaves_the_sentence_alone(monkeypatch):
     [sentence] = near_miss_checker(monkeypatch, scorer).check_text(SENTENCE).sentences
     assert sentence.label == "ok" and not any(s.alternative for s in sentence.spans)
     assert scorer.variants_read > 0
+
+
+class CueScorer(FavouringScorer):
+    """Favours its word only in a text that also holds CUE: the LM knows the word meant only
+    from what was said before."""
+
+    cue = "broke down"
+
+    def _score(self, text: str):
+        scores = FavouringScorer._score(self, text)
+        if self.cue not in text and f" {self.favoured}" in text:
+            scores.logprob[-1] -= self.bonus
+        return scores
+
+
+@pytest.mark.parametrize("context", [True, False])
+def test_the_check_reads_the_text_before_the_sentence(monkeypatch, context):
+    """In context the check reads a sentence after the text before it, as the heads do, and
+    marks the word at its place in the document; read alone, the cue is not seen. In
+    context the first sentence's text begins the second's, so one reading serves both."""
+    text = f"Talks with the delegation broke down last week. {SENTENCE}"
+    scorer = CueScorer("breakdown", bonus(+0.5))
+    checker = near_miss_checker(monkeypatch, scorer, context)
+    first, second = checker.check_text(text).sentences
+    assert first.label == "ok"
+    assert scorer.texts_read == (1 if context else 2)
+    if not context:
+        assert second.label == "ok" and scorer.variants_read > 0
+        return
+    assert second.label == "garbled" and "'breakdown' for 'breakthrough'" in second.reason
+    [span] = [s for s in second.spans if s.alternative]
+    assert text[span.start:span.end] == "breakthrough" == span.text
 
 
 def test_a_sentence_out_of_the_band_is_not_read_again():
@@ -228,6 +261,31 @@ def test_a_near_miss_in_an_article_is_flagged_and_fix_offers_the_word():
     assert any(s.text.endswith("agreed on its structure.") for s in fix.suggestions), fix.suggestions
 
 
+@pytest.mark.model
+def test_a_near_miss_that_the_text_before_gives_away_is_flagged_and_fixed():
+    """The first seed article's opening: its fifth paragraph says "breakthrough" where the
+    first says the relations are "on the verge of breaking down". The heads let it pass; the
+    check, reading it after the text before it, flags it and marks the word, and `fix`
+    offers "breakdown"."""
+    import mtfix
+
+    text = ("Russia warns US that diplomatic ties are on the verge\n\n"
+            "Moscow warned that relations with the United States were “on the verge of breaking down” and called "
+            "the US ambassador to formally protest President Joe Biden for calling Vladimir Putin a “murderous "
+            "dictator.”\n\nA Russian Foreign Ministry statement Monday referred to Biden’s “recent unacceptable "
+            "statements” about Putin, as well as Biden’s criticism of the Russian president last week for his "
+            "invasion of Ukraine.\n\nThe Russian government met with US Ambassador to Russia John Sullivan and "
+            "stated that in this conversation “it was emphasized that such statements by the American president, "
+            "unworthy of a statesman of such a high rank, put Russian-American relations on the verge of a "
+            "breakthrough.")
+    document = mtfix.load(device="cpu", near_miss=True).suggest(text)
+    sentence = document.sentences[-1]
+    assert sentence.label == "garbled" and "'breakdown' for 'breakthrough'" in sentence.reason
+    assert [(s.text, s.alternative) for s in sentence.spans if s.alternative] == [("breakthrough", "breakdown")]
+    [fix] = [f for f in document.fixes if f.target.sentence is sentence]
+    assert fix.best is not None and fix.best.text.endswith("on the verge of a breakdown."), fix.rejected
+
+
 def test_the_near_miss_word_joins_the_highlights_in_text_order():
     """The text report and the TUI read spans left to right."""
     from mtfix.document import Span
@@ -235,7 +293,9 @@ def test_the_near_miss_word_joins_the_highlights_in_text_order():
 
     first, last = Span(10, 13, "its", 0.4, 10), Span(30, 35, "quite", 0.5, 30)
     word = Span(20, 28, "structur", 0.1, 20)
-    marked = _with_alternative([first, last], word, "structure")
-    assert [s.text for s in marked] == ["its", "structur", "quite"] and marked[1].alternative == "structure"
-    again = _with_alternative([first, Span(20, 28, "structur", 0.3, 20)], word, "structure")
+    near = nearmiss.NearMiss(20, 28, "structur", "structure", 6.0)
+    marked = _with_alternative([first, last], word, near)
+    assert [s.text for s in marked] == ["its", "structur", "quite"]
+    assert (marked[1].alternative, marked[1].gain) == ("structure", 6.0)
+    again = _with_alternative([first, Span(20, 28, "structur", 0.3, 20)], word, near)
     assert [(s.text, s.alternative) for s in again] == [("its", ""), ("structur", "structure")]

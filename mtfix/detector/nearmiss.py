@@ -5,9 +5,10 @@ prefers the right word. For a sentence's most suspect content words, each word n
 (a shared stem, or a small edit: `near_in_form`) from a vocabulary of common English words is
 put in its place and the sentence read again, after its own cached reading from that word on,
 so the words after it count too (only the alternatives the LM already favours at the word
-are read whole). The best gain in the whole sentence's log-probability, with its
-alternative, is the signal (`NearMiss`); scan's Detect step flags on it when asked to
-(`--near-miss`), and the fix's LM edits offer the alternative.
+are read whole). Scan reads the sentence after the text before it in its document, as the
+heads do: what came before often tells which word was meant. The best gain in the whole
+sentence's log-probability, with its alternative, is the signal (`NearMiss`); scan's Detect
+step flags on it when asked to (`--near-miss`), and the fix's LM edits offer the alternative.
 
 Inflections of the word itself ("crime" / "crimes", "offer" / "offered") are not
 alternatives: agreement slips are the grammar checker's and the LM edits' to mend, and on
@@ -41,6 +42,10 @@ class NearMiss:
     alternative: str
     gain: float
 
+    def shifted(self, by: int) -> "NearMiss":
+        """The same near miss with its offsets moved BY characters (into a shorter or longer text)."""
+        return replace(self, start=self.start + by, end=self.end + by)
+
     def as_record(self) -> list:
         return [self.start, self.end, self.alternative, round(self.gain, 3)]
 
@@ -57,7 +62,12 @@ def near_in_form(a: str, b: str) -> bool:
     a, b = a.lower(), b.lower()
     if a == b:
         return False
-    return SequenceMatcher(None, a, b).ratio() > 0.8 or (min(len(a), len(b)) >= 6 and a[:5] == b[:5])
+    if min(len(a), len(b)) >= 6 and a[:5] == b[:5]:
+        return True
+    if 2 * min(len(a), len(b)) <= 0.8 * (len(a) + len(b)):  # too different in length for the ratio
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() > 0.8 and matcher.ratio() > 0.8  # quick_ratio bounds ratio from above
 
 
 def inflection(a: str, b: str) -> bool:
@@ -131,17 +141,39 @@ class NearMissCheck:
         if not todo:
             return out
         firsts = [self._first_new_tokens(texts[i], chosen[i]) for i in todo]
-        probes: list[dict[int, list[int]]] = [{} for _ in firsts]
-        for wanted, first in zip(probes, firsts):
+        shared, lengths = self._shared_reads([texts[i] for i in todo])
+        probes: dict[str, dict[int, list[int]]] = {text: {} for text in shared}
+        for read_as, first in zip(shared, firsts):
             for position, token in first:
                 if position >= 0:
-                    wanted.setdefault(position, []).append(token)
-        for index, reading, first in zip(todo, self.scorer.read([texts[i] for i in todo], probes=probes), firsts):
+                    probes[read_as].setdefault(position, []).append(token)
+        unique = list(probes)
+        readings = dict(zip(unique, self.scorer.read(unique, probes=[probes[t] for t in unique])))
+        for index, read_as, length, first in zip(todo, shared, lengths, firsts):
+            reading = readings[read_as]
             kept = self._promising(reading, chosen[index], first)
-            base = float(reading.scores.logprob.sum())
+            base = float(reading.scores.logprob[:length].sum())
             logprobs = self.scorer.read_variants(reading, [text for _, text in kept])
             out[index] = [replace(miss, gain=float(lp.sum()) - base) for (miss, _), lp in zip(kept, logprobs)]
         return out
+
+    def _shared_reads(self, texts: list[str]) -> tuple[list[str], list[int]]:
+        """For each text, the text read for it and how many of that reading's tokens are its
+        own. Sentences of one window are read after the same text, so a sentence's text often
+        begins a later one's: the later one is read once for both, and each sentence's
+        variants and gain stop at its own end (the LM reads left to right, so the tokens up
+        to there score the same). A text whose tokens are not a prefix of the longer one's is
+        read on its own."""
+        encoded = dict(zip(texts, (ids for ids, _ in self.scorer.encode(texts))))
+        longest_first = sorted(encoded, key=len, reverse=True)
+        shared, lengths = [], []
+        for text in texts:
+            ids = encoded[text]
+            read_as = next((other for other in longest_first if other.startswith(text)
+                            and encoded[other][:len(ids)] == ids), text)
+            shared.append(read_as)
+            lengths.append(len(ids))
+        return shared, lengths
 
     def _first_new_tokens(self, text: str, variants: list[tuple[NearMiss, str]]) -> list[tuple[int, int]]:
         """(position, token id) of each variant's first token that differs from TEXT's."""

@@ -20,6 +20,7 @@ class FixTarget:
     suspects: list[tuple[int, int]] = field(default_factory=list)  # suspect words, in `text`
     protected: list[str] = field(default_factory=list)  # code inside the sentence: kept as it is
     alternatives: dict[tuple[int, int], str] = field(default_factory=dict)  # near misses' words, in `text`
+    near_gain: float = 0.0  # nats the near miss's alternative gained as scan read it (in context)
 
     @classmethod
     def of(cls, document: Document, sentence: Sentence) -> "FixTarget":
@@ -31,7 +32,8 @@ class FixTarget:
                         for s in sentence.spans if s.alternative and s.local_start in back}
         protected = [normalize(document.text[start:end])[0] for start, end in document.protected
                      if start < sentence.end and sentence.start < end]
-        return cls(document, sentence, text, index_map, suspects, protected, alternatives)
+        near_gain = max((s.gain for s in sentence.spans if s.alternative), default=0.0)
+        return cls(document, sentence, text, index_map, suspects, protected, alternatives, near_gain)
 
     @classmethod
     def flagged_in(cls, document: Document) -> list["FixTarget"]:

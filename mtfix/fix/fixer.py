@@ -103,9 +103,9 @@ def require_extras(names: list[str], settings: Settings) -> None:
 
 def suggestion_key(target: FixTarget) -> str:
     """What a sentence's suggestions depend on besides the settings: its text, the words the
-    detector marked in it and their near-miss alternatives (the only ways the text read
-    before it reaches the sources) and the code inside it that must stay."""
-    return f"{target.text}\x00{target.suspects}\x00{target.protected}\x00{target.alternatives}"
+    detector marked in it and their near-miss alternative and its gain (the only ways the text
+    read before it reaches the sources and the reranker) and the code inside it that must stay."""
+    return f"{target.text}\x00{target.suspects}\x00{target.protected}\x00{target.alternatives}\x00{target.near_gain:g}"
 
 
 class Fix(Step):

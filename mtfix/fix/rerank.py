@@ -3,10 +3,12 @@ measures them) against meaning drift and edit size, with a bonus for repairing t
 the detector's word head marked. A candidate is offered only if it passes the guards,
 keeps the meaning and reads better than the original on both fluency measures: its
 P(garbled) (the sentence read alone, as every candidate is) falls by at least `min_gain`,
-and its surprisal falls too. A change of case alone, which the sentence head barely
-sees, is judged by the LM instead: it must save 5 nats of total surprisal, and P(garbled)
-may not rise by more than CASE_TOLERANCE. So "no good fix" is a valid outcome and
-nothing that reads worse is ever suggested.
+and its surprisal falls too. Two kinds of change the sentence head barely sees are judged
+by the LM instead, at LM_GAIN_PER_NAT: a change of case alone must save 5 nats of total
+surprisal, and the replacement scan's near-miss check found (a word for the word near it
+in form) counts the nats that check measured in the sentence's context. For both,
+P(garbled) may not rise by more than LM_TOLERANCE. So "no good fix" is a valid outcome
+and nothing that reads worse is ever suggested.
 
 A mechanical edit (case, punctuation, function words: the content words stay as they
 were) keeps the meaning by construction and is not held to the similarity floor."""
@@ -27,11 +29,12 @@ from mtfix.settings import Settings
 from mtfix.worddiff import changed_words, word_diff
 
 LOG_ODDS_SCALE = 0.25  # the slope of the sigmoid at 0.5: a log-odds fall in probability units (at most 1)
-# A change of case only gains this much per nat of total surprisal it saves (5 nats, a
-# 150-fold likelihood, reach the gain floor): the sentence head reads a name written small
-# ("june", "Great britain") as barely garbled, while the LM itself is sure of the capital.
-CASE_GAIN_PER_NAT = 0.02
-CASE_TOLERANCE = 0.02  # the most P(garbled) may rise for a change of case alone (the head's noise)
+# A change of case only, or a near miss's replacement, gains this much per nat of total
+# surprisal it saves (5 nats, a 150-fold likelihood, reach the gain floor): the sentence head
+# reads a name written small ("june", "Great britain") or a word near the right one in form
+# ("on the verge of a breakthrough") as barely garbled, while the LM itself is sure.
+LM_GAIN_PER_NAT = 0.02
+LM_TOLERANCE = 0.02  # the most P(garbled) may rise for such a change (the head's noise)
 
 
 @dataclass
@@ -48,7 +51,7 @@ class RerankSettings:
     @property
     def signature(self) -> str:
         return (f"sim>={self.min_similarity:g},gain>={self.min_gain:g}/lo{1 / LOG_ODDS_SCALE:g}"
-                f"/case{CASE_GAIN_PER_NAT:g}~{CASE_TOLERANCE:g},"
+                f"/lm{LM_GAIN_PER_NAT:g}~{LM_TOLERANCE:g},"
                 f"w={self.nll_weight:g}/{self.drift_weight:g}/{self.edit_weight:g},conf>={self.min_confidence:g}")
 
 
@@ -98,9 +101,12 @@ class Reranker:
         if similarity < s.min_similarity:
             return None, "meaning drift"
         gain = fluency_gain(before.p_garbled, after.p_garbled)
+        near_nats = near_miss_nats(target, candidate.text)
         if case_change_only(original, candidate.text):
-            gain = max(gain, min(1.0, CASE_GAIN_PER_NAT * (before.total_nll - after.total_nll)))
-        if gain < s.min_gain or reads_worse(original, candidate.text, before, after):
+            gain = max(gain, min(1.0, LM_GAIN_PER_NAT * (before.total_nll - after.total_nll)))
+        elif near_nats:
+            gain = max(gain, min(1.0, LM_GAIN_PER_NAT * near_nats))
+        if gain < s.min_gain or reads_worse(original, candidate.text, before, after, near_nats > 0):
             return None, "not more fluent"
         edit_rate = changed_words(original, candidate.text) / max(1, 2 * len(split_words(original)))
         objective = (gain
@@ -112,20 +118,34 @@ class Reranker:
             return None, "gain too small for the change"
         reason = (f"P(garbled) {before.p_garbled:.2f} → {after.p_garbled:.2f}, surprisal "
                   f"{before.mean_nll:.2f} → {after.mean_nll:.2f} nats/token, meaning {similarity:.2f}, "
-                  f"{edit_rate:.0%} of words changed")
+                  f"{edit_rate:.0%} of words changed"
+                  + (f", near miss: the LM {near_nats:.1f} nats surer of it" if near_nats else ""))
         return Suggestion(candidate.text, candidate.source, candidate.detail, before.p_garbled,
                           after.p_garbled, before.mean_nll, after.mean_nll, similarity, edit_rate,
                           objective, reason), ""
 
 
-def reads_worse(original: str, candidate: str, before: Fluency, after: Fluency) -> bool:
+def reads_worse(original: str, candidate: str, before: Fluency, after: Fluency, near_miss: bool = False) -> bool:
     """The LM finds the candidate harder going: per token in general, in total for a change of
     case only, which keeps the letters but not the tokens ("brit|ain" → "Britain" makes the
     sentence cheaper and each of its fewer tokens dearer on average); or the detector reads a
-    change of case only as more garbled than its noise allows."""
+    change of case only as more garbled than its noise allows. A NEAR_MISS replacement is
+    judged by the check's reading in context, which the candidate's reading alone lacks, so
+    only the detector's limit applies to it."""
+    if near_miss:
+        return after.p_garbled > before.p_garbled + LM_TOLERANCE
     if case_change_only(original, candidate):
-        return after.total_nll > before.total_nll or after.p_garbled > before.p_garbled + CASE_TOLERANCE
+        return after.total_nll > before.total_nll or after.p_garbled > before.p_garbled + LM_TOLERANCE
     return after.mean_nll > before.mean_nll
+
+
+def near_miss_nats(target: FixTarget, candidate: str) -> float:
+    """The nats scan's near-miss check measured, in the sentence's context, for the word it
+    found and its alternative, if CANDIDATE makes exactly that replacement; else 0."""
+    for (start, end), alternative in target.alternatives.items():
+        if candidate == target.text[:start] + alternative + target.text[end:]:
+            return target.near_gain
+    return 0.0
 
 
 def fluency_gain(before: float, after: float) -> float:

@@ -159,23 +159,25 @@ class LMScorer:
         before it reads the copy."""
         import torch
 
-        encoded = self.encode(texts)
-        out: list[Reading] = []
-        for begin in range(0, len(encoded), self.batch_size):
-            batch = [(ids or [self.pad_id], offs) for ids, offs in encoded[begin:begin + self.batch_size]]
+        encoded = [(ids or [self.pad_id], offsets) for ids, offsets in self.encode(texts)]
+        out: list[Reading | None] = [None] * len(encoded)
+        # batched by a token budget, as scan's windows are: a sentence read after its context
+        # is ten times longer, and 32 of them make a logits tensor of gigabytes
+        for indices in token_batches([len(ids) for ids, _ in encoded], self.batch_size):
+            batch = [encoded[i] for i in indices]
             if self._onnx is None:
                 logits, targets, cache = self._forward_cached([ids for ids, _ in batch])
             else:  # no cache to keep: variants are read whole, on the chosen backend
                 (logits, targets, _), cache = self.forward([ids for ids, _ in batch]), None
-            for row, (ids, offsets) in enumerate(batch):
+            for row, (index, (ids, offsets)) in enumerate(zip(indices, batch)):
                 row_logits = logits[row, : len(ids)]
                 logprob, rank, entropy = token_statistics(row_logits, targets[row, : len(ids)])
                 with torch.inference_mode():
                     top = torch.topk(row_logits, k, dim=-1).indices.cpu().numpy() if k else np.zeros((len(ids), 0))
                 keys_values = [(key[row:row + 1], value[row:row + 1]) for key, value in cache] if cache else None
-                probed = _probed(row_logits, probes[begin + row]) if probes else {}
-                out.append(Reading(texts[begin + row], ids, TokenScores(offsets, logprob, rank, entropy), top,
-                                   keys_values, probed))
+                probed = _probed(row_logits, probes[index]) if probes else {}
+                out[index] = Reading(texts[index], ids, TokenScores(offsets, logprob, rank, entropy), top,
+                                     keys_values, probed)
         return out
 
     def read_variants(self, reading: Reading, variants: Sequence[str]) -> list[np.ndarray]:

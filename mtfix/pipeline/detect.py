@@ -34,10 +34,10 @@ RECORD_VERSION = 5  # of the cached analysis: 4 = with the near miss, 5 = early 
 # The near-miss check (detector/nearmiss.py; the near_miss setting, off by default) reads the
 # sentences the heads score in [NEAR_MISS_FROM, the detector's threshold); one whose best near
 # alternative gains NEAR_MISS_GAIN nats or more is flagged: the lowest gain that adds at most
-# 1 % of clean sentences to the flagged on MQM tune and training documents
-# (bench_near_miss.py --grid). The floor bounds what the check costs a scan.
+# 1 % of clean sentences to the flagged on MQM tune and training documents read in context
+# (bench_near_miss.py --grid --context). The floor bounds what the check costs a scan.
 NEAR_MISS_FROM = 0.2
-NEAR_MISS_GAIN = 4.0
+NEAR_MISS_GAIN = 5.0
 
 
 # The code an analysis depends on: changing a feature invalidates the cache.
@@ -139,7 +139,7 @@ class Detect(BatchStep):
                 bad = max((b for start, end, _, b in record["words"] if (start, end) == (near.start, near.end)),
                           default=0.0)
                 [word] = self._spans(document, sentence, [[near.start, near.end, bad]], index_map)
-                spans = _with_alternative(spans, word, near.alternative)
+                spans = _with_alternative(spans, word, near)
             sentence.spans = [s for s in spans if s.text.casefold() not in self.allow
                               and not _inside(s, document.protected)]
             sentence.words = [WordScore(*span_to_original(index_map, start, end), surprisal, bad)
@@ -207,15 +207,20 @@ class Detect(BatchStep):
     def add_near_misses(self, records: dict[str, dict], texts: dict[str, str]) -> None:
         """Add to each record its best near miss, or None. When the check is on, read only
         for the sentences the heads left in the band under the detector's threshold, whose
-        flag it may change (the words tried are those the LM found most surprising)."""
+        flag it may change (the words tried are those the LM found most surprising). Each is
+        read after the text before it in its window, as the heads read it: what came before
+        tells the LM which word was meant ("relations … on the verge of breaking down")."""
         band = [key for key, r in records.items() if NEAR_MISS_FROM <= r["p"] < self.detector.threshold]
         for record in records.values():
             record["near"] = None
         if not band or not self.near_miss:
             return
-        suspicion = [[(start, end, surprisal) for start, end, surprisal, _ in records[key]["words"]] for key in band]
-        for key, miss in zip(band, NearMissCheck(self.scorer).find([texts[k] for k in band], suspicion)):
-            records[key]["near"] = miss.as_record() if miss else None
+        before = [key.partition("\x00")[0] for key in band]  # the key is the text before, \x00, the sentence
+        suspicion = [[(len(prefix) + start, len(prefix) + end, surprisal)
+                      for start, end, surprisal, _ in records[key]["words"]] for key, prefix in zip(band, before)]
+        found = NearMissCheck(self.scorer).find([p + texts[k] for k, p in zip(band, before)], suspicion)
+        for key, prefix, miss in zip(band, before, found):
+            records[key]["near"] = miss.shifted(-len(prefix)).as_record() if miss else None
 
     def analysis_record(self, text: str, tokens: TokenScores, alone: np.ndarray | None = None) -> dict:
         """What is cached of one sentence: P(garbled), quality, features, words and spans.
@@ -247,10 +252,11 @@ class Detect(BatchStep):
 RECORD_KEYS = ("p", "q", "features", "words", "spans", "near")
 
 
-def _with_alternative(spans: list[Span], word: Span, alternative: str) -> list[Span]:
-    """SPANS (in text order) with WORD's span, added if missing, carrying its ALTERNATIVE."""
+def _with_alternative(spans: list[Span], word: Span, near: NearMiss) -> list[Span]:
+    """SPANS (in text order) with WORD's span, added if missing, carrying the NEAR miss's
+    alternative and gain."""
     rest = [s for s in spans if (s.start, s.end) != (word.start, word.end)]
-    marked = Span(word.start, word.end, word.text, word.score, word.local_start, alternative)
+    marked = Span(word.start, word.end, word.text, word.score, word.local_start, near.alternative, near.gain)
     return sorted(rest + [marked], key=lambda s: s.start)
 
 
