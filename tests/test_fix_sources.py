@@ -464,7 +464,8 @@ def test_no_suggestion_flips_polarity_on_held_out_post_edited_text(real_checker)
     from mtfix.document import Document, Sentence
     from mtfix.features.words import split_words
     from mtfix.fix.candidate import FixTarget
-    from mtfix.fix.guards import opposite_word, polarity
+    from mtfix.features.words import opposite_word
+    from mtfix.fix.guards import polarity
     from training.data import mlqe
 
     def lowered(text):

@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from mtfix.features.casing import function_word
+from mtfix.features.words import opposite_word
 
 VOCABULARY = 40_000  # most frequent English words the alternatives come from
 PER_WORD = 8  # alternatives tried for one word, the most frequent first
@@ -102,8 +103,6 @@ def _vocabulary() -> dict[str, list[str]]:
 @lru_cache(maxsize=20_000)
 def alternatives(word: str) -> tuple[str, ...]:
     """Common words near WORD in form that are neither an inflection of it nor its opposite."""
-    from mtfix.fix.guards import opposite_word
-
     lowered = word.lower()
     found = [w for w in _vocabulary().get(lowered[:2], ())
              if near_in_form(lowered, w) and not inflection(lowered, w) and not opposite_word([lowered], [w])]

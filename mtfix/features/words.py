@@ -78,3 +78,24 @@ def align(text: str, scores: TokenScores) -> list[Word]:
     for word in words:
         word.unigram_logprob = unigram_logprob(word.text)
     return words
+
+
+# Prefixes and suffix pairs that turn a word's meaning over ("able" / "unable", "careful" /
+# "careless"): a word exchanged for its opposite flips a sentence's polarity.
+NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "anti")
+OPPOSITE_SUFFIXES = (("ful", "less"),)
+
+
+def opposite_word(before: list[str], after: list[str]) -> bool:
+    """A word of one side stands on the other with a negating prefix added or taken away,
+    or with -ful exchanged for -less."""
+    gone, new = set(before) - set(after), set(after) - set(before)
+    for old in gone:
+        for word in new:
+            short, long = sorted((old, word), key=len)
+            if len(short) >= 3 and any(long == prefix + short for prefix in NEGATING_PREFIXES):
+                return True
+            if any(old.endswith(a) and word == old[:-len(a)] + b or old.endswith(b) and word == old[:-len(b)] + a
+                   for a, b in OPPOSITE_SUFFIXES):
+                return True
+    return False

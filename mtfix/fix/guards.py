@@ -17,7 +17,7 @@ from mtfix.features.casing import (
     suspicious_capitals,
     vocabulary_word,
 )
-from mtfix.features.words import split_words
+from mtfix.features.words import opposite_word, split_words
 
 _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*%?")
 _QUOTE = re.compile(r"[\"“]([^\"”]{3,})[\"”]|(?<!\w)['‘]([^'’]{3,})['’](?!\w)")
@@ -28,10 +28,6 @@ MAX_GROWTH = 1.25  # a rewrite may be at most this much longer in words …
 MAX_EXTRA_WORDS = 3  # … plus this many
 # Words that carry a sentence's polarity: a rewrite keeps each as often as the original has it.
 POLARITY_WORDS = NEGATIONS | {"yes"}
-# Prefixes and suffix pairs that turn a word's meaning over ("able" / "unable", "careful" /
-# "careless"): a rewrite that exchanges a word for its opposite flips the polarity as well.
-NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-", "anti")
-OPPOSITE_SUFFIXES = (("ful", "less"),)
 
 
 def numbers(text: str) -> Counter:
@@ -146,21 +142,6 @@ def polarity(words: list[str]) -> Counter:
     found = Counter(w for w in words if w in POLARITY_WORDS)
     found["not"] += sum(1 for w in words if w.endswith(("n't", "n’t")))
     return found
-
-
-def opposite_word(before: list[str], after: list[str]) -> bool:
-    """A word of one side stands on the other with a negating prefix added or taken away,
-    or with -ful exchanged for -less."""
-    gone, new = set(before) - set(after), set(after) - set(before)
-    for old in gone:
-        for word in new:
-            short, long = sorted((old, word), key=len)
-            if len(short) >= 3 and any(long == prefix + short for prefix in NEGATING_PREFIXES):
-                return True
-            if any(old.endswith(a) and word == old[:-len(a)] + b or old.endswith(b) and word == old[:-len(b)] + a
-                   for a, b in OPPOSITE_SUFFIXES):
-                return True
-    return False
 
 
 def is_content(word: str) -> bool:
