@@ -453,7 +453,7 @@ def test_a_near_miss_replacement_is_judged_by_the_nats_scan_measured(near_gain, 
     [fix] = reranker.rank([marked], [[Candidate(near, "lm"), Candidate(other, "lm")]])
     assert [s.text for s in fix.suggestions] == ([near] if offered else [])
     if offered:
-        assert f"near miss: the LM {near_gain:.1f} nats surer of it" in fix.suggestions[0].reason
+        assert f"near miss: {near_gain:.1f} nats likelier as scan read it" in fix.suggestions[0].reason
 
 
 @pytest.mark.model

@@ -123,3 +123,19 @@ def test_restoring_the_backup_offers_the_accepted_sentence_again(fixer, tmp_path
     (tmp_path / "article.txt").write_text((tmp_path / "article.txt.bak").read_text("utf-8"), encoding="utf-8")
     again = session_for(fixer, tmp_path)
     assert not again.done and again.current.fix.target.sentence.text == FIRST
+
+
+def test_line_mode_tells_why_a_near_miss_was_flagged(fixer, tmp_path):
+    """The heads let a near miss pass, so its header's P(garbled) is low: the line says why
+    the sentence is asked about."""
+    import io
+
+    from rich.console import Console
+
+    from mtfix.review.prompts import LineReview
+
+    session = session_for(fixer, tmp_path)
+    session.current.target.sentence.reason = "near miss: the LM reads 'breakdown' for 'breakthrough' here"
+    sink = io.StringIO()
+    LineReview(session, Console(file=sink, width=200), io.StringIO()).show()
+    assert "(near miss: the LM reads 'breakdown' for 'breakthrough' here)" in sink.getvalue()

@@ -119,7 +119,7 @@ class Reranker:
         reason = (f"P(garbled) {before.p_garbled:.2f} → {after.p_garbled:.2f}, surprisal "
                   f"{before.mean_nll:.2f} → {after.mean_nll:.2f} nats/token, meaning {similarity:.2f}, "
                   f"{edit_rate:.0%} of words changed"
-                  + (f", near miss: the LM {near_nats:.1f} nats surer of it" if near_nats else ""))
+                  + (f", near miss: {near_nats:.1f} nats likelier as scan read it" if near_nats else ""))
         return Suggestion(candidate.text, candidate.source, candidate.detail, before.p_garbled,
                           after.p_garbled, before.mean_nll, after.mean_nll, similarity, edit_rate,
                           objective, reason), ""

@@ -74,6 +74,8 @@ class LineReview:
                                 f"{sentence.col}  P(garbled) {sentence.score:.2f} in context  "
                                 f"({s.ready} of {len(s.items)} ready)  accepted {counts['accepted']}, "
                                 f"edited {counts['edited']}, rejected {counts['rejected']}", style="bold"))
+        if sentence.reason:  # a near miss
+            self.console.print(Text(f"  ({sentence.reason})", style="dim"))
         paragraph, start, end = item.paragraph
         context = Text(" ".join(paragraph[:start].split()) + " ", style="dim")
         context.append(" ".join(sentence.text.split()), style="bold")
