@@ -125,17 +125,20 @@ def test_restoring_the_backup_offers_the_accepted_sentence_again(fixer, tmp_path
     assert not again.done and again.current.fix.target.sentence.text == FIRST
 
 
-def test_line_mode_tells_why_a_near_miss_was_flagged(fixer, tmp_path):
-    """The heads let a near miss pass, so its header's P(garbled) is low: the line says why
-    the sentence is asked about."""
+def test_both_modes_tell_why_a_near_miss_was_flagged(fixer, tmp_path):
+    """The heads let a near miss pass, so its header's P(garbled) is low: the line mode and
+    the full screen both say why the sentence is asked about."""
     import io
 
     from rich.console import Console
 
     from mtfix.review.prompts import LineReview
+    from mtfix.review.tui import ReviewApp
 
+    reason = "near miss: the LM reads 'breakdown' for 'breakthrough' here"
     session = session_for(fixer, tmp_path)
-    session.current.target.sentence.reason = "near miss: the LM reads 'breakdown' for 'breakthrough' here"
+    session.current.target.sentence.reason = reason
     sink = io.StringIO()
     LineReview(session, Console(file=sink, width=200), io.StringIO()).show()
-    assert "(near miss: the LM reads 'breakdown' for 'breakthrough' here)" in sink.getvalue()
+    assert f"({reason})" in sink.getvalue()
+    assert f"({reason})" in ReviewApp(session)._paragraph_view(session.current).plain

@@ -113,8 +113,9 @@ class ReviewApp(App):
     def _paragraph_view(self, item) -> Text:
         paragraph, start, end = item.paragraph
         sentence = item.target.sentence
+        reason = f" ({sentence.reason})" if sentence.reason else ""  # a near miss: the heads let it pass
         text = Text(f"{item.document.path}:{sentence.line}:{sentence.col}  P(garbled) {sentence.score:.2f} "
-                    "(read in context)\n",
+                    f"(read in context){reason}\n",
                     style="dim")
         text.append(" ".join(paragraph[:start].split()) + " ", style="dim")
         body = Text(sentence.text)
