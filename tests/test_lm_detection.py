@@ -135,8 +135,9 @@ def test_early_layers_pooled_alone_are_those_of_a_full_read(real_checker):
         np.testing.assert_allclose(state[0], expected, atol=1e-3, err_msg=text)
 
 
-# A fluent article with short quoted sentences late in it: read in context they used to score
-# far above their reading alone.
+# A fluent article with short quoted sentences late in it. With every layer pooled in context
+# (ALONE_UP_TO = 0) the early layers' drift scores them far above their reading alone, and
+# five are flagged.
 COUNCIL = ["The regional council met on Tuesday to discuss the new budget for schools and roads.",
            "Several members asked why the repairs to the northern bridge had been delayed again.",
            "The chair said the contractor had been unable to find enough workers over the summer.",
