@@ -3,6 +3,7 @@
     python benchmarks/bench_score.py --part corpus --sentences 100000   # end to end, cold then warm cache
     python benchmarks/bench_score.py --part ray --sentences 20000       # local vs Ray with 1, 2 and 4 workers
     python benchmarks/bench_score.py --part backends --sentences 1000   # torch vs onnx vs onnx-int8
+    python benchmarks/bench_score.py --part readers --sentences 300     # quantised readers: speed and drift
 
 corpus: distinct sentences of MLQE-PE (MT and post-edits), MQM and synthetic damage written
 as JSONL shards (one record per sentence, 1,000 per shard) and scored by the real CLI in a
@@ -13,6 +14,15 @@ ray: the same shards (as Parquet) scored by the local engine and by `--engine ra
 backends: the scan pipeline's sentences/s with the torch forward pass against ONNX Runtime
 (fp32, and int8 weights), and the detector's quality figures on the same MLQE-PE dev
 sentences for each (average per-pair Pearson of the quality score, word MCC).
+readers: the LM's forward pass and token statistics (no heads) on MLQE-PE dev sentences,
+each read alone, in batches of 32, with torch fp32 and with quantised ONNX files of the
+same graph (the layers the detector reads): ONNX Runtime's dynamic int8 (`--backend
+onnx-int8`), static int8 calibrated on 64 MLQE-PE train sentences, and 8-bit weights
+(MatMulNBits, blocks of 32) computed in fp32 or in int8. For each: sentences/s, the mean
+|change| of a token's log-probability against torch, the same between a sentence read in
+its batch and read alone (a reader whose numbers depend on the batch gives a sentence
+different scores in different runs), and the relative change of the layer-18 states the
+word head reads. The quantised files are kept in ~/.cache/mtfix-bench/readers.
 """
 
 from __future__ import annotations
@@ -163,14 +173,102 @@ def part_backends(args) -> dict:
     return out
 
 
+def quantised_files(plain: Path, folder: Path, calibration: list[dict]) -> dict[str, Path]:
+    """The quantised variants of the fp32 ONNX file PLAIN (made once, kept in FOLDER)."""
+    import onnx
+    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType,
+                                          quantize_static)
+
+    graph = onnx.load(str(plain), load_external_data=False).graph
+    output_layer = [n.name for n in graph.node if n.op_type == "MatMul" and "logits" in n.output]
+    files = {"int8 static": folder / "static-minmax.onnx", "8-bit weights": folder / "nbits8.onnx",
+             "8-bit weights, int8 compute": folder / "nbits8-int8.onnx"}
+    folder.mkdir(parents=True, exist_ok=True)
+    if not files["int8 static"].is_file():
+        class Calibration(CalibrationDataReader):
+            def __init__(self) -> None:
+                self.items = iter(calibration)
+
+            def get_next(self):
+                return next(self.items, None)
+
+        quantize_static(str(plain), str(files["int8 static"]), Calibration(), quant_format=QuantFormat.QOperator,
+                        op_types_to_quantize=["MatMul"], per_channel=True, reduce_range=True,
+                        weight_type=QuantType.QInt8, activation_type=QuantType.QUInt8,
+                        calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=output_layer)
+    for name, level in (("8-bit weights", None), ("8-bit weights, int8 compute", 4)):
+        if files[name].is_file():
+            continue
+        try:
+            from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+        except ImportError as exc:  # the quantiser needs onnx-ir, which onnxruntime does not pull in
+            print(f"skipping {name}: {exc}", file=sys.stderr)
+            files.pop(name)
+            continue
+        quantizer = MatMulNBitsQuantizer(onnx.load(str(plain)), bits=8, block_size=32, is_symmetric=True,
+                                         accuracy_level=level, nodes_to_exclude=output_layer)
+        quantizer.process()
+        quantizer.model.save_model_to_file(str(files[name]), use_external_data_format=False)
+    return files
+
+
+def part_readers(args) -> dict:
+    from mtfix.lm.onnx import OnnxForward, export
+    from mtfix.lm.provision import DEFAULT_MODEL, model_location
+    from mtfix.lm.scorer import LMScorer
+    from mtfix.detector.model import detector_for
+    from training.data import mlqe
+
+    layers = tuple(detector_for(DEFAULT_MODEL)[0].layers)
+    word_layer = layers.index(18) if 18 in layers else len(layers) - 1
+    texts = [e.text for e in mlqe("dev")[:: max(1, 5000 // args.sentences)][: args.sentences]]
+    scorer = LMScorer(DEFAULT_MODEL, device="cpu", layers=layers, quiet=True)
+    plain = export(scorer.model, Path(model_location(DEFAULT_MODEL, quiet=True)), layers, int8=False)
+    calibration = []
+    for example in mlqe("train", tune_share=0.1)[:64]:
+        ids = np.array([[scorer.prefix_id, *scorer.encode([example.text])[0][0]]], np.int64)
+        calibration.append({"input_ids": ids, "attention_mask": np.ones_like(ids)})
+    files = {"onnx-int8 (dynamic)": export(scorer.model, plain.parent, layers, int8=True),
+             **quantised_files(plain, Path.home() / ".cache" / "mtfix-bench" / "readers", calibration)}
+
+    def read(batch_size: int):
+        scorer.batch_size = batch_size
+        started = time.perf_counter()
+        scores = scorer.score(texts)
+        return scores, time.perf_counter() - started
+
+    def token_drift(a, b) -> float:
+        return round(float(np.mean([np.abs(x.logprob - y.logprob).mean() for x, y in zip(a, b)])), 4)
+
+    def state_drift(a, b) -> float:
+        return round(float(np.mean([np.abs(x.hidden[word_layer] - y.hidden[word_layer]).mean()
+                                    / np.abs(y.hidden[word_layer]).mean() for x, y in zip(a, b)])), 4)
+
+    scorer.score(texts[:32])  # warm up
+    reference, seconds = read(32)
+    out = {"sentences": len(texts), "layers": list(layers),
+           "torch": {"sentences_per_s": round(len(texts) / seconds, 2)}}
+    for name, path in files.items():
+        scorer._onnx = OnnxForward(path)
+        scorer.score(texts[:32])
+        batched, seconds = read(32)
+        alone, _ = read(1)
+        out[name] = {"sentences_per_s": round(len(texts) / seconds, 2),
+                     "speedup": round(len(texts) / seconds / out["torch"]["sentences_per_s"], 2),
+                     "token_logprob_drift_vs_torch": token_drift(batched, reference),
+                     "token_logprob_drift_batched_vs_alone": token_drift(batched, alone),
+                     "layer18_relative_drift_vs_torch": state_drift(batched, reference)}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=("corpus", "ray", "backends"), required=True)
+    parser.add_argument("--part", choices=("corpus", "ray", "backends", "readers"), required=True)
     parser.add_argument("--sentences", type=int, default=100_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--backend", default="torch")
     args = parser.parse_args()
-    part = {"corpus": part_corpus, "ray": part_ray, "backends": part_backends}[args.part]
+    part = {"corpus": part_corpus, "ray": part_ray, "backends": part_backends, "readers": part_readers}[args.part]
     print(json.dumps(part(args), indent=1))
 
 

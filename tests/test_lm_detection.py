@@ -151,3 +151,18 @@ def test_fluent_sentences_read_in_context_score_about_as_they_do_alone(real_chec
     alone = [s.score for s in real_checker.score_sentences(COUNCIL)]
     assert abs(np.mean(in_context) - np.mean(alone)) < 0.1
     assert sum(p >= real_checker.detect.threshold for p in in_context) <= 2
+
+
+def test_the_onnx_backend_reads_as_torch_does(real_checker):
+    """`--backend onnx` (fp32) must give the numbers the detector was trained on: the same
+    token log-probabilities and states, in a batch as alone."""
+    pytest.importorskip("onnxruntime")
+    from mtfix.lm.scorer import LMScorer
+
+    torch_scorer = real_checker.detect.scorer
+    onnx_scorer = LMScorer(backend="onnx", layers=torch_scorer.layers, quiet=True)
+    texts = ["Short one.", GARBLED, FLUENT]
+    for expected, got in zip(torch_scorer.score(texts), onnx_scorer.score(texts)):
+        assert got.offsets == expected.offsets
+        np.testing.assert_allclose(got.logprob, expected.logprob, atol=2e-3)
+        np.testing.assert_allclose(got.hidden, expected.hidden, atol=2e-2, rtol=1e-3)

@@ -72,19 +72,18 @@ def export(model, folder: Path, layers: tuple[int, ...], int8: bool) -> Path:
 
 
 class OnnxForward:
-    """The forward pass of LMScorer on onnxruntime: (logits, hidden states) as torch tensors."""
+    """The forward pass of LMScorer on onnxruntime: (logits, hidden states) as torch tensors,
+    from an ONNX file with the outputs `export` writes."""
 
-    def __init__(self, model, folder: Path, layers: tuple[int, ...], int8: bool, threads: int | None = None) -> None:
+    def __init__(self, path: Path, threads: int | None = None) -> None:
         from mtfix import extras
 
         ort = extras.load("--backend onnx", "onnxruntime")
-        path = export(model, Path(folder), layers, int8)
         options = ort.SessionOptions()
         import torch
 
         options.intra_op_num_threads = threads or torch.get_num_threads()
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.layers = layers
 
     def __call__(self, input_ids, attention_mask):
         import torch

@@ -65,13 +65,13 @@ class LMScorer:
         self.backend = backend
         self._onnx = None
         if backend != "torch":
-            from mtfix.lm.onnx import BACKENDS, OnnxForward
+            from mtfix.lm.onnx import BACKENDS, OnnxForward, export
 
             if backend not in BACKENDS:
                 raise ModelUnavailable(f"unknown backend {backend!r}: use {', '.join(BACKENDS)}")
             if self.device != "cpu" or not Path(location).is_dir():
                 raise ModelUnavailable(f"the {backend} backend runs a built-in or local model on the CPU")
-            self._onnx = OnnxForward(self.model, Path(location), self.layers, int8=backend == "onnx-int8")
+            self._onnx = OnnxForward(export(self.model, Path(location), self.layers, int8=backend == "onnx-int8"))
 
     def _prefix_token_id(self) -> int:
         """The token a text is scored after: a document separator if the vocabulary has one."""
