@@ -10,7 +10,8 @@ Writes the sentences as text files (20 paragraphs each) into a temp folder, then
    entropies, hand-made features, both heads of the detector, spans), no cache;
 3. the `mtfix scan` command end to end (process start and model load included).
 Peak memory is the process's maximum resident set size. Run with --no-context to time the
-pipeline with every sentence read alone.
+pipeline with every sentence read alone, and with --backend onnx|onnx-int8 to time another
+forward pass (the bare pass is then that backend's too).
 """
 
 from __future__ import annotations
@@ -56,13 +57,15 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--no-context", action="store_true")
+    parser.add_argument("--backend", default="torch", choices=("torch", "onnx", "onnx-int8"))
     parser.add_argument("--skip-cli", action="store_true")
     args = parser.parse_args()
 
     examples = mlqe("dev")
     step = max(1, len(examples) // args.sentences)
     texts = [" ".join(e.text.split()) for e in examples[::step][: args.sentences]]
-    checker = mtfix.load(device=args.device, batch_size=args.batch_size, context=not args.no_context)
+    checker = mtfix.load(device=args.device, batch_size=args.batch_size, context=not args.no_context,
+                         backend=args.backend)
     scorer = checker.detect.scorer
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -80,7 +83,7 @@ def main() -> None:
         if not args.skip_cli:
             started = time.perf_counter()
             subprocess.run([sys.executable, "-m", "mtfix.cli", "scan", "-q", "--no-cache", "--format", "jsonl",
-                            "--device", args.device, "--batch-size", str(args.batch_size),
+                            "--device", args.device, "--batch-size", str(args.batch_size), "--backend", args.backend,
                             *(["--no-context"] if args.no_context else []),
                             "-o", "/dev/null", str(folder)], check=False)
             cli_seconds = time.perf_counter() - started
