@@ -162,7 +162,8 @@ def test_the_onnx_backend_reads_as_torch_does(real_checker):
     torch_scorer = real_checker.detect.scorer
     onnx_scorer = LMScorer(backend="onnx", layers=torch_scorer.layers, quiet=True)
     texts = ["Short one.", GARBLED, FLUENT]
-    for expected, got in zip(torch_scorer.score(texts), onnx_scorer.score(texts)):
+    for text, expected, got in zip(texts, torch_scorer.score(texts), onnx_scorer.score(texts)):
         assert got.offsets == expected.offsets
         np.testing.assert_allclose(got.logprob, expected.logprob, atol=2e-3)
         np.testing.assert_allclose(got.hidden, expected.hidden, atol=2e-2, rtol=1e-3)
+        np.testing.assert_allclose(onnx_scorer.score([text])[0].logprob, got.logprob, atol=2e-3)
