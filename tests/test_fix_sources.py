@@ -462,9 +462,8 @@ def test_no_suggestion_flips_polarity_on_held_out_post_edited_text(real_checker)
     per pair (never used to choose a fix setting): whatever the fixer offers keeps every
     polarity word and never swaps a word for its negated form."""
     from mtfix.document import Document, Sentence
-    from mtfix.features.words import split_words
+    from mtfix.features.words import opposite_word, split_words
     from mtfix.fix.candidate import FixTarget
-    from mtfix.features.words import opposite_word
     from mtfix.fix.guards import polarity
     from training.data import mlqe
 

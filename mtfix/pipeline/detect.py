@@ -178,16 +178,16 @@ class Detect(BatchStep):
         for begin in range(0, len(missing), COMMIT_WINDOWS):  # committed as it goes: a killed run resumes
             chunk = missing[begin:begin + COMMIT_WINDOWS]
             done: dict[str, dict] = {}
-            texts: dict[str, tuple[str, str]] = {}  # (the text before it in its window, the sentence)
+            places: dict[str, tuple[str, int, int]] = {}  # (its window's text, its start and end there)
             linting = self.detector.lint_ahead(w.text[s:e] for w, _ in chunk for s, e in w.spans)
             read = self.scorer.score_windows([w for w, _ in chunk], progress=progress)
             alone = self.pooled_alone([w for w, _ in chunk])
             for number, ((window, members), per_sentence) in enumerate(zip(chunk, read)):
                 for (start, end), index, tokens in zip(window.spans, members, per_sentence):
-                    texts[keys[index]] = (window.text[:start], window.text[start:end])
+                    places[keys[index]] = (window.text, start, end)
                     done[keys[index]] = self.analysis_record(window.text[start:end], tokens, alone.get((number, start)))
             linting.join()
-            self.add_near_misses(done, texts)
+            self.add_near_misses(done, places)
             if self.cache:
                 self.cache.put_many(done)
             fresh.update(done)
@@ -204,7 +204,7 @@ class Detect(BatchStep):
         states = self.scorer.pooled_alone([text for _, _, text in wanted], layers)
         return {(number, start): state for (number, start, _), state in zip(wanted, states)}
 
-    def add_near_misses(self, records: dict[str, dict], texts: dict[str, tuple[str, str]]) -> None:
+    def add_near_misses(self, records: dict[str, dict], places: dict[str, tuple[str, int, int]]) -> None:
         """Add to each record its best near miss, or None. When the check is on, read only
         for the sentences the heads left in the band under the detector's threshold, whose
         flag it may change (the words tried are those the LM found most surprising). Each is
@@ -215,12 +215,13 @@ class Detect(BatchStep):
             record["near"] = None
         if not band or not self.near_miss:
             return
-        before = [texts[key][0] for key in band]
-        suspicion = [[(len(prefix) + start, len(prefix) + end, surprisal)
-                      for start, end, surprisal, _ in records[key]["words"]] for key, prefix in zip(band, before)]
-        found = NearMissCheck(self.scorer).find(["".join(texts[key]) for key in band], suspicion)
-        for key, prefix, miss in zip(band, before, found):
-            records[key]["near"] = miss.shifted(-len(prefix)).as_record() if miss else None
+        starts = [places[key][1] for key in band]
+        suspicion = [[(offset + start, offset + end, surprisal) for start, end, surprisal, _ in records[key]["words"]]
+                     for key, offset in zip(band, starts)]
+        # each sentence read with the text before it in its window
+        read = [text[:end] for text, _, end in (places[key] for key in band)]
+        for key, offset, miss in zip(band, starts, NearMissCheck(self.scorer).find(read, suspicion)):
+            records[key]["near"] = miss.shifted(-offset).as_record() if miss else None
 
     def analysis_record(self, text: str, tokens: TokenScores, alone: np.ndarray | None = None) -> dict:
         """What is cached of one sentence: P(garbled), quality, features, words and spans.
