@@ -21,11 +21,9 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w in top_n_list("en", 400) if w.isalpha() and w != "i")
 
 
-# The closed class a fix may delete when it is doubled or stray, by kind. A fix exchanges a
-# function word only for one of its own kind ("on" → "in", "is" → "are", "a" → "the"): across
-# kinds ("on" → "had", "will" → "we") the sentence reads smoother and says something else.
-# Some words are of two kinds ("that", "her", "as", "before"). Negations are in none: dropping
-# "not" reads as smoothly as dropping "the" and turns the meaning over.
+# The closed class a fix may delete when it is doubled or stray, by kind (some words are of
+# two kinds: "that", "her", "as", "before"). Negations are in none: dropping "not" reads as
+# smoothly as dropping "the" and turns the meaning over.
 FUNCTION_WORD_KINDS: dict[str, frozenset[str]] = {kind: frozenset(words.split()) for kind, words in {
     "determiner": "a an the this that these those some any each every either both all such "
                   "my your his her its our their",
@@ -45,18 +43,10 @@ NEGATIONS = frozenset("not no never nor none nothing nobody neither nowhere cann
 
 
 def function_word(word: str) -> bool:
-    """A function word, not a negation: one a fix may delete when stray or exchange for
-    another function word without inventing meaning."""
+    """A function word, not a negation: one a fix may delete when stray or move past its
+    neighbour without inventing meaning."""
     lowered = word.lower()
     return lowered in FUNCTION_WORDS and lowered not in NEGATIONS
-
-
-def same_kind_of_function_word(word: str, other: str) -> bool:
-    """Both are function words (not negations) of a kind they share: an exchange of one for
-    the other mends grammar without inventing meaning."""
-    a, b = word.lower(), other.lower()
-    return (function_word(a) and function_word(b)
-            and any(a in words and b in words for words in FUNCTION_WORD_KINDS.values()))
 
 
 def case_change_only(original: str, changed: str) -> bool:

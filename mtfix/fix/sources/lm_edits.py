@@ -1,13 +1,15 @@
-"""LM-guided local edits around the words the LM found most surprising: case fixes, the
-LM's own top predictions and near spellings as substitutions, deletion of stray words,
-punctuation and repeated phrases, swaps of neighbouring words. An edit is kept only if it
+"""LM-guided local edits around the words the LM found most surprising: case fixes, near
+spellings from the LM's own top predictions, deletion of stray words, punctuation and
+repeated phrases, swaps of neighbouring words. An edit is kept only if it
 clearly lowers the sentence's surprisal (the LM alone judges, each edited copy read after
 the sentence's cached reading, from its first edit on); the kept edits are offered alone
 and together.
 
 No insertions: the LM expects an article or a preposition before most words. Tried on the
 tune parts (MLQE-PE and synthetic), 70 of the 123 function words it inserted moved the
-sentence further from its correction and 16 closer."""
+sentence further from its correction and 16 closer. No exchange of one function word for
+another the LM predicts ("of" → "in", "a" → "the"): on MLQE-PE's tune part such exchanges,
+whatever their gain, moved 8 sentences further from the post-edit and 3 closer."""
 
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from mtfix.detector.nearmiss import near_in_form
 from mtfix.features.casing import (
     case_change_only,
     function_word,
-    same_kind_of_function_word,
     suspicious_capitals,
     vocabulary_word,
 )
@@ -31,7 +32,6 @@ from mtfix.lm.scorer import LMScorer
 from mtfix.lm.types import Reading
 
 TOP_K = 64  # LM predictions read at each focus word
-SUBSTITUTIONS = 4  # of them tried as plain substitutions
 FOCUS_WORDS = 4
 MIN_TOTAL_GAIN = 1.5  # nats the whole sentence must get cheaper by
 MIN_MEAN_GAIN = 0.05  # nats per token: stops deletions winning by shortening alone
@@ -193,11 +193,8 @@ class LMEditSource(CandidateSource):
             return out  # a name or a stray capital: never respelt (case fixes come from _edits)
         if word.is_alpha:
             out.extend(self._case_fixes(words, index, names))
-            # A content word the LM merely finds unlikely is replaced only by a near spelling:
-            # swapping in the LM's favourite word reads smoothly and invents meaning.
-            for guess in predicted[:SUBSTITUTIONS]:
-                if same_kind_of_function_word(word.text, guess):
-                    out.append(LocalEdit(word.start, word.end, guess, f"'{word.text}' → '{guess}' (LM prediction)"))
+            # A word is replaced only by a near spelling: swapping in the LM's favourite word
+            # reads smoothly and invents meaning, for function words as for content words.
             for guess in predicted:
                 if near_in_form(word.text, guess):
                     out.append(LocalEdit(word.start, word.end, guess, f"'{word.text}' → '{guess}' (near spelling)"))
