@@ -79,3 +79,21 @@ def test_ray_scores_a_parquet_corpus_like_the_local_engine(tmp_path):
     assert sum(d["scored"] for d in documents) == sum(f["scored"] for f in local_files.values())
     sentences = pq.read_table(tmp_path / "out" / "sentences").to_pylist()
     assert {s["id"] for s in sentences} == {"a", "b", "e"} and all(s["end"] > s["start"] for s in sentences)
+    # the gate and the reports see the same files and findings as on the local engine
+    assert sorted(f["path"] for f in ray_report["files"]) == sorted(local_files)
+    assert sorted(f["fingerprint"] for f in ray_report["findings"]) == \
+        sorted(f["fingerprint"] for f in local_report["findings"])
+
+
+@pytest.mark.model
+def test_the_ray_engine_fails_its_gate_as_the_local_one_does(tmp_path):
+    pytest.importorskip("ray")
+    from fakes import run_cli
+
+    corpus = tmp_path / "g.jsonl"
+    corpus.write_text(json.dumps({"id": "g", "text": GARBLED}) + "\n", encoding="utf-8")
+    for gate in (("--fail-above", "0.0"), ("--fail-under", "99")):
+        local = run_cli("score", "-q", *gate, str(corpus))
+        on_ray = run_cli("score", "-q", "--engine", "ray", "-o", str(tmp_path / "out"), *gate, str(corpus))
+        assert local.returncode == on_ray.returncode == 1, (gate, on_ray.stdout.decode(), on_ray.stderr.decode())
+        assert b"gate: FAILED" in on_ray.stdout, on_ray.stdout.decode()

@@ -13,6 +13,7 @@ crashes is restarted by Ray and its batch retried."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 
 from mtfix.integrations.records import DOCUMENT_COLUMNS, score_records
 from mtfix.reports.records import SCHEMA_VERSION
+from mtfix.score import findings_of
 from mtfix.settings import Settings
 
 SENTENCE_COLUMNS = ("id", "start", "end", "text", "label", "score", "quality", "reason", "spans")
@@ -29,7 +31,8 @@ class DocumentScorer:
     """The Ray Data callable: built once per worker, called with each batch (dict of arrays)."""
 
     def __init__(self, settings: dict, text_column: str = "text", id_column: str = "id",
-                 sentences: bool = False, cache_path: str | None = None, threads: int | None = None) -> None:
+                 sentences: bool = False, cache_path: str | None = None, threads: int | None = None,
+                 path_column: str | None = None, display_paths: dict[str, str] | None = None) -> None:
         from mtfix.api import Checker
 
         if threads:
@@ -42,6 +45,7 @@ class DocumentScorer:
 
         self.checker = Checker(_settings(settings), cache_path=cache_path)
         self.text_column, self.id_column, self.sentences = text_column, id_column, sentences
+        self.path_column, self.display_paths = path_column, display_paths or {}
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
         count = len(next(iter(batch.values()))) if batch else 0
@@ -53,7 +57,18 @@ class DocumentScorer:
             out[column] = [r.figures[column] for r in records]
         if self.sentences:
             out["sentence_rows"] = [json.dumps(r.sentence_rows, ensure_ascii=False) for r in records]
+        if self.path_column:
+            # each record's file, as the user named it, and its findings there: what the gate and
+            # the reports of `score` add up, as they do for the local engine
+            paths = [self._display(_text(p)) for p in batch.get(self.path_column, [None] * count)]
+            out["path"] = paths
+            out["findings"] = [json.dumps([asdict(f) for f in findings_of(r.document, path)] if r.document else [],
+                                          ensure_ascii=False) for r, path in zip(records, paths)]
         return out
+
+    def _display(self, path) -> str:
+        path = str(path or "")
+        return self.display_paths.get(path, self.display_paths.get(os.path.abspath(path), path))
 
 
 def _text(value: Any):
@@ -72,11 +87,15 @@ def _settings(values: dict | Settings) -> Settings:
 def score_dataset(dataset, *, text_column: str = "text", id_column: str = "id", sentences: bool = False,
                   concurrency: int | tuple[int, int] = 1, batch_size: int = 256, num_gpus: float = 0,
                   num_cpus: float | None = None, settings: dict | Settings | None = None,
-                  cache_path: str | None = None, threads: int | None = None):
+                  cache_path: str | None = None, threads: int | None = None, path_column: str | None = None,
+                  display_paths: dict[str, str] | None = None):
     """A Dataset of per-document figures (id, sentences, scored, garbled, …, quality, error)
     for DATASET's documents; with SENTENCES, a JSON column `sentence_rows` (see
     `sentence_dataset` to flatten it). CONCURRENCY workers each load the model once and run
-    torch on THREADS threads (default: NUM_CPUS, else Ray's one)."""
+    torch on THREADS threads (default: NUM_CPUS, else Ray's one). With PATH_COLUMN (the file
+    each record came from, as Ray's `include_paths=True` gives it), a `path` column (shown as
+    DISPLAY_PATHS maps it) and a JSON column `findings` (the flagged sentences, as `score`
+    reports them)."""
     threads = threads or (int(num_cpus) if num_cpus and num_cpus >= 1 else None)
     settings = settings if settings is not None else {}
     plain = asdict(settings) if isinstance(settings, Settings) else dict(settings)
@@ -85,7 +104,8 @@ def score_dataset(dataset, *, text_column: str = "text", id_column: str = "id", 
         DocumentScorer, batch_size=batch_size, batch_format="numpy", concurrency=concurrency, num_gpus=num_gpus,
         num_cpus=num_cpus, fn_constructor_kwargs={"settings": plain, "text_column": text_column,
                                                   "id_column": id_column, "sentences": sentences,
-                                                  "cache_path": cache_path, "threads": threads},
+                                                  "cache_path": cache_path, "threads": threads,
+                                                  "path_column": path_column, "display_paths": display_paths},
         max_restarts=2, max_task_retries=2)
 
 

@@ -5,6 +5,7 @@ figures, gate and report formats as the single-process `score`."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -63,9 +64,9 @@ def _read(ray, paths: list[str], concurrency: int = 1):
                           "(the local engine reads .txt, .md and .html)")
     datasets = []
     if parquet:
-        datasets.append(ray.data.read_parquet(parquet))
+        datasets.append(ray.data.read_parquet(parquet, include_paths=True))
     if jsonl:
-        datasets.append(ray.data.read_json(jsonl, lines=True))
+        datasets.append(ray.data.read_json(jsonl, lines=True, include_paths=True))
     dataset = datasets[0]
     for more in datasets[1:]:
         dataset = dataset.union(more)
@@ -90,12 +91,6 @@ def _quiet_ray_data(ray) -> None:
     logging.getLogger("ray.data").setLevel(logging.WARNING)
 
 
-def _column_sums(dataset, names: list[str]) -> dict:
-    """NAME → sum over DATASET. Ray names the sums "sum(NAME)" in newer releases, NAME in older."""
-    sums = dataset.sum(names)
-    return {name: sums[f"sum({name})"] if f"sum({name})" in sums else sums[name] for name in names}
-
-
 def default_concurrency(address: str | None) -> int:
     """Workers when none are asked for: on a local Ray one per core (two one-thread workers
     beat one two-thread worker: the pipeline's Python parts run in parallel too), at most
@@ -107,6 +102,40 @@ def _local_threads(concurrency: int) -> int:
     """Torch threads per worker on a local cluster: the machine's cores shared by the workers.
     (Asking Ray for that many CPU slots instead would leave none for reading the shards.)"""
     return max(1, (os.cpu_count() or 1) // max(1, concurrency))
+
+
+PATH_COLUMN = "path"  # the column Ray's readers add with include_paths=True
+
+
+def _display_paths(paths: list[str]) -> dict[str, str]:
+    """Each local shard's absolute path → the path as the user named it (the local engine's
+    report shows that one, and findings' fingerprints, hence baselines, depend on it)."""
+    return {os.path.abspath(p): p for p in shards(paths) if "://" not in p}
+
+
+def _gather(scored) -> tuple[list, list, list[tuple[str, str]], int]:
+    """Per-file figures, every finding, and the bad records (the first MAX_LISTED_ERRORS named)
+    from the scored rows: the same report as the local engine builds from its documents."""
+    from mtfix.figures import Figures
+    from mtfix.score import Finding
+
+    files: dict[str, Figures] = {}
+    findings: list[Finding] = []
+    skipped: list[tuple[str, str]] = []
+    error_count = 0
+    names = ["sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"]
+    for row in scored.select_columns(["id", PATH_COLUMN, "error", "findings", *names]).iter_rows():
+        if row["error"]:
+            error_count += 1
+            if len(skipped) < MAX_LISTED_ERRORS:
+                skipped.append((row["id"], row["error"]))
+            continue
+        figures = Figures(row[PATH_COLUMN], **{name: row[name] for name in names})
+        files.setdefault(figures.path, Figures(figures.path)).merge(figures)
+        findings.extend(Finding(**finding) for finding in json.loads(row["findings"]))
+    if error_count > len(skipped):
+        skipped.append((f"… and {error_count - len(skipped)} more", "see the error column"))
+    return list(files.values()), findings, skipped, error_count
 
 
 def run(paths: list[str], settings, options: RayOptions, signature: str):
@@ -130,25 +159,16 @@ def run(paths: list[str], settings, options: RayOptions, signature: str):
     scored = score_dataset(dataset, text_column=settings.field, id_column=options.id_field,
                            sentences=options.sentences, concurrency=options.concurrency,
                            batch_size=options.batch_size, num_gpus=options.num_gpus, settings=settings,
-                           threads=None if options.address else _local_threads(options.concurrency)).materialize()
-    documents = scored.drop_columns(["sentence_rows"]) if options.sentences else scored
+                           threads=None if options.address else _local_threads(options.concurrency),
+                           path_column=PATH_COLUMN, display_paths=_display_paths(paths)).materialize()
+    documents = scored.drop_columns(["findings"] + (["sentence_rows"] if options.sentences else []))
     documents.write_parquet(f"{options.output.rstrip('/')}/documents")
     if options.sentences:
         from mtfix.integrations.ray import sentence_dataset
 
         sentence_dataset(scored).write_parquet(f"{options.output.rstrip('/')}/sentences")
-    total = Figures("(all)")
-    names = ["sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"]
-    if scored.count():
-        sums = _column_sums(scored, names)
-        for name in names:
-            setattr(total, name, type(getattr(total, name))(sums[name] or 0))
-    errors = scored.filter(lambda row: bool(row["error"])).select_columns(["id", "error"]).take(MAX_LISTED_ERRORS)
-    error_count = scored.filter(lambda row: bool(row["error"])).count()
-    skipped = [(row["id"], row["error"]) for row in errors]
-    if error_count > len(skipped):
-        skipped.append((f"… and {error_count - len(skipped)} more", "see the error column"))
-    report = CorpusReport(signature, [], total, [], skipped, time.perf_counter() - started)
+    files, findings, skipped, error_count = _gather(scored)
+    report = CorpusReport(signature, files, Figures.total(files), findings, skipped, time.perf_counter() - started)
     print(f"mtfix: {scored.count()} documents scored on Ray ({error_count} bad records); results in "
           f"{options.output}", file=sys.stderr)
     return report, error_count
