@@ -79,7 +79,7 @@ class Document:
     path: str
     text: str
     encoding: str
-    content: str = ""
+    content: str | None = None  # what is read (the page's visible text); None: the text itself
     source_map: list[int] | None = None
     record: int | None = None
     group: str | None = None  # consecutive documents of one group are read as one context
@@ -92,7 +92,7 @@ class Document:
     _line_starts: tuple[list[int], int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.content:
+        if self.content is None:  # "" is a page with nothing visible, not its markup
             self.content = self.text
 
     def to_original(self, index: int) -> int:

@@ -68,28 +68,11 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
         line = text[position:match.start()]
         position = match.end()
         if (_COMPLETE_LINE.search(line) or len(line.strip()) < WRAP_MIN_LENGTH
-                or _MARKER.match(text, position, end) or _is_fence_line(line)):
+                or _MARKER.match(text, position, end)):
             units.append((unit_start, match.start()))
             unit_start = position
     units.append((unit_start, end))
     return units
-
-
-def _is_fence_line(line: str) -> bool:
-    return line.lstrip().startswith(("```", "~~~"))
-
-
-_FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
-
-
-def code_blocks(text: str) -> list[tuple[int, int]]:
-    """Spans of fenced code blocks (``` or ~~~), fences included; an unclosed one runs to the end."""
-    fences = [m.start() for m in _FENCE.finditer(text)]
-    blocks = []
-    for opening, closing in zip(fences[::2], fences[1::2] + [len(text)]):
-        line_end = text.find("\n", closing)
-        blocks.append((opening, len(text) if line_end < 0 else line_end))
-    return blocks
 
 
 def is_abbreviation(text: str, dot: int) -> bool:
@@ -141,10 +124,11 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def segment(text: str, skip: list[tuple[int, int]] | None = None) -> list[Segment]:
-    """All sentences of `text`, in order, as character spans; none starts inside a fenced
-    code block or a SKIP span."""
+    """All sentences of `text`, in order, as character spans; none starts inside a SKIP span.
+    Text has no code: what is code in Markdown, its parser says (mtfix.markdown), and the
+    caller skips it."""
     segments: list[Segment] = []
-    code = code_blocks(text) + list(skip or [])
+    code = list(skip or [])
     for number, (p_start, p_end) in enumerate(paragraphs(text)):
         for u_start, u_end in _units(text, p_start, p_end):
             cut = u_start

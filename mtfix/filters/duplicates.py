@@ -10,7 +10,11 @@ MIN_PREFIX_WORDS = 5
 
 
 def _key(text: str) -> tuple[str, ...]:
-    return tuple(word.lower() for word in WORD.findall(text) if word[:1].isalnum())
+    """The sentence's words and punctuation as written, spacing aside: case and stray full
+    stops are the damage the detector reads, so a copy that differs in them is not a repeat
+    (it is scored on its own)."""
+    tokens = tuple(WORD.findall(text))
+    return tokens if any(token[:1].isalnum() for token in tokens) else ()
 
 
 class DuplicateFilter(DocumentStep):

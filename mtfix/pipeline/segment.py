@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from mtfix.document import Document, Sentence
 from mtfix.pipeline.base import DocumentStep
-from mtfix.markdown import non_prose
+from mtfix.markdown import BLOCK, MARKUP, blanked, non_prose
 from mtfix.segmentation import segment
 
 
@@ -18,8 +18,9 @@ class Segment(DocumentStep):
         document.sentences = []
         code = non_prose(content) if document.markdown else []
         document.protected = [(document.to_original(s), document.to_original(e - 1) + 1) for s, e, _ in code]
-        blocks = [(s, e) for s, e, block in code if block]
-        for piece in segment(content, skip=blocks):
+        blocks = [(s, e) for s, e, kind in code if kind == BLOCK]
+        read = blanked(content, [(s, e) for s, e, kind in code if kind == MARKUP])
+        for piece in segment(read, skip=blocks):
             start = document.to_original(piece.start)
             end = document.to_original(piece.end - 1) + 1
             line, col = document.line_col(start)
