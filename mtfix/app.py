@@ -15,7 +15,7 @@ from pathlib import Path
 from mtfix.api import Checker
 from mtfix.document import Document
 from mtfix.errors import ConfigError
-from mtfix.readers import Skipped, discover
+from mtfix.readers import ReadOptions, Skipped, discover, found_in
 from mtfix.reports.base import Reporter, ReportOptions, RunStats, RunSummary
 from mtfix.reports.safe import safe_path
 from mtfix.settings import Settings
@@ -78,8 +78,11 @@ def formats_of(command: str) -> list[str]:
     return out
 
 
-def check_output(output: Path | None, paths: list[str], option: str = "-o", what: str = "the report") -> None:
-    """Refuse an output (OPTION's file) that would overwrite an input, or cannot be a file."""
+def check_output(output: Path | None, paths: list[str], read: ReadOptions, option: str = "-o",
+                 what: str = "the report") -> None:
+    """Refuse an output (OPTION's file) that would overwrite an input, or cannot be a file. An
+    input is a file named, or one that reading a folder named would read (READ's globs): a
+    baseline or a JSON report in the scanned folder is mtfix's own file, not an input."""
     if output is None:
         return
     if output.is_dir():
@@ -94,7 +97,7 @@ def check_output(output: Path | None, paths: list[str], option: str = "-o", what
         if path == "-":
             continue
         given = Path(path).resolve()
-        if given == target or (given.is_dir() and target.is_relative_to(given) and output.exists()):
+        if given == target or (given.is_dir() and found_in(given, target, read)):
             raise ConfigError(f"{option} {output} would overwrite an input; write {what} elsewhere")
 
 
@@ -174,11 +177,12 @@ def execute(request: RunRequest, checker: Checker | None = None) -> RunOutcome:
 
     command = COMMANDS[request.command]
     settings = request.settings
-    check_output(request.output, request.paths)
+    check_output(request.output, request.paths, settings.read)
     if request.update_baseline:
         from mtfix.score import baseline_path
 
-        check_output(baseline_path(settings, for_writing=True), request.paths, "--baseline", "the baseline")
+        check_output(baseline_path(settings, for_writing=True), request.paths, settings.read, "--baseline",
+                     "the baseline")
     cls = reporter_class(request.format, request.command) if command.reports else None
     checker = checker or command_checker(settings, request.quiet)
     stats = RunStats()

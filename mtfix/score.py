@@ -113,6 +113,8 @@ def load_baseline(path: Path) -> set[str]:
         raise InputError(f"baseline {path} does not exist (create it with --update-baseline)") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"baseline {path} is not a mtfix baseline: {exc}") from None
+    except RecursionError:
+        raise InputError(f"baseline {path} is not a mtfix baseline: nested too deeply") from None
 
 
 def write_baseline(path: Path, report: CorpusReport) -> int:

@@ -189,9 +189,17 @@ class Settings:
         return replace(self, **changes) if changes else self
 
     def override_for(self, path: str) -> Override | None:
+        """The overrides matching PATH merged into one, key by key (a later one wins a key it
+        sets, and leaves the others as the earlier ones set them): what `for_path` applies,
+        so the gate and `mtfix config` read the same settings."""
         relative = self.relative(path)
         matching = [o for o in self.overrides if o.matches(relative)]
-        return matching[-1] if matching else None
+        if not matching:
+            return None
+        merged: dict[str, Any] = {}
+        for override in matching:
+            merged.update(override.changes())
+        return Override(tuple(g for o in matching for g in o.paths), **merged)
 
     def relative(self, path: str) -> str:
         if self.config_path is None:

@@ -142,3 +142,138 @@ def test_the_suppression_filter_is_linear():
         return document
 
     assert _doubling_ratio(SuppressionFilter().process, make) < 3.5
+
+
+# -- 6. every matching override counts, key by key, for the gate as for `mtfix config` ---------
+def test_a_second_matching_override_keeps_the_firsts_fail_above(cli, tmp_path):
+    (tmp_path / "mtfix.toml").write_text('[[overrides]]\npaths = ["*.txt"]\nfail-above = 0.0\n\n'
+                                         '[[overrides]]\npaths = ["sub/*"]\nthreshold = 0.7\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "g.txt").write_text(G + "\n", encoding="utf-8")
+    assert cli("score", "-q", "sub/g.txt", cwd=tmp_path).returncode == 1
+    shown = cli("config", "sub/g.txt", cwd=tmp_path).stdout.decode()
+    assert "fail-above" in shown and "0.0" in shown
+
+
+# -- 10. mtfix's own files are not inputs ----------------------------------------------------------
+def test_the_baseline_in_the_scanned_folder_is_updated_again_and_again(cli, tmp_path):
+    (tmp_path / "a.txt").write_text(G + "\n", encoding="utf-8")
+    for _ in range(3):
+        result = cli("score", "-q", ".", "--update-baseline", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr.decode()
+    assert (tmp_path / ".mtfix-baseline.json").is_file()
+
+
+def test_a_report_that_the_next_scan_would_read_is_still_refused(cli, tmp_path):
+    (tmp_path / "a.txt").write_text(G + "\n", encoding="utf-8")
+    (tmp_path / "report.txt").write_text("old\n", encoding="utf-8")
+    result = cli("scan", "-q", ".", "-o", "report.txt", cwd=tmp_path)
+    assert result.returncode == 2 and b"would overwrite an input" in result.stderr
+
+
+# -- 12. a cache row of the right keys but wrong types is computed again ---------------------------
+@pytest.mark.parametrize("damage", [{"p": None}, {"words": [[0]]}, {"spans": [["a", 1, 0.5]]},
+                                    {"near": [0, 1]}, {"features": {"x": "y"}}])
+def test_a_cache_row_of_the_wrong_types_is_recomputed(cli, tmp_path, damage):
+    import sqlite3
+
+    from mtfix.home import mtfix_home
+
+    (tmp_path / "a.txt").write_text(f"{FLUENT}\n\n{G}\n", encoding="utf-8")
+    first = cli("scan", "-q", "-f", "json", "a.txt", cwd=tmp_path)
+    database = mtfix_home() / "score-cache.sqlite"
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT key, value FROM analysis").fetchall()
+        for key, value in rows:
+            connection.execute("UPDATE analysis SET value = ? WHERE key = ?", (json.dumps({**json.loads(value), **damage}), key))
+    for _ in range(2):
+        again = cli("scan", "-q", "-f", "json", "a.txt", cwd=tmp_path)
+        assert again.returncode == first.returncode, again.stderr.decode()
+        assert json.loads(again.stdout)["sentences"] == json.loads(first.stdout)["sentences"]
+
+
+def test_a_suggestion_row_of_the_wrong_types_reads_as_missing():
+    from fakes import target
+
+    from mtfix.fix.fixer import _from_record
+
+    good = {"suggestions": [], "considered": 1, "rejected": {"guard": 1}}
+    assert _from_record(target(G), good) is not None
+    for bad in ({**good, "considered": None}, {**good, "rejected": {"guard": "x"}},
+                {**good, "suggestions": [{"text": None}]}):
+        assert _from_record(target(G), bad) is None
+
+
+# -- 13. deeply nested JSON and TOML are one line, exit 2 ---------------------------------------------
+def test_a_deeply_nested_config_baseline_or_state_is_one_line(cli, tmp_path):
+    (tmp_path / "a.txt").write_text(FLUENT + "\n", encoding="utf-8")
+    deep_json = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "base.json").write_text(deep_json, encoding="utf-8")
+    result = cli("score", "-q", "--baseline", "base.json", "a.txt", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count(b"\n") == 1 and b"nested too deeply" in result.stderr
+    (tmp_path / "mtfix.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    result = cli("scan", "-q", "a.txt", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count(b"\n") == 1 and b"mtfix.toml" in result.stderr
+
+
+def test_a_deeply_nested_review_state_is_one_line(tmp_path):
+    from mtfix.errors import InputError
+    from mtfix.review.session import ReviewSession
+
+    state = tmp_path / "state.json"
+    state.write_text('{"decisions": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    with pytest.raises(InputError, match="nested too deeply"):
+        ReviewSession([], state)
+
+
+def test_a_deeply_nested_jsonl_record_skips_that_record(cli, tmp_path):
+    lines = ['{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", json.dumps({"text": G})]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("score", "-q", "--fail-above", "0.0", "a.jsonl", cwd=tmp_path)
+    assert b"a.jsonl:1" in result.stderr and b"nested too deeply" in result.stderr
+    assert json.loads(cli("scan", "-q", "-f", "json", "a.jsonl", cwd=tmp_path).stdout)["summary"]["garbled"] == 1
+
+
+# -- 14. JSON Lines end at "\n" only -----------------------------------------------------------------
+def test_a_raw_line_separator_inside_a_jsonl_string_is_text(cli, tmp_path):
+    record = '{"text": "' + FLUENT + "\u2028" + G + '"}\n'
+    assert gate(cli, tmp_path, "a.jsonl", record) == 1
+    assert cli("scan", "-q", "a.jsonl", cwd=tmp_path).stderr == b""
+
+
+# -- 15. file contents never drive the terminal or silence the editor ---------------------------------
+def test_the_language_server_reads_a_document_with_a_lone_surrogate(monkeypatch, tmp_path):
+    from fakes import FakeScorer, stray_detector
+
+    import mtfix.api
+    from mtfix.lsp.analysis import LspAnalysis
+
+    monkeypatch.setattr(mtfix.api.Checker, "_make_scorer", lambda self: FakeScorer())
+    monkeypatch.setattr(mtfix.api.Checker, "detector", property(lambda self: stray_detector()))
+    analysis = LspAnalysis()
+    try:
+        checked = analysis.check((tmp_path / "a.txt").as_uri(), f"{FLUENT} \ud800 x.\n\n{G}\n")
+        assert any(s.label == "garbled" for s in checked.document.sentences)
+    finally:
+        analysis.close()
+
+
+def test_line_review_escapes_file_contents_and_names(fake_checker, tmp_path):
+    import io
+
+    from fakes import StandInSource, stand_in_fix_step
+    from rich.console import Console
+
+    from mtfix.document import Document
+    from mtfix.review.prompts import LineReview
+    from mtfix.review.session import ReviewItem, ReviewSession
+
+    fake_checker.__dict__["fix"] = stand_in_fix_step([StandInSource()])
+    path = tmp_path / "a\x1b[2Jb.txt"
+    path.write_text(f"\x1b]0;title\x07{FLUENT}\n\n{G} \x1b[31mred\x1b[0m\n", encoding="utf-8")
+    items = [ReviewItem(fix.target, fix) for document in fake_checker.check_paths([str(path)], fix=True)
+             if isinstance(document, Document) for fix in document.fixes]
+    sink = io.StringIO()
+    LineReview(ReviewSession(items, tmp_path / "state.json"), Console(file=sink, width=300), io.StringIO()).show()
+    shown = sink.getvalue()
+    assert items and "\x1b" not in shown and "\x07" not in shown and "\\x1b" in shown

@@ -16,12 +16,12 @@ import hashlib
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property, lru_cache
 from importlib import resources
 
 from mtfix import __version__
-from mtfix.cache import AnalysisCache
+from mtfix.cache import INTEGER, NUMBER, TEXT, AnalysisCache, has_shape
 from mtfix.document import Document
 from mtfix.errors import ConfigError, ModelUnavailable
 from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix, Suggestion
@@ -256,6 +256,12 @@ def _finished(waiting: list[Item], queue: list[FixTarget]) -> Iterator[Item]:
         yield waiting.pop(0)
 
 
+# each field of a Suggestion as its annotation says (a string under postponed annotations)
+SUGGESTION_SHAPE = {f.name: {"float": NUMBER, "str": TEXT}[getattr(f.type, "__name__", f.type)]
+                    for f in fields(Suggestion)}
+RECORD_SHAPE = {"suggestions": [SUGGESTION_SHAPE], "considered": INTEGER, "rejected": {}}
+
+
 def _record(fix: SentenceFix) -> dict:
     return {"suggestions": [asdict(s) for s in fix.suggestions], "considered": fix.considered,
             "rejected": fix.rejected}
@@ -263,8 +269,10 @@ def _record(fix: SentenceFix) -> dict:
 
 def _from_record(target: FixTarget, record: dict) -> SentenceFix | None:
     """A cached fix for TARGET; None for a record that does not read as one (recomputed)."""
+    if not has_shape(record, RECORD_SHAPE) or not all(has_shape(n, INTEGER) for n in record["rejected"].values()):
+        return None
     try:
         suggestions = [Suggestion(**s) for s in record["suggestions"]]
-        return SentenceFix(target, suggestions, int(record["considered"]), dict(record["rejected"]))
+        return SentenceFix(target, suggestions, record["considered"], dict(record["rejected"]))
     except (KeyError, TypeError, ValueError):
         return None

@@ -8,6 +8,7 @@ for the model and the model is never used by two threads at once."""
 from __future__ import annotations
 
 import bisect
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from mtfix.segmentation import line_starts
 
 MARKDOWN_LANGUAGES = ("markdown", "mdx", "quarto", "rmd")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".qmd", ".rmd")
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def uri_to_path(uri: str) -> str:
@@ -118,7 +121,10 @@ class LspAnalysis:
         edit reads only the stretch around it."""
         path = uri_to_path(uri)
         markdown = language in MARKDOWN_LANGUAGES or path.lower().endswith(MARKDOWN_SUFFIXES)
-        document = Document(path, text, "utf-8", markdown=markdown)
+        # an editor may send half of a UTF-16 pair; no tokenizer takes it. Read as U+FFFD (one
+        # character for one: every offset stays), so the rest of the document is still checked.
+        readable = _LONE_SURROGATE.sub("\ufffd", text)
+        document = Document(path, readable, "utf-8", markdown=markdown)
         checker = self.checker(path)
         checked = checker.check_documents([document])[0]
         return Checked(version, checked, Positions(text, encoding), checker.detect.threshold_of(path))

@@ -16,7 +16,7 @@ from mtfix.errors import InputError
 from mtfix.readers.decode import decode_bytes
 from mtfix.readers.options import DEFAULT_INCLUDE, MAX_BYTES, ReadOptions, Skipped
 
-__all__ = ["DEFAULT_INCLUDE", "MAX_BYTES", "ReadOptions", "Skipped", "discover", "read_path", "reader_for"]
+__all__ = ["DEFAULT_INCLUDE", "MAX_BYTES", "ReadOptions", "Skipped", "discover", "found_in", "read_path", "reader_for"]
 
 STDIN = "-"
 
@@ -116,6 +116,19 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
                 yield Skipped(str(full), "not a regular file (found in a folder; name it directly to read a pipe)")
                 continue
             yield str(full)
+
+
+def found_in(folder: Path, file: Path, options: ReadOptions) -> bool:
+    """Would reading FOLDER (recursively) read FILE? As `discover` chooses: below the folder,
+    in no hidden folder, matching --include and not --exclude."""
+    try:
+        relative = file.relative_to(folder)
+    except ValueError:
+        return False
+    if any(part.startswith(".") for part in relative.parts[:-1]):
+        return False
+    name, posix = relative.name, relative.as_posix()
+    return _matches(name, posix, options.include) and not _matches(name, posix, options.exclude)
 
 
 def _matches(name: str, relative: str, globs) -> bool:

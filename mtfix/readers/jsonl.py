@@ -22,7 +22,8 @@ class JsonlReader(Reader):
     def documents(self, path: str, text: str, codec: str, bom: int,
                   options: ReadOptions) -> Iterator[Document | Skipped]:
         field = options.field
-        for number, line in enumerate(text.splitlines(), start=1):
+        # records end at "\n" only: U+2028 and the other breaks splitlines() knows may stand raw in a string
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             where = f"{path}:{number}"
@@ -30,6 +31,9 @@ class JsonlReader(Reader):
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield Skipped(where, f"invalid JSON ({exc.msg})")
+                continue
+            except RecursionError:
+                yield Skipped(where, "invalid JSON (nested too deeply)")
                 continue
             if not isinstance(record, dict):
                 yield Skipped(where, f"a JSON {type(record).__name__}, not an object")

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from mtfix.reports.diff_markup import diff_text
+from mtfix.reports.safe import one_line, printable, safe_path
 from mtfix.review.session import ReviewSession
 
 HELP = ("a accept the marked candidate · 1-9 accept that candidate · n next candidate · "
@@ -70,23 +71,23 @@ class LineReview:
         s, item = self.session, self.session.current
         sentence = item.target.sentence
         counts = s.counts
-        self.console.print(Text(f"\n[{s.position + 1}/{len(s.items)}] {item.document.path}:{sentence.line}:"
+        self.console.print(Text(f"\n[{s.position + 1}/{len(s.items)}] {safe_path(item.document.path)}:{sentence.line}:"
                                 f"{sentence.col}  P(garbled) {sentence.score:.2f} in context  "
                                 f"({s.ready} of {len(s.items)} ready)  accepted {counts['accepted']}, "
                                 f"edited {counts['edited']}, rejected {counts['rejected']}", style="bold"))
         if sentence.reason:  # a near miss
-            self.console.print(Text(f"  ({sentence.reason})", style="dim"))
-        paragraph, start, end = item.paragraph
-        context = Text(" ".join(paragraph[:start].split()) + " ", style="dim")
-        context.append(" ".join(sentence.text.split()), style="bold")
-        context.append(" " + " ".join(paragraph[end:].split()), style="dim")
+            self.console.print(Text(f"  ({one_line(sentence.reason)})", style="dim"))
+        paragraph, start, end = item.paragraph  # file contents: escaped, they must not drive the terminal
+        context = Text(one_line(paragraph[:start]).strip() + " ", style="dim")
+        context.append(one_line(sentence.text).strip(), style="bold")
+        context.append(" " + one_line(paragraph[end:]).strip(), style="dim")
         self.console.print(context)
         if not item.fix.suggestions:
             self.console.print("  no suggestion (r reject, e edit, s skip file)")
         for index, suggestion in enumerate(item.fix.suggestions):
             mark = "*" if index == s.candidate_index() else " "
             line = Text(f" {mark}{index + 1}. [{suggestion.source} {suggestion.confidence:.2f}] ")
-            line.append_text(diff_text(item.target.text, suggestion.text, markers=True))
+            line.append_text(diff_text(printable(item.target.text), printable(suggestion.text), markers=True))
             line.append(f"  (read alone: P(garbled) {suggestion.score_before:.2f} → {suggestion.score_after:.2f})",
                         style="dim")
             self.console.print(line)

@@ -94,6 +94,9 @@ class ReviewSession:
             return decisions
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise InputError(f"review state {self.state_path} is unreadable ({exc}); move it aside to start over")
+        except RecursionError:
+            raise InputError(f"review state {self.state_path} is unreadable (nested too deeply); "
+                             "move it aside to start over") from None
 
     def save(self) -> None:
         atomic_write(self.state_path, json.dumps({"version": 1, "decisions": self.decisions},
