@@ -86,6 +86,7 @@ class Document:
     bom_length: int = 0
     markdown: bool = False  # code in it (blocks and inline) is not prose
     lossy: bool = False  # bad bytes were replaced when decoding: no byte offsets, no rewriting
+    source_digest: str = ""  # sha256 of the file's bytes as read: a rewrite needs the very same bytes
     sentences: list[Sentence] = field(default_factory=list)
     protected: list[tuple[int, int]] = field(default_factory=list)  # spans of `text` never rewritten (code)
     fixes: list = field(default_factory=list)  # SentenceFix of each garbled sentence, after `fix`

@@ -62,7 +62,7 @@ def test_the_cache_key_changes_with_the_sources_the_settings_and_the_fix_code(mo
     assert key(sources=("tagger", "grammar"), min_similarity=0.9) != base
     assert key(sources=("tagger", "grammar"), max_suggestions=5) != base
     assert key(sources=("tagger", "grammar"), grammar="languagetool") != base
-    monkeypatch.setattr(fixer, "code_digest", lambda *patterns: "changed-code")
+    monkeypatch.setattr(fixer, "modules_digest", lambda *roots: "changed-code")
     assert key(sources=("tagger", "grammar")) != base
 
 

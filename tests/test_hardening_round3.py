@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -277,3 +278,78 @@ def test_line_review_escapes_file_contents_and_names(fake_checker, tmp_path):
     LineReview(ReviewSession(items, tmp_path / "state.json"), Console(file=sink, width=300), io.StringIO()).show()
     shown = sink.getvalue()
     assert items and "\x1b" not in shown and "\x07" not in shown and "\\x1b" in shown
+
+
+# -- 17. the suggestion cache keys on all the code a suggestion runs ----------------------------------
+def test_the_fix_code_digest_follows_what_the_fix_code_imports():
+    from mtfix.signature import PACKAGE, import_closure
+
+    files = {path.relative_to(PACKAGE).as_posix() for path in import_closure("mtfix.fix.fixer")}
+    # imported at module level, inside functions, and named by the registry for later import
+    assert {"worddiff.py", "normalize.py", "lm/scorer.py", "fix/fluency.py", "fix/sources/lm_edits.py",
+            "features/surprisal.py", "detector/nearmiss.py"} <= files, sorted(files)
+
+
+def test_editing_any_module_the_fix_imports_changes_the_suggestion_key(tmp_path):
+    import shutil
+
+    import mtfix
+    from mtfix import signature
+
+    copy = tmp_path / "mtfix"
+    shutil.copytree(Path(mtfix.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = signature.modules_digest("mtfix.fix.fixer", package=copy)
+    assert before == signature.modules_digest("mtfix.fix.fixer")  # the same code, the same digest
+    for module in ("worddiff.py", "normalize.py", "lm/scorer.py", "features/surprisal.py"):
+        with open(copy / module, "a", encoding="utf-8") as handle:
+            handle.write("\n# edited\n")
+        signature.modules_digest.cache_clear()
+        after = signature.modules_digest("mtfix.fix.fixer", package=copy)
+        assert after != before, module
+        before = after
+
+
+# -- 8. a rewrite needs the very bytes that were scanned ---------------------------------------------
+@pytest.mark.parametrize("change", ["add a BOM", "remove the BOM"])
+def test_a_bom_added_or_removed_since_the_scan_stops_the_write(fake_checker, tmp_path, change):
+    from fakes import StandInSource, stand_in_fix_step
+
+    from mtfix.document import Document
+    from mtfix.fix.apply import apply_document
+
+    fake_checker.__dict__["fix"] = stand_in_fix_step([StandInSource()])
+    path = tmp_path / "a.txt"
+    body = f"{FLUENT}\n\n{G}\n".encode()
+    path.write_bytes(body if change == "add a BOM" else b"\xef\xbb\xbf" + body)
+    [document] = [d for d in fake_checker.check_paths([str(path)], fix=True) if isinstance(d, Document)]
+    assert document.fixes and document.fixes[0].best
+    path.write_bytes(b"\xef\xbb\xbf" + body if change == "add a BOM" else body)  # the same text, decoded
+    before = path.read_bytes()
+    applied = apply_document(document, backup=False)
+    assert applied.count == 0 and "changed since it was scanned" in applied.why_not
+    assert path.read_bytes() == before
+
+
+# -- 9. a review decision that cannot be written is said, kept, and not marked applied ---------------
+def test_a_review_edit_that_would_change_markdown_code_is_kept_not_applied(fake_checker, tmp_path):
+    from fakes import StandInSource, stand_in_fix_step
+
+    from mtfix.document import Document
+    from mtfix.review.session import ReviewItem, ReviewSession
+
+    fake_checker.__dict__["fix"] = stand_in_fix_step([StandInSource()])
+    path = tmp_path / "a.md"
+    text = f"{FLUENT}\n\nofficials said the the talks use `the code` in Geneva next week after the summit.\n"
+    path.write_text(text, encoding="utf-8")
+    items = [ReviewItem(fix.target, fix) for document in fake_checker.check_paths([str(path)], fix=True)
+             if isinstance(document, Document) for fix in document.fixes]
+    assert items
+    session = ReviewSession(items, tmp_path / "state.json", backup=False)
+    session.edit("Officials said the talks would resume in Geneva next week after the summit.")
+    summary = session.apply()
+    assert path.read_text(encoding="utf-8") == text
+    assert not summary.applied
+    assert any("code" in why for reasons in summary.not_applied.values() for why in reasons), summary.lines()
+    decision = json.loads((tmp_path / "state.json").read_text())["decisions"][items[0].key]
+    assert decision["action"] == "edited" and decision["applied"] is False
+    assert ReviewSession(items, tmp_path / "state.json").decided(0)  # kept for the next review

@@ -7,6 +7,7 @@ that `git apply` and `patch -p1` accept."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,23 +77,27 @@ def _to_original(index_map: list[int], index: int, length: int) -> int:
 
 
 def chosen_replacements(document: Document, fixes: list[SentenceFix],
-                        choices: dict[int, str] | None = None) -> list[Replacement]:
+                        choices: dict[int, str] | None = None) -> tuple[list[Replacement], dict[int, str]]:
     """The replacement of each sentence: CHOICES (sentence start → text) where given, else its
-    best suggestion."""
-    out = []
+    best suggestion; and, by sentence start, why a chosen one is refused."""
+    out, refused = [], {}
     for fix in fixes:
         sentence = fix.target.sentence
         if choices is not None:
             new = choices.get(sentence.start)
         else:
             new = fix.best.text if fix.best else None
-        if new is None or document.text[sentence.start:sentence.end] != sentence.text:
+        if new is None:
+            continue
+        if document.text[sentence.start:sentence.end] != sentence.text:
+            refused[sentence.start] = f"line {sentence.line}: the sentence changed since it was scanned"
             continue
         rewritten = rewrite_sentence(fix.target, new)
-        if touches_protected(document, sentence.start, sentence.text, rewritten):
-            continue  # code inside the sentence would change: never
+        if touches_protected(document, sentence.start, sentence.text, rewritten):  # code never changes
+            refused[sentence.start] = f"line {sentence.line}: the rewrite would change code or markup in the sentence"
+            continue
         out.append(Replacement(sentence.start, sentence.end, rewritten))
-    return out
+    return out, refused
 
 
 def touches_protected(document: Document, start: int, old: str, new: str) -> bool:
@@ -117,21 +122,22 @@ class PlannedChange:
     why_not: str = ""
     old: bytes = b""
     new: bytes = b""
+    refused: dict[int, str] = field(default_factory=dict)  # sentence start → why its rewrite is left out
 
 
 def planned_change(document: Document, choices: dict[int, str] | None = None,
                    fixes: list[SentenceFix] | None = None) -> PlannedChange:
-    replacements = chosen_replacements(document, document.fixes if fixes is None else fixes, choices)
+    replacements, refused = chosen_replacements(document, document.fixes if fixes is None else fixes, choices)
     if not replacements:
-        return PlannedChange()
+        return PlannedChange(refused=refused)
     why = writable(document) or read_only(document)
     if why:
-        return PlannedChange(replacements, why)
+        return PlannedChange(replacements, why, refused=refused)
     try:
         old, new = patched_bytes(document, replacements)
     except InputError as exc:
-        return PlannedChange(replacements, str(exc))
-    return PlannedChange(replacements, "", old, new)
+        return PlannedChange(replacements, str(exc), refused=refused)
+    return PlannedChange(replacements, "", old, new, refused)
 
 
 @dataclass
@@ -140,6 +146,8 @@ class Applied:
     kept: Path | None = None  # the backup
     why_not: str = ""
     failed: bool = False  # a write (or re-read) failed, as opposed to a file mtfix never rewrites
+    written: frozenset[int] = frozenset()  # the starts of the sentences rewritten
+    refused: dict[int, str] = field(default_factory=dict)  # sentence start → why it was left as it is
 
 
 def apply_document(document: Document, backup: bool = True, choices: dict[int, str] | None = None,
@@ -148,14 +156,16 @@ def apply_document(document: Document, backup: bool = True, choices: dict[int, s
     why not. The one way `fix --write` and `review` change files."""
     change = planned_change(document, choices, fixes)
     if change.why_not or change.old == change.new:
-        return Applied(0, None, change.why_not, failed=bool(change.why_not) and not writable(document))
+        return Applied(0, None, change.why_not, failed=bool(change.why_not) and not writable(document),
+                       refused=change.refused)
     try:
         kept = write_with_backup(document.path, change.new, backup=backup, expected=change.old)
     except InputError as exc:
-        return Applied(0, None, str(exc), failed=True)
+        return Applied(0, None, str(exc), failed=True, refused=change.refused)
     except OSError as exc:
-        return Applied(0, None, f"cannot write: {exc.strerror or exc}", failed=True)
-    return Applied(len(change.replacements), kept)
+        return Applied(0, None, f"cannot write: {exc.strerror or exc}", failed=True, refused=change.refused)
+    return Applied(len(change.replacements), kept, written=frozenset(r.start for r in change.replacements),
+                   refused=change.refused)
 
 
 def patched_bytes(document: Document, replacements: list[Replacement]) -> tuple[bytes, bytes]:
@@ -166,8 +176,13 @@ def patched_bytes(document: Document, replacements: list[Replacement]) -> tuple[
         original = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {document.path}: {exc.strerror or exc}") from exc
-    text, _, _ = decode_bytes(original)
-    if text != document.text:
+    # bytes, not decoded text: a BOM added or removed decodes the same but moves every offset
+    if document.source_digest:
+        changed = hashlib.sha256(original).hexdigest() != document.source_digest
+    else:  # a document built in memory (the language server's): its text and byte layout
+        text, codec, bom = decode_bytes(original)
+        changed = (text, codec, bom) != (document.text, document.encoding, document.bom_length)
+    if changed:
         raise InputError(f"{document.path} changed since it was scanned; run mtfix again")
     offsets = document.byte_offsets([o for r in replacements for o in (r.start, r.end)])
     pieces, position = [], 0
@@ -262,6 +277,8 @@ def apply_or_check(document: Document, write: bool, diff: bool, backup: bool, wr
             note(f"{safe_path(document.path)}: {len(offered) - len(confident)} suggestion(s) under the write floor "
                  f"{write_floor:g} left for `mtfix review` (--write-min-confidence lowers it)")
         applied = apply_document(document, backup=backup, fixes=confident)
+        for why in applied.refused.values():
+            note(f"not applied to {safe_path(document.path)}: {why}")
         if applied.why_not:
             note(f"not applied to {safe_path(document.path)}: {applied.why_not}")
             return 0, int(applied.failed)

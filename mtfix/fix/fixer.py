@@ -32,10 +32,13 @@ from mtfix.fix.sources.base import CandidateSource
 from mtfix.pipeline.base import Item, Step
 from mtfix.pipeline.detect import Detect
 from mtfix.settings import Settings
-from mtfix.signature import code_digest
+from mtfix.signature import modules_digest
 
-# The code a suggestion depends on besides the detector's (which its own signature pins).
-FIX_CODE = ("fix/*.py", "fix/sources/*.py", "features/*.py", "detector/nearmiss.py")
+def fix_code_digest() -> str:
+    """The code a suggestion depends on: this module and all that it imports (every built-in
+    source through the registry, the word diff, normalisation, the LM's fluency meter, the
+    detector, …), found by following the imports rather than kept by hand."""
+    return modules_digest(__name__)
 FIX_CHUNK = 16  # flagged sentences handled together at most: batches stay full, output keeps flowing
 SUGGESTION_RECORD = 1  # version of the cached suggestion record
 
@@ -152,7 +155,7 @@ class Fix(Step):
     @property
     def signature(self) -> dict[str, str]:
         return {"sources": ",".join(self.names), "meaning": MeaningMeter.name,
-                "rerank": self.rerank_settings.signature, "fix-code": code_digest(*FIX_CODE)}
+                "rerank": self.rerank_settings.signature, "fix-code": fix_code_digest()}
 
     @property
     def settings_key(self) -> str:
@@ -162,7 +165,7 @@ class Fix(Step):
         return "|".join([__version__, detect.model, detect.detector.digest, s.device, ",".join(self.names),
                          f"grammar:{s.grammar}:{s.languagetool_url}", f"seq2seq:{s.seq2seq_model}:{s.seq2seq_prefix}",
                          self.rerank_settings.signature, f"max:{self.rerank_settings.max_suggestions}",
-                         MeaningMeter.name, code_digest(*FIX_CODE), bundled_models_digest(),
+                         MeaningMeter.name, fix_code_digest(), bundled_models_digest(),
                          f"record:{SUGGESTION_RECORD}"])
 
     def run(self, items: Iterable[Item]) -> Iterator[Item]:

@@ -5,6 +5,7 @@ a plug-in adds). A path that cannot be read becomes a `Skipped` with a one-line 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import stat
 import sys
@@ -164,10 +165,11 @@ def read_path(path: str, options: ReadOptions) -> list[Document | Skipped]:
         return list(reader.rows(display, data, options))
     text, codec, bom = decode_bytes(data)
     documents = list(reader.documents(display, text, codec, bom, options))
-    if text.encode(codec, errors="replace") != data[bom:]:  # bad bytes were replaced
-        for document in documents:
-            if isinstance(document, Document):
-                document.lossy = True
+    lossy = text.encode(codec, errors="replace") != data[bom:]  # bad bytes were replaced
+    digest = hashlib.sha256(data).hexdigest()
+    for document in documents:
+        if isinstance(document, Document):
+            document.lossy, document.source_digest = lossy, digest
     return documents
 
 

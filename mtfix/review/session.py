@@ -54,7 +54,7 @@ class ReviewSummary:
     undecided: int = 0
     applied: dict[str, int] = field(default_factory=dict)  # path → sentences rewritten
     backups: dict[str, str] = field(default_factory=dict)
-    not_applied: dict[str, str] = field(default_factory=dict)  # path → why
+    not_applied: dict[str, list[str]] = field(default_factory=dict)  # path → why, each thing left unwritten
     failed: int = 0  # files that could not be written
 
     def lines(self) -> list[str]:
@@ -63,8 +63,8 @@ class ReviewSummary:
         for path, count in self.applied.items():
             kept = f" (original kept as {self.backups[path]})" if path in self.backups else ""
             out.append(f"  wrote {count} change(s) to {path}{kept}")
-        for path, why in self.not_applied.items():
-            out.append(f"  not written: {path}: {why}")
+        for path, reasons in self.not_applied.items():
+            out += [f"  not written: {path}: {why}" for why in reasons]
         return out
 
 
@@ -242,12 +242,17 @@ class ReviewSession:
         document = items[0].document
         choices = {i.target.sentence.start: self.decisions[i.key]["text"] for i in items}
         applied = apply_document(document, self.backup, choices, [SentenceFix(i.target) for i in items])
+        for why in applied.refused.values():  # the decision stays, not applied: offered again
+            summary.not_applied.setdefault(document.path, []).append(f"{why}; the decision is kept")
         if applied.why_not:
-            summary.not_applied[document.path] = applied.why_not
+            summary.not_applied.setdefault(document.path, []).append(applied.why_not)
             summary.failed += applied.failed
             return
         for item in items:
-            self.decisions[item.key]["applied"] = True
+            if item.target.sentence.start in applied.written:
+                self.decisions[item.key]["applied"] = True
+        if not applied.count:
+            return
         summary.applied[document.path] = applied.count
         if applied.kept:
             summary.backups[document.path] = str(applied.kept)
