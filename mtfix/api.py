@@ -30,6 +30,10 @@ class Checker:
 
     def __init__(self, settings: Settings, scorer=None, quiet: bool = True,
                  cache_path: str | None = None) -> None:
+        if scorer is None:  # a given scorer is the one that runs, whatever the settings say
+            from mtfix import extras
+
+            extras.require_settings(settings)
         self.settings = settings
         self.quiet = quiet
         self.cache_path = cache_path

@@ -81,8 +81,8 @@ def formats_of(command: str) -> list[str]:
 def check_output(output: Path | None, paths: list[str], read: ReadOptions, option: str = "-o",
                  what: str = "the report") -> None:
     """Refuse an output (OPTION's file) that would overwrite an input, or cannot be a file. An
-    input is a file named, or one that reading a folder named would read (READ's globs): a
-    baseline or a JSON report in the scanned folder is mtfix's own file, not an input."""
+    input is a file named, or an existing one that reading a folder named reads (READ's
+    globs): a baseline or a JSON report in the scanned folder is mtfix's own file, not an input."""
     if output is None:
         return
     if output.is_dir():
@@ -97,7 +97,7 @@ def check_output(output: Path | None, paths: list[str], read: ReadOptions, optio
         if path == "-":
             continue
         given = Path(path).resolve()
-        if given == target or (given.is_dir() and found_in(given, target, read)):
+        if given == target or (given.is_dir() and output.exists() and found_in(given, target, read)):
             raise ConfigError(f"{option} {output} would overwrite an input; write {what} elsewhere")
 
 

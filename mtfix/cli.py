@@ -109,15 +109,29 @@ def _complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 class _Command(TyperCommand):
-    """A command whose --format help lists the registry's formats for it, looked up only
-    when the help is shown (the look-up imports every reporter and plug-in)."""
+    """A command whose help reads as a person writes it: arguments by their metavar (`scan
+    [OPTIONS] PATH...`, not `{paths}...` and `<list[str]>`), and --format listing the
+    registry's formats for it, looked up only when the help is shown (the look-up imports
+    every reporter and plug-in)."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name != "argument":
+                pieces += param.get_usage_pieces(ctx)
+            else:
+                name = param.metavar or param.name.upper()
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
 
     def format_help(self, ctx, formatter) -> None:
         from mtfix.app import formats_of
 
         for param in self.params:
-            if param.name == "format":
+            if param.name == "format" and param.metavar == "FORMAT":
                 param.help = f"Output format: {', '.join(formats_of(self.name or ''))} (default text)."
+            if param.param_type_name == "argument" and param.metavar:
+                param.display_type_rich = lambda ctx: None  # the metavar says it; no "<list[str]>" after it
         super().format_help(ctx, formatter)
 
 
@@ -125,24 +139,52 @@ def _setting(name: str, *flags: str) -> Any:
     """The command-line option of Settings field NAME: help, choices and range from its Spec
     (mtfix.settings), so the option, the config key and `mtfix config` say the same."""
     spec = SPECS[name]
-    default = default_of(name)
-    shown = {True: "on", False: "off"}.get(default, default) if not isinstance(default, tuple) else " ".join(default)
-    help = spec.help + (f" Default: {shown}." if shown not in (None, "", ()) else "")
+    help = spec.help + (f" Default: {shown}." if (shown := _shown_default(default_of(name))) else "")
     extra: dict[str, Any] = {}
-    if spec.kind == "choice":
-        extra["metavar"] = "|".join(spec.choices)
-    elif spec.kind == "number":
+    if spec.value_name:
+        extra["metavar"] = spec.value_name
+    if spec.kind == "number":
         extra.update(min=spec.low, max=spec.high)
     elif spec.kind == "count":
         extra["min"] = 1
-    return typer.Option(*flags, help=help, **extra)
+    completions = _COMPLETIONS.get(name) or (_choices(spec.choices) if spec.choices else None)
+    return typer.Option(*flags, help=help, autocompletion=completions, **extra)
+
+
+def _shown_default(default: Any) -> str:
+    """A default as --help shows it: on/off for a switch (and only for a switch: 1.0 is 1),
+    a list space-separated, nothing for an unset one."""
+    if isinstance(default, bool):
+        return "on" if default else "off"
+    if isinstance(default, (tuple, frozenset)):
+        return " ".join(default)
+    return "" if default in (None, "") else f"{default:g}" if isinstance(default, float) else str(default)
+
+
+def _choices(choices: tuple[str, ...]):
+    def complete(incomplete: str) -> list[str]:
+        return [choice for choice in choices if choice.startswith(incomplete)]
+    return complete
+
+
+def _complete_sources(incomplete: str) -> list[str]:
+    """The registry's fix sources, completing the last of a comma-separated list."""
+    from mtfix.registry import SOURCES
+
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [prefix + name for name in SOURCES.names() if name.startswith(last)]
+
+
+_COMPLETIONS = {"sources": _complete_sources}
 
 
 # The Settings fields each kind of command takes as options; `takes_settings` adds them.
 READING = ("threshold", "model", "detector", "device", "backend", "batch_size", "context", "near_miss", "include",
            "exclude", "field", "group_field", "max_mb", "cache")
-FIXING = ("backup", "min_confidence", "write_min_confidence", "max_suggestions", "sources", "seq2seq_model",
+FIXING = ("backup", "min_confidence", "max_suggestions", "sources", "seq2seq_model",
           "seq2seq_prefix", "grammar", "languagetool_url", "min_similarity")
+WRITING = ("write_min_confidence",)  # fix --write only: in review a person decides
 GATE = ("fail_above", "fail_under", "baseline")
 SHORT_FLAGS = {"model": "-m"}
 OPTION_TYPES = {"string": str, "choice": str, "strings": list[str], "bool": bool, "number": float, "count": int}
@@ -170,10 +212,10 @@ def takes_settings(*groups: tuple[str, ...]):
     return decorate
 
 
-Paths = Annotated[list[str], typer.Argument(help="Files or folders; '-' reads stdin.")]
+Paths = Annotated[list[str], typer.Argument(metavar="PATH...", help="Files or folders; '-' reads stdin.")]
 Format = Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", autocompletion=_complete_format, help="Output format.")]
-Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically; never over an input).")]
-ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: mtfix.toml, .mtfix.toml or pyproject.toml with [tool.mtfix], found upward from the first path).")]
+Output = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file (atomically; never over an input).")]
+ConfigFile = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Config file (default: mtfix.toml, .mtfix.toml or pyproject.toml with [tool.mtfix], found upward from the first path).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or model messages.")]
 Color = Annotated[str, typer.Option("--color", metavar="auto|always|never", help="Colour the text report: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or never.")]
 
@@ -279,11 +321,11 @@ def score(
     output: Output = None,
     update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Record today's findings as the baseline; later runs fail only on new ones.")] = False,
     engine: Annotated[str, typer.Option(metavar="local|ray", help="local: this process. ray: Ray Data workers over JSONL/Parquet shards (pip install 'mtfix[ray]'); -o is then the folder for the Parquet results.")] = "local",
-    address: Annotated[Optional[str], typer.Option(help="ray: the cluster to join (default: start a local one).")] = None,
-    concurrency: Annotated[Optional[int], typer.Option(help="ray: workers, each with its own copy of the model (default: one per core, at most 4, on a local Ray; 1 on a cluster).", min=1)] = None,
-    num_gpus: Annotated[float, typer.Option(help="ray: GPUs per worker.", min=0)] = 0.0,
+    address: Annotated[Optional[str], typer.Option(metavar="ADDRESS", help="ray: the cluster to join (default: start a local one).")] = None,
+    concurrency: Annotated[Optional[int], typer.Option(metavar="INTEGER", help="ray: workers, each with its own copy of the model (default: one per core, at most 4, on a local Ray; 1 on a cluster).", min=1)] = None,
+    num_gpus: Annotated[float, typer.Option(metavar="FLOAT", help="ray: GPUs per worker.", min=0)] = 0.0,
     sentences: Annotated[bool, typer.Option("--sentences", help="ray: also write per-sentence rows (offsets, label, score, spans).")] = False,
-    id_field: Annotated[str, typer.Option(help="ray: the column or field holding each document's id.")] = "id",
+    id_field: Annotated[str, typer.Option(metavar="NAME", help="ray: the column or field holding each document's id.")] = "id",
     config_file: ConfigFile = None,
     quiet: Quiet = False, color: Color = "auto", **given: Any,
 ) -> None:
@@ -320,7 +362,7 @@ def score(
 
 
 @app.command(cls=_Command)
-@takes_settings(FIXING, READING)
+@takes_settings(WRITING, FIXING, READING)
 def fix(
     paths: Paths,
     write: Annotated[bool, typer.Option("--write", help="Apply in place (atomically) each sentence's best suggestion that reaches --write-min-confidence.")] = False,
@@ -360,12 +402,12 @@ def fix(
     raise _exit(outcome)
 
 
-@app.command()
+@app.command(cls=_Command)
 @takes_settings(FIXING, READING)
 def review(
     paths: Paths,
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Line-by-line prompts on stdin instead of the full-screen view (also used when stdin is not a terminal).")] = False,
-    state: Annotated[Path, typer.Option(help="Where decisions are saved as they are made; a later run resumes from it.")] = Path(".mtfix-review.json"),
+    state: Annotated[Path, typer.Option(metavar="FILE", help="Where decisions are saved as they are made; a later run resumes from it.")] = Path(".mtfix-review.json"),
     config_file: ConfigFile = None,
     quiet: Quiet = False, **given: Any,
 ) -> None:
@@ -424,9 +466,9 @@ def _review_screen(session, no_tui: bool) -> None:
             raise failure
 
 
-@app.command("config")
+@app.command("config", cls=_Command)
 def show_config(
-    path: Annotated[Path, typer.Argument(help="A file or folder; its closest config file is read, and a file gets its overrides.")] = Path("."),
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="A file or folder; its closest config file is read, and a file gets its overrides.")] = Path("."),
     config_file: ConfigFile = None,
     format: Annotated[str, typer.Option("--format", "-f", metavar="text|json", help="text (a table) or json.")] = "text",
 ) -> None:
@@ -455,7 +497,7 @@ def show_config(
         print(f"{key:<{width}} = {shown:<30} # {origin}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def lsp(
     stdio: Annotated[bool, typer.Option("--stdio", help="Talk over stdin/stdout (the only transport; accepted because many clients pass it).")] = True,
 ) -> None:
@@ -475,7 +517,7 @@ def lsp(
     serve()
 
 
-@models_app.command("list")
+@models_app.command("list", cls=_Command)
 def models_list() -> None:
     """Show the built-in models, whether they are ready on this machine, and their detectors."""
     from mtfix.detector.model import bundled_path
@@ -490,9 +532,9 @@ def models_list() -> None:
           "(with the LM-independent fallback detector unless --detector gives one trained for it).")
 
 
-@models_app.command("pull")
+@models_app.command("pull", cls=_Command)
 def models_pull(
-    name: Annotated[str, typer.Argument(help="A built-in model name, or a Hugging Face causal LM id.")] = DEFAULT_MODEL,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A built-in model name, or a Hugging Face causal LM id.")] = DEFAULT_MODEL,
 ) -> None:
     """Download and convert a model now, so the first scan does not wait for it."""
     from mtfix.errors import MtfixError

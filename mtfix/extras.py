@@ -63,6 +63,21 @@ def require(feature: str, *modules: str) -> None:
             raise MissingExtra(feature, OPTIONAL[module])
 
 
+# What a setting's value needs: (setting, value) → (the feature as the user names it, modules).
+NEEDED_BY_SETTING: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("backend", "onnx"): ("--backend onnx", ("onnxruntime", "onnx")),  # torch's exporter imports onnx
+    ("backend", "onnx-int8"): ("--backend onnx-int8", ("onnxruntime", "onnx")),
+}
+
+
+def require_settings(settings) -> None:
+    """Raise MissingExtra when a value SETTINGS hold needs a package that is not installed:
+    told before any file is read or any model loaded."""
+    for (name, value), (feature, modules) in NEEDED_BY_SETTING.items():
+        if getattr(settings, name, None) == value:
+            require(feature, *modules)
+
+
 def load(feature: str, module: str) -> ModuleType:
     """Import MODULE for FEATURE, or raise MissingExtra naming its extra."""
     package = module.split(".")[0]

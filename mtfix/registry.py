@@ -83,7 +83,8 @@ _BUILTINS: dict[Registry, dict[str, str]] = {
               "jsonl": "mtfix.reports.json_report:JsonlReporter", "html": "mtfix.reports.html:HtmlReporter",
               "sarif": "mtfix.reports.sarif:SarifReporter", "junit": "mtfix.reports.junit:JunitReporter",
               "github": "mtfix.reports.github:GithubReporter", "markdown": "mtfix.reports.markdown:MarkdownReporter",
-              "lines": "mtfix.reports.lines:LinesReporter", "diff": "mtfix.reports.patch:PatchReporter"},
+              "lines": "mtfix.reports.lines:LinesReporter", "diff": "mtfix.reports.patch:PatchReporter",
+              "gitlab": "mtfix.reports.gitlab:GitlabReporter"},
 }
 for _registry, _targets in _BUILTINS.items():
     for _name, _target in _targets.items():

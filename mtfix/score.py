@@ -13,7 +13,7 @@ from mtfix.atomic import atomic_write
 from mtfix.document import Document, Label, Sentence
 from mtfix.errors import InputError
 from mtfix.figures import Figures
-from mtfix.settings import Settings
+from mtfix.settings import Settings, key_of
 
 FINDING_LABELS = (Label.GARBLED, Label.BOILERPLATE, Label.DUPLICATE)
 
@@ -73,6 +73,28 @@ class CorpusReport:
     @property
     def new_garbled(self) -> int:
         return sum(f.label == Label.GARBLED and f.new for f in self.findings)
+
+    def severity(self, finding: Finding) -> str:
+        """How a report marks FINDING: "error" only for a new garbled sentence when the gate
+        failed (what a CI run fails on), "warning" for the other garbled ones, "note" for
+        boilerplate, duplicates and what the baseline accepts."""
+        if finding.label != Label.GARBLED or not finding.new:
+            return "note"
+        return "error" if self.gate.checked and not self.gate.passed else "warning"
+
+    def judged(self, files: list[Figures]) -> Figures:
+        """The figures a gate judges over FILES: with a baseline, the garbled sentences it
+        accepts count neither as garbled nor as scored, so adopting a baseline turns the gate
+        green for --fail-under as for --fail-above."""
+        figures = Figures.total(files)
+        if self.baseline_used:
+            paths = {f.path for f in files}
+            for finding in self.findings:
+                if finding.label == Label.GARBLED and not finding.new and finding.path in paths:
+                    figures.scored -= 1
+                    figures.garbled -= 1
+                    figures.probability_sum -= finding.score
+        return figures
 
     def as_dict(self) -> dict:
         return {"signature": self.signature, "summary": {**self.total.as_dict(), "files": len(self.files),
@@ -156,18 +178,11 @@ def judge(report: CorpusReport, settings: Settings, update_baseline: bool = Fals
 def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
     """Per-path thresholds (config overrides, unless the command line set them) judge each
     matching file on its own; the corpus-wide ones judge the files no override gives a
-    threshold of that kind. With a baseline, only new garbled findings count, and any new
-    one fails when no threshold is set."""
-    fail_above, fail_under = settings.fail_above, settings.fail_under
+    threshold of that kind. With a baseline, the garbled sentences it accepts are left out
+    (CorpusReport.judged), and any new one fails when no threshold is set. Each failure
+    quotes the figures it judged, with their counts, and says where its threshold came from."""
     gate = GateResult()
-    new_by_path: dict[str, int] = {}
-    for finding in report.findings:
-        if finding.label == Label.GARBLED and finding.new:
-            new_by_path[finding.path] = new_by_path.get(finding.path, 0) + 1
-
-    def garbled(figures: Figures, new: int) -> float:
-        count = new if report.baseline_used else figures.garbled
-        return count / figures.scored if figures.scored else 0.0
+    garbled = "new garbled" if report.baseline_used else "garbled"
 
     def governed_globally(key: str) -> list[Figures]:
         """The files the corpus-wide KEY threshold judges: those no override gives their own."""
@@ -178,39 +193,54 @@ def evaluate_gate(report: CorpusReport, settings: Settings) -> GateResult:
                 out.append(figures)
         return out
 
-    total_new = sum(new_by_path.values())
-    if fail_above is not None:
+    def scope(files: list[Figures]) -> str:
+        return "" if len(files) == len(report.files) else f" in the {len(files)} file(s) no override gates"
+
+    for key in ("fail_above", "fail_under"):
+        threshold = getattr(settings, key)
+        if threshold is None:
+            continue
         gate.checked = True
-        files = governed_globally("fail_above")
-        rate = garbled(Figures.total(files), sum(new_by_path.get(f.path, 0) for f in files))
-        if rate > fail_above:
-            which = "new garbled" if report.baseline_used else "garbled"
-            gate.failures.append(f"{which} rate {rate:.2%} is above --fail-above {fail_above:.2%}")
-    if fail_under is not None:
-        gate.checked = True
-        quality = Figures.total(governed_globally("fail_under")).quality
-        if quality < fail_under:
-            gate.failures.append(f"quality {quality:.1f} is under --fail-under {fail_under:g}")
+        files = governed_globally(key)
+        failure = _judge(report.judged(files), key, threshold, garbled, scope(files))
+        if failure:
+            gate.failures.append(f"{failure} ({_origin(settings, key)})")
     for figures in report.files:
         override = settings.override_for(figures.path)
         if override is None:
             continue
         own = settings.for_path(figures.path)
-        if override.fail_above is not None and "fail_above" not in settings.explicit:
+        for key in ("fail_above", "fail_under"):
+            if getattr(override, key) is None or key in settings.explicit:
+                continue
             gate.checked = True
-            rate = garbled(figures, new_by_path.get(figures.path, 0))
-            if rate > own.fail_above:
-                gate.failures.append(f"{figures.path}: garbled rate {rate:.2%} is above {own.fail_above:.2%} "
-                                     f"(override for {', '.join(override.paths)})")
-        if override.fail_under is not None and "fail_under" not in settings.explicit:
-            gate.checked = True
-            if figures.quality < own.fail_under:
-                gate.failures.append(f"{figures.path}: quality {figures.quality:.1f} is under {own.fail_under:g}")
+            failure = _judge(report.judged([figures]), key, getattr(own, key), garbled, "")
+            if failure:
+                where = settings.config_path or "the config"
+                gate.failures.append(f"{figures.path}: {failure} ({key_of(key)} of the override for "
+                                     f"{', '.join(override.paths)} in {where})")
     if report.baseline_used and not gate.checked:
         gate.checked = True
-        if total_new:
-            gate.failures.append(f"{total_new} new garbled sentence(s) not in the baseline")
+        if report.new_garbled:
+            gate.failures.append(f"{report.new_garbled} new garbled sentence(s) not in the baseline")
     return gate
+
+
+def _judge(figures: Figures, key: str, threshold: float, garbled: str, scope: str) -> str:
+    """Why FIGURES fail KEY's THRESHOLD, quoting the figures judged ('' when they pass)."""
+    if key == "fail_above" and figures.garbled_rate > threshold:
+        return (f"{garbled} rate {figures.garbled_rate:.2%} ({figures.garbled} of {figures.scored} scored "
+                f"sentences{scope}) is above {threshold:.2%}")
+    if key == "fail_under" and figures.quality < threshold:
+        return f"quality {figures.quality:.1f} ({figures.scored} scored sentences{scope}) is under {threshold:g}"
+    return ""
+
+
+def _origin(settings: Settings, key: str) -> str:
+    """Where the corpus-wide KEY threshold came from: the command line or the config file."""
+    if key in settings.explicit:
+        return f"--{key_of(key)}"
+    return f"{key_of(key)} in {settings.config_path}" if settings.config_path else f"{key_of(key)} given to the API"
 
 
 class CorpusCollector:

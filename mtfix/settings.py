@@ -63,6 +63,17 @@ class Spec:
     low: float = 0.0
     high: float = 1.0
     overridable: bool = False  # may be set per path in [[overrides]]
+    metavar: str = ""  # how --help names the value; default: from the kind
+
+    @property
+    def value_name(self) -> str:
+        """The option's value as a person writes it in --help (FLOAT, GLOB, auto|cpu|cuda)."""
+        if self.metavar:
+            return self.metavar
+        if self.kind == "choice":
+            return "|".join(self.choices)
+        return {"string": "TEXT", "strings": "TEXT", "number": "FLOAT", "count": "INTEGER",
+                "patterns": "REGEX", "words": "WORD", "bool": ""}[self.kind]
 
     @property
     def expected(self) -> str:
@@ -122,8 +133,8 @@ class Settings:
     so `mtfix.load(threshold=3)` fails as the command line and the config file do."""
 
     # language model and detector
-    model: str = setting(DEFAULT_MODEL, "string", "Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id.")
-    detector: str | None = setting(None, "string", "Detector file (.npz) trained for the model; default: the bundled one for that model, else the LM-independent fallback.")
+    model: str = setting(DEFAULT_MODEL, "string", "Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id.", metavar="NAME")
+    detector: str | None = setting(None, "string", "Detector file (.npz) trained for the model; default: the bundled one for that model, else the LM-independent fallback.", metavar="FILE")
     device: str = setting("auto", "choice", "Where the models run.", choices=("auto", "cpu", "cuda"))
     backend: str = setting("torch", "choice", "What runs the LM's forward pass: torch, or ONNX Runtime on the CPU (onnx: same numbers, prepared once; 1.25-1.3x faster on short sentences, slower than torch on long paragraphs). onnx-int8 is 1.4-2.3x faster, but it moves each token's log-probability by about 1.2 nats, so about 1 label in 5 differs from the detector's training, and a sentence's scores change with the sentences read in the same batch: use it for rough triage only.", choices=("torch", "onnx", "onnx-int8"))
     batch_size: int = setting(32, "count", "Sentences per LM forward pass.")
@@ -131,24 +142,24 @@ class Settings:
     near_miss: bool = setting(False, "bool", "Also flag a sentence scored just under the threshold when one of its words reads as a slip for a common word near it in form (\"on the verge of a breakthrough\": the LM reads \"breakdown\"); fix offers that word. The sentence is read after the text before it, as the heads read it. Off by default: it makes scan about twice as slow, and on real MT (held-out MQM) it flagged no clean sentence but no single-word mistranslation either (benchmarks/RESULTS.md).")
     threshold: float | None = setting(None, "number", "Probability at or above which a sentence is garbled (default: the detector's; see the model card).", overridable=True)
     # what is read
-    include: tuple[str, ...] = setting(DEFAULT_INCLUDE, "strings", "Globs of files to read in folders.")
-    exclude: tuple[str, ...] = setting((), "strings", "Globs of files to leave out.")
-    field: str = setting("text", "string", "JSONL: the field holding the text.")
-    group_field: str | None = setting(None, "string", "JSONL: records with the same value of this field are read as one document (context).")
-    max_mb: int = setting(50, "count", "Skip files larger than this many MB.")
+    include: tuple[str, ...] = setting(DEFAULT_INCLUDE, "strings", "Globs of files to read in folders.", metavar="GLOB")
+    exclude: tuple[str, ...] = setting((), "strings", "Globs of files to leave out.", metavar="GLOB")
+    field: str = setting("text", "string", "JSONL: the field holding the text.", metavar="NAME")
+    group_field: str | None = setting(None, "string", "JSONL: records with the same value of this field are read as one document (context).", metavar="NAME")
+    max_mb: int = setting(50, "count", "Skip files larger than this many MB.", metavar="MB")
     # what is reported
     ignore: tuple[re.Pattern, ...] = setting((), "patterns", "Regular expressions of sentences to suppress.")
     allow: frozenset[str] = setting(frozenset(), "words", "Words never highlighted as suspect.")
     cache: bool = setting(True, "bool", "Reuse earlier analyses and suggestions of the same sentences ($MTFIX_HOME/score-cache.sqlite).")
     # the gate of `score`
-    baseline: str | None = setting(None, "string", "Baseline file of accepted findings (default .mtfix-baseline.json when it exists).")
+    baseline: str | None = setting(None, "string", "Baseline file of accepted findings (default .mtfix-baseline.json when it exists).", metavar="FILE")
     fail_above: float | None = setting(None, "number", "Fail (exit 1) when the garbled rate is above this (0-1).", overridable=True)
     fail_under: float | None = setting(None, "number", "Fail (exit 1) when the quality score is under this (0-100).", high=100.0, overridable=True)
     # `fix` and `review`
-    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation and function words, doubled phrases, near spellings). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.")
+    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation and function words, doubled phrases, near spellings). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.", metavar="NAME,...")
     grammar: str = setting("harper", "choice", "Grammar checker: harper (offline) or languagetool.", choices=("harper", "languagetool"))
-    languagetool_url: str | None = setting(None, "string", "LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).")
-    seq2seq_model: str | None = setting(None, "string", "A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.")
+    languagetool_url: str | None = setting(None, "string", "LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).", metavar="URL")
+    seq2seq_model: str | None = setting(None, "string", "A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.", metavar="NAME")
     seq2seq_prefix: str = setting("", "string", "Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")
     min_similarity: float = setting(0.8, "number", "Drop rewrites whose meaning similarity to the original is below this (0-1).")
     min_confidence: float = setting(0.2, "number", "Offer (and apply) only suggestions at least this confident (0-1; 0.2 was chosen on MLQE-PE's tune part).")

@@ -112,3 +112,90 @@ def test_pre_commit_hooks_run_real_commands_and_each_has_a_system_variant():
         if hook["language"] == "python":
             system = hooks[f"{hook_id}-system"]
             assert system["language"] == "system" and system["entry"] == hook["entry"]
+
+
+# Each extra's feature, reached as a user reaches it: (command-line arguments, or a module to import).
+FEATURE_OF_EXTRA = {
+    "fix": ["fix", "-q", "a.txt"],
+    "review": ["review", "-q", "a.txt"],
+    "roundtrip": ["fix", "-q", "--sources", "roundtrip", "a.txt"],
+    "languagetool": ["fix", "-q", "--sources", "grammar", "--grammar", "languagetool", "a.txt"],
+    "lsp": ["lsp"],
+    "ray": ["score", "-q", "--engine", "ray", "-o", "out", "a.jsonl"],
+    "datatrove": "mtfix.integrations.datatrove",
+    "onnx": ["scan", "-q", "--backend", "onnx", "a.txt"],
+}
+
+
+GUARDED_AT_IMPORT = ("mtfix.lsp.server", "mtfix.review.tui", "mtfix.integrations.datatrove")
+
+
+def test_every_extra_is_named_in_one_line_when_its_packages_are_hidden(cli, tmp_path, monkeypatch):
+    import importlib
+
+    import mtfix.cli
+
+    assert set(FEATURE_OF_EXTRA) == set(extras.EXTRAS), "a new extra needs its row here"
+    (tmp_path / "a.txt").write_text("The talks Can take place in June.\n", encoding="utf-8")
+    (tmp_path / "a.jsonl").write_text('{"text": "The talks Can take place in June."}\n', encoding="utf-8")
+    monkeypatch.setattr(mtfix.cli, "_full_screen", lambda no_tui: True)  # review's full screen
+    for extra, feature in FEATURE_OF_EXTRA.items():
+        with monkeypatch.context() as hidden:
+            for module, _ in extras.EXTRAS[extra]:
+                hidden.setitem(sys.modules, module, None)
+            for guarded in GUARDED_AT_IMPORT:  # imported afresh, as in a new process: their check runs
+                hidden.delitem(sys.modules, guarded, raising=False)
+            wanted = f"pip install 'mtfix[{extra}]'"
+            if isinstance(feature, str):
+                hidden.delitem(sys.modules, feature, raising=False)
+                with pytest.raises(extras.MissingExtra, match=re.escape(wanted)):
+                    importlib.import_module(feature)
+                continue
+            result = cli(*feature, cwd=tmp_path)
+            assert result.returncode == 2 and wanted in result.stderr.decode(), (extra, result.stderr.decode())
+            assert result.stderr.decode().count("\n") == 1, (extra, result.stderr.decode())
+
+
+def test_every_optional_import_goes_through_the_one_check():
+    """A module or function that imports an optional package has asked mtfix.extras for it
+    (require or load), so a missing package is the one-line error naming its extra, not a
+    traceback."""
+    import ast
+
+    optional = set(extras.OPTIONAL)
+    for path in (REPO / "mtfix").rglob("*.py"):
+        if path.name == "extras.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        checked_in_module = _checked(tree.body)
+        for node in tree.body:
+            for name in _imported(node):
+                assert name not in optional or name in checked_in_module, f"{path}: a top-level import of {name}"
+        for function in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            checked = checked_in_module | _checked(ast.walk(function))
+            for node in ast.walk(function):
+                for name in _imported(node):
+                    assert name not in optional or name in checked, f"{path}:{node.lineno}: {name} unchecked"
+
+
+def _imported(node) -> list[str]:
+    import ast
+
+    if isinstance(node, ast.Import):
+        return [alias.name.split(".")[0] for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        return [node.module.split(".")[0]]
+    return []
+
+
+def _checked(nodes) -> set[str]:
+    """The optional packages that extras.require / extras.load calls among NODES ask for."""
+    import ast
+
+    out = set()
+    for node in nodes:
+        for call in ast.walk(node) if not isinstance(node, ast.Call) else [node]:
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                    call.func.attr in ("require", "load") and getattr(call.func.value, "id", "") == "extras":
+                out |= {a.value.split(".")[0] for a in call.args[1:] if isinstance(a, ast.Constant)}
+    return out

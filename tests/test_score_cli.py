@@ -83,7 +83,7 @@ def test_junit_github_markdown_formats(score, corpus):
     junit = ET.fromstring(score(corpus, "-f", "junit", "--fail-above", "0.01").stdout)
     suite = junit.find("testsuite")
     assert suite.get("failures") == "2" and suite.get("tests") == "3"
-    github = score(corpus, "-f", "github").stdout.decode().splitlines()
+    github = score(corpus, "-f", "github", "--fail-above", "0.01").stdout.decode().splitlines()
     assert any(line.startswith("::error file=") and "line=7" in line for line in github)
     assert any(line.startswith("::notice file=") and "boilerplate" in line for line in github)
     markdown = score(corpus, "-f", "markdown").stdout.decode()

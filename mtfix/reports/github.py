@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from mtfix.reports.base import CorpusReporter
 from mtfix.reports.safe import printable
-from mtfix.document import Label
 
-LEVELS = {Label.GARBLED: "error", Label.BOILERPLATE: "notice", Label.DUPLICATE: "notice"}
+LEVELS = {"error": "error", "warning": "warning", "note": "notice"}  # a finding's severity → its command
 
 
 def escape_data(text: str) -> str:
@@ -27,7 +26,7 @@ class GithubReporter(CorpusReporter):
                 continue
             props = (f"file={escape_property(f.path)},line={f.line},col={f.col},"
                      f"endLine={f.end_line},endColumn={f.end_col},title={escape_property('mtfix ' + f.label)}")
-            out.append(f"::{LEVELS[f.label]} {props}::{escape_data(f.message)}")
+            out.append(f"::{LEVELS[report.severity(f)]} {props}::{escape_data(f.message)}")
         total = report.total
         out.append(f"::notice title=mtfix::quality {total.quality:.1f}/100, garbled rate "
                    f"{total.garbled_rate:.2%} ({escape_data(report.signature)})")

@@ -1,4 +1,4 @@
-"""One self-contained HTML report (no external assets, works offline) for `scan` and `fix`:
+"""One self-contained HTML report (no external assets, works offline) for `scan`, `fix` and `score`:
 per-file summaries, every sentence coloured by its score, a click on a sentence showing
 its word surprisal and its suggestions as side-by-side diffs, filters, and a histogram.
 
@@ -56,7 +56,7 @@ class HtmlReporter(Reporter):
     """Collects documents as they stream in; the page is written at the end."""
 
     name = "html"
-    commands = ("scan", "fix")
+    commands = ("scan", "fix", "score")
 
     def start(self) -> None:
         self.files: list[dict] = []
@@ -66,6 +66,12 @@ class HtmlReporter(Reporter):
 
     def finish(self, summary: RunSummary) -> None:
         figures = run_summary(summary)
+        if summary.corpus is not None:  # score: the corpus figures and the gate, as the text report gives them
+            total = summary.corpus.total
+            figures.update(quality=f"{total.quality:.1f}/100", garbled_rate=f"{total.garbled_rate:.2%}")
+            if summary.corpus.gate.checked:
+                figures["gate"] = "passed" if summary.corpus.gate.passed else \
+                    "FAILED: " + "; ".join(summary.corpus.gate.failures)
         if self.command == "fix":
             figures["wins"] = ", ".join(f"{k} {v}" for k, v in summary.fix.wins.items()) or "none"
         self.sink.write(render_page(f"mtfix {self.command}", summary.signature, figures, self.files))

@@ -1,5 +1,7 @@
-"""JUnit XML: one test case per file (failing when it has garbled sentences) and one for the
-gate. Characters XML 1.0 forbids (ESC, BEL, …) are replaced, so the file is always well formed."""
+"""JUnit XML: one test case per file and one for the gate. A file's case fails when the gate
+failed and the file has new garbled sentences; otherwise they are listed in its output, not
+as failures (without a gate, or when it passed, nothing fails). Characters XML 1.0 forbids
+(ESC, BEL, …) are replaced, so the file is always well formed."""
 
 from __future__ import annotations
 
@@ -21,11 +23,14 @@ class JunitReporter(CorpusReporter):
         for figures in sorted(report.files, key=lambda f: f.path):
             case = ET.SubElement(suite, "testcase", classname="mtfix.files", name=xml_text(figures.path))
             garbled = [f for f in report.findings if f.path == figures.path and f.label == Label.GARBLED and f.new]
-            if garbled:
+            listed = xml_text("\n".join(f"{f.path}:{f.line}:{f.col}: {f.message}" for f in garbled))
+            if garbled and report.severity(garbled[0]) == "error":
                 failures += 1
                 failure = ET.SubElement(case, "failure", type="garbled",
                                         message=f"{len(garbled)} garbled sentence(s), quality {figures.quality:.1f}")
-                failure.text = xml_text("\n".join(f"{f.path}:{f.line}:{f.col}: {f.message}" for f in garbled))
+                failure.text = listed
+            elif garbled:
+                ET.SubElement(case, "system-out").text = listed
         if report.gate.checked:
             case = ET.SubElement(suite, "testcase", classname="mtfix", name="gate")
             if not report.gate.passed:

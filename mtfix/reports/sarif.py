@@ -34,7 +34,7 @@ class SarifReporter(CorpusReporter):
             result = {
                 "ruleId": f"mtfix/{f.label}",
                 "ruleIndex": rule_ids.index(f.label),
-                "level": RULES[f.label][0],
+                "level": report.severity(f),
                 "message": {"text": xml_text(f.message)},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": artifact_uri(f.path)},

@@ -143,7 +143,10 @@ def render_corpus(report) -> str:
         lines.append(f"{f.quality:7.1f}  {f.garbled:7d}  {f.garbled_rate:6.1%}  {f.boilerplate:6d}  "
                      f"{f.sentences:9d}  {safe_path(f.path)}")
     if report.baseline_used:
-        lines.append(f"\nbaseline: {report.new_garbled} new garbled finding(s)")
+        judged = report.judged(report.files)
+        lines.append(f"\nbaseline: {report.new_garbled} new garbled finding(s); without the ones it accepts: "
+                     f"new garbled rate {judged.garbled_rate:.2%} ({judged.garbled} of {judged.scored} scored), "
+                     f"quality {judged.quality:.1f}/100")
     if report.gate.checked:
         lines.append("")
         lines.append("gate: passed" if report.gate.passed else "gate: FAILED")

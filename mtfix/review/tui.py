@@ -5,13 +5,19 @@ diffs, a status bar, a help panel. Fits a plain 80×24 terminal over SSH."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Input, Static
 
-from mtfix.reports.diff_markup import diff_text
-from mtfix.review.session import ReviewSession
+from mtfix import extras
+
+FEATURE = "the full-screen review (--no-tui works without it)"
+extras.require(FEATURE, "textual")
+
+from textual.app import App, ComposeResult  # noqa: E402  (after the check: a missing extra is one line)
+from textual.binding import Binding  # noqa: E402
+from textual.containers import VerticalScroll  # noqa: E402
+from textual.widgets import Input, Static  # noqa: E402
+
+from mtfix.reports.diff_markup import diff_text  # noqa: E402
+from mtfix.review.session import ReviewSession  # noqa: E402
 
 HELP = """[b]Keys[/b]
   a / enter   accept the marked candidate

@@ -1,0 +1,110 @@
+"""What a newcomer trips over (unit tier: the fake scorer and detector, in-process): gate
+messages that quote the report's own figures, findings that fail only when the gate does,
+the formats of `score`, help that reads as a person writes it."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+FLUENT = "The council approved the new budget on Tuesday after a long debate."
+GARBLED = ("One of the following America Proposed summit between US President Joe Biden And their "
+           "Russian colleagues Vladimir Putin Can according to Kremlin Take place in June.")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    (tmp_path / "a.txt").write_text(f"{FLUENT}\n\n{GARBLED}\n\nOfficials said the money would go to schools.\n",
+                                    encoding="utf-8")
+    return tmp_path
+
+
+def score(cli, folder, *args):
+    return cli("score", "-q", ".", *args, cwd=folder)
+
+
+# -- 1. the gate quotes figures the report shows, and where its threshold came from ------------
+def test_a_baseline_turns_fail_under_green_too(cli, corpus):
+    assert score(cli, corpus, "--fail-under", "90").returncode == 1
+    assert score(cli, corpus, "--update-baseline").returncode == 0
+    result = score(cli, corpus, "--fail-under", "90")
+    assert result.returncode == 0, result.stdout.decode()
+
+
+def test_the_gate_message_quotes_the_summarys_rate_and_names_the_config(cli, corpus):
+    (corpus / "mtfix.toml").write_text("fail-above = 0.05\n", encoding="utf-8")
+    out = score(cli, corpus).stdout.decode()
+    summary_rate = re.search(r"garbled rate (\d+\.\d+%)", out).group(1)
+    failure = next(line for line in out.splitlines() if line.strip().startswith("- "))
+    assert summary_rate in failure and "1 of 3 scored" in failure
+    assert "fail-above in" in failure and "mtfix.toml" in failure and "--fail-above" not in failure
+    from_command_line = score(cli, corpus, "--fail-above", "0.05").stdout.decode()
+    assert "(--fail-above)" in from_command_line
+
+
+# -- 2. without a gate, findings are warnings ------------------------------------------------------
+def test_without_a_gate_nothing_is_a_failure_or_an_error(cli, corpus):
+    junit = ET.fromstring(score(cli, corpus, "-f", "junit").stdout)
+    assert junit.find("testsuite").get("failures") == "0"
+    github = score(cli, corpus, "-f", "github").stdout.decode()
+    assert "::error" not in github and "::warning file=" in github
+    sarif = json.loads(score(cli, corpus, "-f", "sarif").stdout)
+    assert {r["level"] for r in sarif["runs"][0]["results"]} == {"warning"}
+
+
+def test_a_failed_gate_makes_the_garbled_findings_errors(cli, corpus):
+    junit = ET.fromstring(score(cli, corpus, "-f", "junit", "--fail-above", "0.0").stdout)
+    assert junit.find("testsuite").get("failures") == "2"  # the file and the gate
+    sarif = json.loads(score(cli, corpus, "-f", "sarif", "--fail-above", "0.0").stdout)
+    assert {r["level"] for r in sarif["runs"][0]["results"]} == {"error"}
+
+
+# -- 3. and 4. score writes HTML and GitLab Code Quality -------------------------------------------
+def test_score_writes_an_html_page_with_its_gate(cli, corpus):
+    result = score(cli, corpus, "-f", "html", "--fail-above", "0.0")
+    assert result.returncode == 1
+    page = result.stdout.decode()
+    assert page.startswith("<!DOCTYPE html>") or page.lstrip().lower().startswith("<!doctype html>")
+    assert "gate" in page and "FAILED" in page and "a.txt" in page
+
+
+def test_gitlab_code_quality(cli, corpus):
+    issues = json.loads(score(cli, corpus, "-f", "gitlab").stdout)
+    [garbled] = [i for i in issues if i["check_name"] == "mtfix/garbled"]
+    assert garbled["location"] == {"path": "a.txt", "lines": {"begin": 3, "end": 3}}
+    assert garbled["severity"] == "minor" and len(garbled["fingerprint"]) == 16
+    failed = json.loads(score(cli, corpus, "-f", "gitlab", "--fail-above", "0.0").stdout)
+    assert {i["severity"] for i in failed if i["check_name"] == "mtfix/garbled"} == {"major"}
+
+
+# -- 7. and 8. help as a person reads it ----------------------------------------------------------
+def test_help_shows_floats_as_numbers_and_review_has_no_write_floor(cli):
+    fix = cli("fix", "--help").stdout.decode()
+    assert "Default: on." not in fix.split("--write-min-confidence FLOAT", 1)[1].split("--", 1)[0]
+    assert "Default: 1." in fix
+    assert "--write-min-confidence" not in cli("review", "--help").stdout.decode()
+
+
+@pytest.mark.parametrize("command", ["scan", "score", "fix", "review", "config"])
+def test_metavars_read_as_a_person_writes_them(cli, command):
+    text = cli(command, "--help").stdout.decode()
+    assert not re.search(r"<[a-z][^>]*>|\{paths\}|range>", text), text
+    assert re.search(rf"Usage: \S+ {command} \[OPTIONS\] (PATH\.\.\.|\[PATH\])", text)
+
+
+def test_config_shows_the_effective_threshold(cli, corpus):
+    out = cli("config", "a.txt", cwd=corpus).stdout.decode()
+    line = next(line for line in out.splitlines() if line.startswith("threshold"))
+    assert "(unset)" not in line and re.search(r"= \d\.\d+", line) and "detector" in line
+
+
+def test_device_and_sources_complete():
+    from mtfix.cli import _complete_sources, _setting
+
+    assert _complete_sources("gr") == ["grammar"]
+    assert "grammar,lm" in _complete_sources("grammar,l")
+    device = _setting("device", "--device")
+    assert device.autocompletion("c") == ["cpu", "cuda"]
