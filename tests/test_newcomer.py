@@ -108,3 +108,64 @@ def test_device_and_sources_complete():
     assert "grammar,lm" in _complete_sources("grammar,l")
     device = _setting("device", "--device")
     assert device.autocompletion("c") == ["cpu", "cuda"]
+
+
+# -- 9. without colour, suspect words keep a mark ------------------------------------------------
+def test_suspect_words_are_marked_without_colour(cli, corpus):
+    out = cli("scan", "-q", "a.txt", cwd=corpus).stdout.decode()  # the fixture sets NO_COLOR
+    line = next(line for line in out.splitlines() if " garbled " in line)
+    assert re.search(r">>\w+<<", line), line
+
+
+# -- 12. review in line mode --------------------------------------------------------------------
+def _line_session(fake_checker, tmp_path, source):
+    from fakes import stand_in_fix_step
+
+    from mtfix.document import Document
+    from mtfix.review.session import ReviewItem, ReviewSession
+
+    fake_checker.__dict__["fix"] = stand_in_fix_step([source])
+    path = tmp_path / "a.txt"
+    if not path.exists():
+        path.write_text(f"{FLUENT}\n\n{GARBLED}\n", encoding="utf-8")
+    items = [ReviewItem(fix.target, fix) for document in fake_checker.check_paths([str(path)], fix=True)
+             if isinstance(document, Document) for fix in document.fixes]
+    return ReviewSession(items, tmp_path / "state.json", backup=False)
+
+
+def test_a_number_on_a_sentence_without_suggestions_says_so(fake_checker, tmp_path):
+    import io
+
+    from fakes import StandInSource
+    from rich.console import Console
+
+    from mtfix.review.prompts import HELP, LineReview
+
+    class NoSource(StandInSource):
+        def propose(self, targets):
+            return [[] for _ in targets]
+
+    session = _line_session(fake_checker, tmp_path, NoSource())
+    sink = io.StringIO()
+    LineReview(session, Console(file=sink, width=200), io.StringIO()).handle("1")
+    assert "no suggestion" in sink.getvalue() and HELP not in sink.getvalue()
+
+
+def test_a_written_rewrite_still_flagged_is_not_asked_about_again(fake_checker, tmp_path):
+    from fakes import StandInSource
+
+    from mtfix.fix.candidate import Candidate
+
+    class HalfFix(StandInSource):
+        """Mends one stray capital of several: the rewrite is still garbled."""
+
+        def propose(self, targets):
+            return [[Candidate(t.text.replace("Take place", "take place"), self.name)] for t in targets]
+
+    session = _line_session(fake_checker, tmp_path, HalfFix())
+    assert session.current is not None and session.accept()
+    session.apply()
+    assert "take place" in (tmp_path / "a.txt").read_text()
+    again = _line_session(fake_checker, tmp_path, HalfFix())
+    assert [i.target.sentence.text for i in again.items], "the rewrite is still garbled for the test detector"
+    assert again.done and again.counts == {"accepted": 0, "edited": 0, "rejected": 0}

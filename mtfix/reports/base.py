@@ -48,7 +48,7 @@ class ReportOptions:
     show_all: bool = False  # text: every sentence, not only flagged ones
     features: bool = False  # json/jsonl: the detector's inputs too
     colour: bool = False  # text: ANSI colours (the CLI decides: --color, FORCE_COLOR, NO_COLOR, a terminal)
-    markers: bool = True  # text diffs: [-removed-]{+added+}, for output without colours
+    markers: bool = True  # for output without colours: diffs as [-removed-]{+added+}, suspect words as >>word<<
     extra: dict = field(default_factory=dict)
 
 

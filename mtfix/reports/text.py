@@ -71,7 +71,7 @@ class TextReporter(Reporter):
                 line.append(f"({sentence.reason}) ", style="dim")
         else:
             line.append(f" ({sentence.reason}) " if sentence.reason else " ")
-        line.append_text(highlighted(sentence))
+        line.append_text(highlighted(sentence, self.options.markers))
         return line
 
     # -- fix -------------------------------------------------------------------------------
@@ -87,7 +87,7 @@ class TextReporter(Reporter):
         sentence = fix.target.sentence
         head = Text(f"  {_place(document, sentence)} ", style="dim")
         head.append(f"garbled {sentence.score:.2f}  ", style="bold red")
-        head.append_text(highlighted(sentence))
+        head.append_text(highlighted(sentence, self.options.markers))
         self.console.print(head)
         if not fix.suggestions:
             self.console.print(Text(f"    no good fix ({rejections(fix)})", style="dim"))
@@ -102,8 +102,12 @@ class TextReporter(Reporter):
 SHOWN_CHARS = 400  # of one sentence; the rest is elided
 
 
-def highlighted(sentence: Sentence) -> Text:
-    """The sentence on one line, suspect words in bold red underline (cut after SHOWN_CHARS)."""
+SUSPECT_MARKS = (">>", "<<")  # around a suspect word where there is no colour (NO_COLOR, a pipe)
+
+
+def highlighted(sentence: Sentence, markers: bool = False) -> Text:
+    """The sentence on one line, suspect words in bold red underline, and with MARKERS also
+    between >> and << so that they show without colour (cut after SHOWN_CHARS)."""
     shown = sentence.text[:SHOWN_CHARS]
     text = Text()
     position = 0
@@ -111,7 +115,8 @@ def highlighted(sentence: Sentence) -> Text:
         if span.local_start >= len(shown):
             break
         text.append(one_line(shown[position:span.local_start]))
-        text.append(one_line(shown[span.local_start:span.local_start + len(span.text)]), style="bold red underline")
+        word = one_line(shown[span.local_start:span.local_start + len(span.text)])
+        text.append(word.join(SUSPECT_MARKS) if markers else word, style="bold red underline")
         position = span.local_start + len(span.text)
     text.append(one_line(shown[position:]))
     if len(sentence.text) > SHOWN_CHARS:

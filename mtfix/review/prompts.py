@@ -46,6 +46,10 @@ class LineReview:
         elif answer.isdigit() and s.current and s.current.fix and 1 <= int(answer) <= len(s.current.fix.suggestions):
             s.choice[s.position] = int(answer) - 1
             s.accept()
+        elif answer.isdigit():
+            count = len(s.current.fix.suggestions) if s.current and s.current.fix else 0
+            self.console.print("no suggestion for this sentence: r rejects, e edits" if not count else
+                               f"no suggestion {answer}: there {'is' if count == 1 else 'are'} {count}")
         elif answer == "n":
             s.cycle()
         elif answer == "r":

@@ -113,15 +113,26 @@ class ReviewSession:
 
     def decided(self, index: int) -> bool:
         """A rejection stands; an accepted or edited rewrite that was written stands only while
-        the file holds it: finding the original sentence again (a restored backup) reopens it."""
-        decision = self.decisions.get(self.items[index].key)
-        return decision is not None and not decision.get("applied")
+        the file holds it: finding the original sentence again (a restored backup) reopens it.
+        The rewrite itself, still flagged, is not asked about again: it was decided once."""
+        item = self.items[index]
+        decision = self.decisions.get(item.key)
+        if decision is not None and not decision.get("applied"):
+            return True
+        return self._written_here(item)
+
+    def _written_here(self, item: ReviewItem) -> bool:
+        """Is ITEM's sentence a rewrite that an earlier review wrote (as decided)?"""
+        path = item.key.split("\t")[0]
+        words = " ".join(item.target.sentence.text.split())
+        return any(d.get("applied") and d.get("text") and " ".join(d["text"].split()) == words
+                   and key.split("\t")[0] == path for key, d in self.decisions.items())
 
     @property
     def counts(self) -> dict[str, int]:
         out = {ACCEPTED: 0, EDITED: 0, REJECTED: 0}
         for index, item in enumerate(self.items):
-            if self.decided(index):
+            if item.key in self.decisions and self.decided(index) and not self._written_here(item):
                 out[self.decisions[item.key]["action"]] += 1
         return out
 
@@ -231,7 +242,7 @@ class ReviewSession:
         by_document: dict[int, list[ReviewItem]] = {}
         for index, item in enumerate(self.items):
             decision = self.decisions.get(item.key)
-            if self.decided(index) and decision["text"] is not None:
+            if decision is not None and self.decided(index) and decision["text"] is not None:
                 by_document.setdefault(id(item.document), []).append(item)
         for items in by_document.values():
             self._apply_document(items, summary)
