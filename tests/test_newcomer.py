@@ -169,3 +169,35 @@ def test_a_written_rewrite_still_flagged_is_not_asked_about_again(fake_checker, 
     again = _line_session(fake_checker, tmp_path, HalfFix())
     assert [i.target.sentence.text for i in again.items], "the rewrite is still garbled for the test detector"
     assert again.done and again.counts == {"accepted": 0, "edited": 0, "rejected": 0}
+
+
+# -- 14. the Python API as an IDE and a REPL show it ------------------------------------------------
+def test_the_api_is_typed_and_lists_its_names():
+    import inspect
+    from pathlib import Path
+
+    import mtfix
+
+    parameters = inspect.signature(mtfix.load).parameters
+    assert {"model", "detector", "settings", "options"} <= set(parameters)
+    assert {"load", "Checker", "Document", "SentenceFix", "repaired_text"} <= set(dir(mtfix))
+    assert "TYPE_CHECKING" not in dir(mtfix)
+    assert (Path(mtfix.__file__).parent / "py.typed").is_file()
+
+
+def test_a_fix_shows_short_and_repaired_text_applies_the_chosen_suggestions(fake_checker, tmp_path):
+    from fakes import StandInSource
+
+    import mtfix
+
+    session = _line_session(fake_checker, tmp_path, StandInSource())
+    fix = session.items[0].fix
+    shown = repr(fix)
+    assert len(shown) < 200 and "1 suggestion(s)" in shown and "merit" not in repr(fix.best)
+    document = fix.target.document
+    document.fixes = [fix]
+    repaired = mtfix.repaired_text(document)
+    assert GARBLED.upper() in repaired and FLUENT in repaired
+    start = fix.target.sentence.start
+    assert mtfix.repaired_text(document, {start: "The summit may take place in June."}) == \
+        document.text.replace(GARBLED, "The summit may take place in June.")

@@ -114,6 +114,18 @@ def touches_protected(document: Document, start: int, old: str, new: str) -> boo
     return False
 
 
+def repaired_text(document: Document, choices: dict[int, str] | None = None) -> str:
+    """DOCUMENT's text with its repairs made: CHOICES maps a flagged sentence's start (its
+    `Sentence.start`) to the text chosen for it; without CHOICES, each best suggestion (as
+    `fix --write` would, floor aside). Only the changed words change; code stays as it is."""
+    replacements, _ = chosen_replacements(document, document.fixes, choices)
+    text, position, pieces = document.text, 0, []
+    for replacement in sorted(replacements, key=lambda r: r.start):
+        pieces += [text[position:replacement.start], replacement.text]
+        position = replacement.end
+    return "".join(pieces) + text[position:]
+
+
 @dataclass
 class PlannedChange:
     """What applying a document's chosen rewrites would do, or why it cannot be done."""

@@ -61,7 +61,9 @@ class Suggestion:
     nll_after: float
     similarity: float  # meaning similarity to the original, 0-1
     edit_rate: float  # changed words / words of the original
-    merit: float  # the reranker's objective, uncapped: it orders suggestions whose confidence is 1
+    # the reranker's objective, uncapped: it orders suggestions whose confidence is 1. Shown
+    # and compared as `confidence`, the one score a user sees.
+    merit: float = field(repr=False)
     reason: str = ""
 
     @property
@@ -89,3 +91,10 @@ class SentenceFix:
     @property
     def best(self) -> Suggestion | None:
         return self.suggestions[0] if self.suggestions else None
+
+    def __repr__(self) -> str:
+        text = " ".join(self.target.sentence.text.split())
+        short = text if len(text) <= 60 else text[:57] + "…"
+        best = f", best {self.best.text[:60]!r} ({self.best.confidence:.2f})" if self.best else ""
+        return (f"SentenceFix(line {self.target.sentence.line}: {short!r}, {len(self.suggestions)} suggestion(s)"
+                f"{best})")
