@@ -55,7 +55,7 @@ def _change(client: LanguageClient, uri: str, version: int, text: str) -> None:
 async def test_diagnostics_say_what_scan_says(client: LanguageClient):
     uri = _open(client, "a.txt", TEXT)
     found = {d.code: d for d in await _diagnostics(client, uri)}
-    assert set(found) == {"garbled", "boilerplate", "duplicate"}
+    assert set(found) == {"garbled", "suspect-word", "boilerplate", "duplicate"}
     garbled = found["garbled"]
     assert garbled.source == "mtfix"
     assert garbled.range == lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=68))
@@ -63,6 +63,7 @@ async def test_diagnostics_say_what_scan_says(client: LanguageClient):
     assert "P(garbled) 0.58" in garbled.message and "'Take'" in garbled.message
     suspect = garbled.related_information[0].location.range
     assert (suspect.start.character, suspect.end.character) == (TEXT.index("Take"), TEXT.index("Take") + 4)
+    assert found["suspect-word"].range == suspect  # the word itself is underlined, not only the sentence
     assert found["boilerplate"].severity == found["duplicate"].severity == lsp.DiagnosticSeverity.Hint
     assert found["duplicate"].range.start.line == 6
     # the model loaded in the background, with progress shown to the client
@@ -117,7 +118,8 @@ async def test_markdown_code_is_not_prose_and_ignore_is_a_comment(client: Langua
     text = "# Notes\n\nOne of the following America Proposed summit Can Take place in June.\n\n`Can Take Place`\n"
     uri = _open(client, "notes.md", text, language="markdown")
     diagnostics = await _diagnostics(client, uri)
-    assert [(d.code, d.range.start.line) for d in diagnostics] == [("garbled", 2)]
+    assert [(d.code, d.range.start.line) for d in diagnostics if d.code != "suspect-word"] == [("garbled", 2)]
+    assert all(d.range.start.line == 2 for d in diagnostics)
     actions = await client.text_document_code_action_async(lsp.CodeActionParams(
         text_document=lsp.TextDocumentIdentifier(uri=uri),
         range=lsp.Range(start=lsp.Position(line=2, character=0), end=lsp.Position(line=2, character=3)),
@@ -184,7 +186,18 @@ def test_a_near_miss_is_told_in_the_diagnostic_and_the_hover():
                         spans=[Span(start, start + 10, "structural", 0.2, start, "structure")])
     document = Document("a.txt", text, "utf-8", sentences=[sentence])
     checked = Checked(1, document, Positions(text), 0.6)
-    [diagnostic] = diagnostics("file:///a.txt", checked)
+    [diagnostic, word] = diagnostics("file:///a.txt", checked)
     assert reason in diagnostic.message
     assert "the LM reads 'structure'" in diagnostic.related_information[0].message
+    assert word.code == "suspect-word" and "the LM reads 'structure'" in word.message
     assert reason in hover_text(sentence, start, checked)
+
+
+def test_code_action_titles_say_what_changes_in_a_few_words():
+    from mtfix.lsp.server import TITLE_CHARS, action_title
+
+    long = "One of the following America Proposed summit between US President Joe Biden And their Russian colleagues."
+    assert action_title("For the talks.", "for the talks.") == "'For' → 'for'"
+    assert action_title("He went to to the market.", "He went to the market.") == "delete 'to'"
+    many = action_title(long, long.replace("Proposed", "proposed").replace("And", "and").replace("One of the", "The"))
+    assert len(many) <= TITLE_CHARS and "more" in many

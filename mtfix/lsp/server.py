@@ -216,6 +216,13 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
                     message=f"suspect word '{span.text}' (P(BAD) {span.score:.2f})"
                             + (f"; the LM reads '{span.alternative}'" if span.alternative else ""))
                     for span in sentence.spans]))
+            # each suspect word under its own mark, so the editor underlines the words
+            out += [lsp.Diagnostic(
+                range=_range(checked, span.start, span.end), source=SOURCE, code="suspect-word",
+                severity=lsp.DiagnosticSeverity.Hint,
+                message=f"suspect word '{span.text}' (P(BAD) {span.score:.2f})"
+                        + (f"; the LM reads '{span.alternative}'" if span.alternative else ""))
+                for span in sentence.spans]
         else:
             out.append(lsp.Diagnostic(
                 range=where, source=SOURCE, code=sentence.label, severity=lsp.DiagnosticSeverity.Hint,
@@ -250,10 +257,32 @@ def suggestion_actions(uri: str, checked: Checked, fix) -> list[lsp.CodeAction]:
         new = rewrite_sentence(fix.target, suggestion.text)
         edit = lsp.TextEdit(range=_range(checked, sentence.start, sentence.end), new_text=new)
         actions.append(lsp.CodeAction(
-            title=f"mtfix: {suggestion.text}  ({suggestion.source}, confidence {suggestion.confidence:.2f})",
+            title=f"mtfix: {action_title(fix.target.text, suggestion.text)}  ({suggestion.confidence:.2f})",
             kind=lsp.CodeActionKind.QuickFix, is_preferred=rank == 0,
             edit=lsp.WorkspaceEdit(changes={uri: [edit]})))
     return actions
+
+
+TITLE_CHARS = 60  # a code action's title fits a menu
+
+
+def action_title(old: str, new: str) -> str:
+    """What a rewrite changes, short: "'For' → 'for'", two changes joined, else the first
+    change and how many more."""
+    from mtfix.worddiff import word_diff
+
+    changes = [piece for piece in word_diff(old, new) if piece.op != "equal"]
+
+    def one(piece) -> str:
+        before, after = piece.old.strip() or "…", piece.new.strip()
+        return f"'{before}' → '{after}'" if after else f"delete '{before}'"
+
+    if not changes:
+        return "no change"
+    shown = "; ".join(one(piece) for piece in changes[:2])
+    more = f" (+{len(changes) - 2} more)" if len(changes) > 2 else ""
+    title = shown + more
+    return title if len(title) <= TITLE_CHARS else one(changes[0])[:TITLE_CHARS - 12] + f"… (+{len(changes) - 1} more)"
 
 
 def ignore_action(uri: str, checked: Checked, sentence: Sentence) -> lsp.CodeAction:
