@@ -67,10 +67,18 @@ def test_report_renders_filters_and_expands_a_sentence(browser_page, html_report
     ok = page.locator(".s.ok")
     assert ok.count() >= 3 and ok.first.is_visible()
     assert page.locator(".s.boilerplate").count() >= 1
+    # only flagged sentences are tinted and have their suspect words marked
+    assert all(not node.get_attribute("style") for node in ok.all())
+    assert page.locator(".s.ok .suspect").count() == 0 and page.locator(".s.garbled .suspect").count() >= 1
 
     page.check("#flagged-only")
+    page.screenshot(path=str(html_report.with_name("flagged-only.png")), full_page=True)
     assert all(not node.is_visible() for node in ok.all())
     assert page.locator(".s.garbled").first.is_visible()
+    # what is hidden takes no room: the clean file and the paragraphs with nothing flagged
+    assert not page.locator(".file[data-path='clean.txt']").is_visible()
+    assert all(not para.is_visible() for para in page.locator(".para").all()
+               if para.locator(".s.garbled, .s.boilerplate, .s.duplicate").count() == 0)
     page.uncheck("#show-boilerplate")
     assert not page.locator(".s.boilerplate").first.is_visible()
 
@@ -81,6 +89,7 @@ def test_report_renders_filters_and_expands_a_sentence(browser_page, html_report
     assert page.locator("#detail .sugg").count() >= 1
     assert page.locator("#detail .sugg ins").count() >= 1 and page.locator("#detail .sugg del").count() >= 1
 
+    page.uncheck("#flagged-only")
     page.select_option("#file-filter", label="clean.txt")
     assert not page.locator(".file[data-path='article.txt']").is_visible()
     assert page.locator(".file[data-path='clean.txt']").is_visible()
