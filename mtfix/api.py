@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 
 from mtfix.document import Document, Sentence
 from mtfix.pipeline import Item, Step, run
@@ -137,6 +138,17 @@ class Checker:
         return [d.sentences[0] for d in documents]
 
 
+def default_cache_path() -> Path:
+    from mtfix.home import mtfix_home
+
+    return mtfix_home() / "score-cache.sqlite"
+
+
+def command_checker(settings: Settings, quiet: bool) -> Checker:
+    """The Checker a command runs: the cache at its default place unless --no-cache."""
+    return Checker(settings, quiet=quiet, cache_path=str(default_cache_path()) if settings.cache else None)
+
+
 def load(model: str | None = None, detector: str | None = None, scorer=None, *, settings: Settings | None = None,
          cache_path: str | None = None, quiet: bool = True, **options) -> Checker:
     """A Checker for MODEL (a built-in name, a folder or a hub id) with DETECTOR (default: the
@@ -150,4 +162,4 @@ def load(model: str | None = None, detector: str | None = None, scorer=None, *, 
     return Checker(settings, scorer=scorer, quiet=quiet, cache_path=cache_path)
 
 
-__all__ = ["Checker", "Skipped", "load"]
+__all__ = ["Checker", "Skipped", "command_checker", "load"]

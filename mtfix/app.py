@@ -9,50 +9,15 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtfix.api import Checker
-from mtfix.document import Document
+from mtfix.api import Checker, command_checker
 from mtfix.errors import ConfigError
 from mtfix.readers import ReadOptions, Skipped, discover, found_in
-from mtfix.reports.base import Reporter, ReportOptions, RunStats, RunSummary
-from mtfix.reports.safe import safe_path
+from mtfix.reports.base import Reporter, RunStats, RunSummary
+from mtfix.safe import safe_path
+from mtfix.run import RunOutcome, RunRequest, note
 from mtfix.settings import Settings
-
-
-@dataclass
-class RunRequest:
-    command: str  # scan, score, fix or review
-    paths: list[str]
-    settings: Settings
-    format: str = "text"
-    output: Path | None = None
-    report: ReportOptions = field(default_factory=ReportOptions)
-    quiet: bool = False
-    write: bool = False  # fix: apply the best suggestions in place
-    update_baseline: bool = False  # score
-    fail_on_garbled: bool = False  # scan: exit 1 when a sentence is garbled
-
-
-@dataclass
-class RunOutcome:
-    summary: RunSummary
-    request: RunRequest | None = None
-    failed_writes: int = 0
-    documents: list[Document] = field(default_factory=list)  # kept for the reviewer (review)
-    review: object | None = None  # mtfix.review.session.ReviewSummary, once the review has run
-
-
-def default_cache_path() -> Path:
-    from mtfix.home import mtfix_home
-
-    return mtfix_home() / "score-cache.sqlite"
-
-
-def command_checker(settings: Settings, quiet: bool) -> Checker:
-    """The Checker a command runs: the cache at its default place unless --no-cache."""
-    return Checker(settings, quiet=quiet, cache_path=str(default_cache_path()) if settings.cache else None)
 
 
 def reporter_class(name: str, command: str) -> type[Reporter]:
@@ -164,11 +129,6 @@ class Progress:
     def file_done(self) -> None:
         if self.enabled:
             self.bar.advance(self.task)
-
-
-def note(message: str) -> None:
-    """One line on stderr (skips and failures are always told, even with --quiet)."""
-    print(f"mtfix: {message}", file=sys.stderr, flush=True)
 
 
 def execute(request: RunRequest, checker: Checker | None = None) -> RunOutcome:

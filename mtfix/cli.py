@@ -35,7 +35,7 @@ app.add_typer(models_app, name="models")
 
 
 def _fail(message: str) -> typer.Exit:
-    from mtfix.reports.safe import printable
+    from mtfix.safe import printable
 
     print(f"mtfix: error: {printable(message)}", file=sys.stderr)
     return typer.Exit(EXIT_ERROR)
@@ -242,7 +242,8 @@ def _settings(paths: list[str], config_file: Path | None, given: dict[str, Any])
 def _run(command: str, paths: list[str], config_file: Path | None, given: dict[str, Any], engine=None,
          **request) -> Any:
     """Resolve the settings, run the command, and turn errors into one line and exit 2."""
-    from mtfix.app import RunRequest, execute, execute_on_ray
+    from mtfix.app import execute, execute_on_ray
+    from mtfix.run import RunRequest
 
     with _errors_in_one_line():
         settings = _settings(paths, config_file, given)
@@ -486,6 +487,7 @@ def show_config(
         raise _fail(f"config file {config_file} does not exist")
     with _errors_in_one_line():
         source, rows = effective(path, config_file)
+        rows = _with_detector_threshold(rows)
     if format == "json":
         print(json.dumps({"config": str(source) if source else None,
                           "settings": [{"key": k, "value": v, "origin": o} for k, v, o in rows]}, indent=1))
@@ -495,6 +497,18 @@ def show_config(
     for key, value, origin in rows:
         shown = "(unset)" if value is None else json.dumps(value, ensure_ascii=False)
         print(f"{key:<{width}} = {shown:<30} # {origin}")
+
+
+def _with_detector_threshold(rows: list[tuple[str, Any, str]]) -> list[tuple[str, Any, str]]:
+    """An unset threshold is the detector's own: shown as the number a command uses."""
+    values = {key: value for key, value, _ in rows}
+    if values["threshold"] is not None:
+        return rows
+    from mtfix.detector.model import detector_for
+
+    detector, _ = detector_for(values["model"], values["detector"])
+    found = (round(detector.threshold, 4), f"default: the detector's ({detector.digest})")
+    return [(key, *found) if key == "threshold" else (key, value, origin) for key, value, origin in rows]
 
 
 @app.command(cls=_Command)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from mtfix.document import Document
 
 if TYPE_CHECKING:
-    from mtfix.app import RunOutcome, RunRequest
+    from mtfix.run import RunOutcome, RunRequest
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -64,7 +64,7 @@ class Fix(Command):
     until = "fix"
 
     def document_done(self, document, request, outcome) -> None:
-        from mtfix.app import note
+        from mtfix.run import note
         from mtfix.fix.apply import apply_or_check
 
         settings = request.settings

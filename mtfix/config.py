@@ -173,19 +173,7 @@ def effective(path: Path, config_file: Path | None = None) -> tuple[Path | None,
             if override.matches(relative):  # the last matching entry wins, as in Settings.for_path
                 origins.update({name: f"{source} (overrides[{number}])" for name in override.changes()})
         settings = settings.for_path(str(path))
-    rows = [(key, plain(getattr(settings, name)), origins.get(name, "default")) for key, name in KEYS.items()]
-    return source, [_with_detector_threshold(row, settings) for row in rows]
-
-
-def _with_detector_threshold(row: tuple[str, Any, str], settings) -> tuple[str, Any, str]:
-    """An unset threshold is the detector's own: shown as the number a command uses."""
-    key, value, origin = row
-    if key != "threshold" or value is not None:
-        return row
-    from mtfix.detector.model import detector_for
-
-    detector, _ = detector_for(settings.model, settings.detector)
-    return key, round(detector.threshold, 4), f"default: the detector's ({detector.digest})"
+    return source, [(key, plain(getattr(settings, name)), origins.get(name, "default")) for key, name in KEYS.items()]
 
 
 def plain(value: Any) -> Any:

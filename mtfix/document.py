@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
-from mtfix.segmentation import line_starts
+from mtfix.lines import line_starts
 
 
 class Label(str, Enum):

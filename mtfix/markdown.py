@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from mtfix.lines import line_starts
 from mtfix.readers.html import markup_spans
-from mtfix.segmentation import line_starts
 
 BLOCK, INLINE, MARKUP = "block", "inline", "markup"
 CODE_BLOCKS = ("fence", "code_block")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mtfix.lines import NEWLINE
+
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "col", "lt", "sgt",
     "capt", "cmdr", "adm", "gov", "sen", "rep", "pres", "rev", "hon", "messrs", "mme",
@@ -27,8 +29,6 @@ ABBREVIATIONS = {
 NUMBER_ABBREVIATIONS = {"no", "nos", "art", "op"}
 
 _BOUNDARY = re.compile(r"(?<=[^\s\"'“‘«(\[.!?…])(?:[.!?]+|…)[\"'”’»)\]]*(?=\s)")
-NEWLINE = r"(?:\r\n|\n|\r(?!\n))"  # LF, CRLF or a lone CR (old Mac files); CRLF is one, never two
-_NEWLINE = re.compile(NEWLINE)
 _LINE_BREAK = re.compile(rf"[ \t]*{NEWLINE}")
 _PARAGRAPH = re.compile(rf"(?:[ \t]*{NEWLINE}){{2,}}")
 _NEXT_CHARACTER = re.compile(r"\S")
@@ -37,11 +37,6 @@ _MARKER = re.compile(r"(?:#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+|>\s*)")
 _COMPLETE_LINE = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
 WRAP_MIN_LENGTH = 60
 MAX_SENTENCE_CHARS = 1500  # a longer run without sentence ends is cut into pieces of about this size
-
-
-def line_starts(text: str) -> list[int]:
-    """The offset at which each line of TEXT starts (lines end with LF, CRLF or a lone CR)."""
-    return [0] + [m.end() for m in _NEWLINE.finditer(text)]
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 
 from mtfix.document import Document, Label
+from mtfix.lines import line_starts
 from mtfix.pipeline.base import DocumentStep
-from mtfix.segmentation import line_starts
 
 MARKER = re.compile(r"mtfix[:-]\s*ignore", re.IGNORECASE)
 _COMMENT_SYNTAX = re.compile(r"<!--|-->|^\s*(?:#|//|%|;)|\s+")

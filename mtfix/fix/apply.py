@@ -280,7 +280,7 @@ def apply_or_check(document: Document, write: bool, diff: bool, backup: bool, wr
     decides), or check the best ones for the patch (DIFF: a person reads it before applying
     it); a file that cannot be written is told through NOTE and the run goes on. Returns
     (sentences applied, 1 if a write failed)."""
-    from mtfix.reports.safe import safe_path
+    from mtfix.safe import safe_path
 
     if write:
         offered = [fix for fix in document.fixes if fix.best is not None]

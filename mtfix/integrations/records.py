@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from mtfix.document import Document
 from mtfix.figures import Figures
-from mtfix.readers.decode import looks_binary
+from mtfix.readers.decode import invalid_text
 
 DOCUMENT_COLUMNS = ("sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed",
                     "probability_sum", "garbled_rate", "mean_probability", "quality", "error")
@@ -22,19 +22,6 @@ class ScoredRecord:
     figures: dict
     document: Document | None = None
     sentence_rows: list[dict] = field(default_factory=list)
-
-
-def invalid_text(value) -> str:
-    """Why VALUE cannot be scored as a document's text ('' when it can)."""
-    if value is None:
-        return "no text"
-    if isinstance(value, bytes):
-        return "bytes, not text"
-    if not isinstance(value, str):
-        return f"text is {type(value).__name__}, not a string"
-    if looks_binary(value):
-        return "binary garbage (control characters)"
-    return ""
 
 
 def figures_of(document: Document | None, error: str = "") -> dict:

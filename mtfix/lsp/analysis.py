@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 from mtfix.api import Checker
 from mtfix.document import Document, Sentence
 from mtfix.fix.candidate import FixTarget, SentenceFix
-from mtfix.segmentation import line_starts
+from mtfix.lines import line_starts
 
 MARKDOWN_LANGUAGES = ("markdown", "mdx", "quarto", "rmd")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".qmd", ".rmd")
@@ -141,7 +141,7 @@ class LspAnalysis:
 def default_checker(config: Path | None) -> Checker:
     """The Checker `mtfix scan` would use under CONFIG (None: the defaults), quiet, with the
     analysis cache at its usual place."""
-    from mtfix.app import command_checker
+    from mtfix.api import command_checker
     from mtfix.config import load_config
 
     return command_checker(load_config(config).settings({}), quiet=True)

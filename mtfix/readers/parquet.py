@@ -17,7 +17,7 @@ class ParquetReader(Reader):
     binary = True  # read from the bytes, not decoded as text
 
     def rows(self, path: str, data: bytes, options: ReadOptions) -> Iterator[Document | Skipped]:
-        from mtfix.integrations.records import invalid_text
+        from mtfix.readers.decode import invalid_text
 
         import io
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from mtfix.reports.safe import printable
+from mtfix.safe import printable
 from mtfix.worddiff import word_diff
 
 REMOVED, ADDED = "bold #d55e00 strike", "bold #0072b2 underline"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mtfix.reports.base import CorpusReporter
-from mtfix.reports.safe import printable
+from mtfix.safe import printable
 
 LEVELS = {"error": "error", "warning": "warning", "note": "notice"}  # a finding's severity → its command
 

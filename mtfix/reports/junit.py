@@ -8,7 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from mtfix.reports.base import CorpusReporter
-from mtfix.reports.safe import xml_text
+from mtfix.safe import xml_text
 from mtfix.document import Label
 
 

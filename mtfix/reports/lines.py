@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mtfix.reports.base import CorpusReporter
-from mtfix.reports.safe import one_line, safe_path
+from mtfix.safe import one_line, safe_path
 
 
 class LinesReporter(CorpusReporter):

@@ -7,7 +7,7 @@ import html
 import re
 
 from mtfix.reports.base import CorpusReporter
-from mtfix.reports.safe import one_line
+from mtfix.safe import one_line
 from mtfix.document import Label
 
 MAX_FINDINGS = 50

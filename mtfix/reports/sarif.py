@@ -9,7 +9,7 @@ import json
 
 from mtfix import __version__
 from mtfix.reports.base import CorpusReporter
-from mtfix.reports.safe import xml_text
+from mtfix.safe import xml_text
 from mtfix.document import Label
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

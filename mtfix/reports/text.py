@@ -11,7 +11,7 @@ from mtfix.document import Document, Label, Sentence
 from mtfix.fix.candidate import SentenceFix
 from mtfix.reports.base import Reporter, RunSummary
 from mtfix.reports.diff_markup import diff_text
-from mtfix.reports.safe import one_line, safe_path
+from mtfix.safe import one_line, safe_path
 
 STYLES = {Label.GARBLED: "bold red", Label.BOILERPLATE: "yellow", Label.DUPLICATE: "cyan", Label.OK: "green"}
 

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from mtfix.reports.diff_markup import diff_text
-from mtfix.reports.safe import one_line, printable, safe_path
+from mtfix.safe import one_line, printable, safe_path
 from mtfix.review.session import ReviewSession
 
 HELP = ("a accept the marked candidate · 1-9 accept that candidate · n next candidate · "

@@ -1,0 +1,41 @@
+"""A command's request and its outcome, and the one way a run tells the user something on
+stderr: what the CLI builds, the commands add to, and `mtfix.app` runs (below both, so that
+neither imports the other)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mtfix.document import Document
+from mtfix.reports.base import ReportOptions, RunSummary
+from mtfix.settings import Settings
+
+
+@dataclass
+class RunRequest:
+    command: str  # scan, score, fix or review
+    paths: list[str]
+    settings: Settings
+    format: str = "text"
+    output: Path | None = None
+    report: ReportOptions = field(default_factory=ReportOptions)
+    quiet: bool = False
+    write: bool = False  # fix: apply the best suggestions in place
+    update_baseline: bool = False  # score
+    fail_on_garbled: bool = False  # scan: exit 1 when a sentence is garbled
+
+
+@dataclass
+class RunOutcome:
+    summary: RunSummary
+    request: RunRequest | None = None
+    failed_writes: int = 0
+    documents: list[Document] = field(default_factory=list)  # kept for the reviewer (review)
+    review: object | None = None  # mtfix.review.session.ReviewSummary, once the review has run
+
+
+def note(message: str) -> None:
+    """One line on stderr (skips and failures are always told, even with --quiet)."""
+    print(f"mtfix: {message}", file=sys.stderr, flush=True)
