@@ -21,7 +21,7 @@ from mtfix.document import Document, Sentence
 from mtfix.pipeline import Item, Step, run
 from mtfix.pipeline.chain import build
 from mtfix.readers.options import Skipped
-from mtfix.settings import Settings
+from mtfix.settings import Settings, results_key
 from mtfix.signature import Signature
 
 
@@ -67,7 +67,7 @@ class Checker:
         model = s.model if s.backend == "torch" else f"{s.model}+{s.backend}"
         step = Detect(self._scorer or self._make_scorer, self.detector, model, s.threshold, context=s.context,
                       threshold_for=lambda path: s.for_path(path).threshold, allow=s.allow, device=s.device,
-                      near_miss=s.near_miss)
+                      near_miss=s.near_miss, results=results_key(s, "analysis"))
         if self.cache_path:
             step.cache = AnalysisCache(self.cache_path, step.settings_key)
         return step

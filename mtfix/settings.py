@@ -64,6 +64,11 @@ class Spec:
     high: float = 1.0
     overridable: bool = False  # may be set per path in [[overrides]]
     metavar: str = ""  # how --help names the value; default: from the kind
+    # What the setting changes (RESULTS): "analysis" (how the LM reads a sentence: a cached
+    # analysis), "label" (the labels drawn from an analysis), "suggestions" (a cached fix);
+    # none for what is read, how fast, and what the gate or a write does with the results.
+    # The cache keys are made from it (results_key).
+    changes: frozenset[str] = frozenset()
 
     @property
     def value_name(self) -> str:
@@ -122,9 +127,14 @@ def _compiled(pattern: str | re.Pattern) -> re.Pattern:
         raise SettingValueError(f"holds a bad regular expression {pattern!r}: {exc}") from None
 
 
-def setting(default: Any, kind: str, help: str, **spec: Any) -> Any:
-    """A Settings field: its default and its Spec."""
-    return field(default=default, metadata={"setting": Spec(kind, help, **spec)})
+RESULTS = ("analysis", "label", "suggestions")
+
+
+def setting(default: Any, kind: str, help: str, *, changes: tuple[str, ...], **spec: Any) -> Any:
+    """A Settings field: its default and its Spec. CHANGES (required, () for none) says which
+    results it changes (RESULTS), so that no setting joins a cache key by being remembered."""
+    assert set(changes) <= set(RESULTS), changes
+    return field(default=default, metadata={"setting": Spec(kind, help, changes=frozenset(changes), **spec)})
 
 
 @dataclass(frozen=True)
@@ -133,39 +143,39 @@ class Settings:
     so `mtfix.load(threshold=3)` fails as the command line and the config file do."""
 
     # language model and detector
-    model: str = setting(DEFAULT_MODEL, "string", "Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id.", metavar="NAME")
-    detector: str | None = setting(None, "string", "Detector file (.npz) trained for the model; default: the bundled one for that model, else the LM-independent fallback.", metavar="FILE")
-    device: str = setting("auto", "choice", "Where the models run.", choices=("auto", "cpu", "cuda"))
-    backend: str = setting("torch", "choice", "What runs the LM's forward pass: torch, or ONNX Runtime on the CPU (onnx: same numbers, prepared once; 1.25-1.3x faster on short sentences, slower than torch on long paragraphs). onnx-int8 is 1.4-2.3x faster, but it moves each token's log-probability by about 1.2 nats, so about 1 label in 5 differs from the detector's training, and a sentence's scores change with the sentences read in the same batch: use it for rough triage only.", choices=("torch", "onnx", "onnx-int8"))
-    batch_size: int = setting(32, "count", "Sentences per LM forward pass.")
-    context: bool = setting(True, "bool", "Read each sentence after the text before it in its document, or alone.")
-    near_miss: bool = setting(False, "bool", "Also flag a sentence scored just under the threshold when one of its words reads as a slip for a common word near it in form (\"on the verge of a breakthrough\": the LM reads \"breakdown\"); fix offers that word. The sentence is read after the text before it, as the heads read it. Off by default: it makes scan about twice as slow, and on real MT (held-out MQM) it flagged no clean sentence but no single-word mistranslation either (benchmarks/RESULTS.md).")
-    threshold: float | None = setting(None, "number", "Probability at or above which a sentence is garbled (default: the detector's; see the model card).", overridable=True)
+    model: str = setting(DEFAULT_MODEL, "string", "Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id.", metavar="NAME", changes=("analysis", "suggestions"))
+    detector: str | None = setting(None, "string", "Detector file (.npz) trained for the model; default: the bundled one for that model, else the LM-independent fallback.", metavar="FILE", changes=("analysis", "suggestions"))
+    device: str = setting("auto", "choice", "Where the models run.", choices=("auto", "cpu", "cuda"), changes=("suggestions",))
+    backend: str = setting("torch", "choice", "What runs the LM's forward pass: torch, or ONNX Runtime on the CPU (onnx: same numbers, prepared once; 1.25-1.3x faster on short sentences, slower than torch on long paragraphs). onnx-int8 is 1.4-2.3x faster, but it moves each token's log-probability by about 1.2 nats, so about 1 label in 5 differs from the detector's training, and a sentence's scores change with the sentences read in the same batch: use it for rough triage only.", choices=("torch", "onnx", "onnx-int8"), changes=("analysis", "suggestions"))
+    batch_size: int = setting(32, "count", "Sentences per LM forward pass.", changes=())
+    context: bool = setting(True, "bool", "Read each sentence after the text before it in its document, or alone.", changes=("analysis", "suggestions"))
+    near_miss: bool = setting(False, "bool", "Also flag a sentence scored just under the threshold when one of its words reads as a slip for a common word near it in form (\"on the verge of a breakthrough\": the LM reads \"breakdown\"); fix offers that word. The sentence is read after the text before it, as the heads read it. Off by default: it makes scan about twice as slow, and on real MT (held-out MQM) it flagged no clean sentence but no single-word mistranslation either (benchmarks/RESULTS.md).", changes=("analysis", "suggestions"))
+    threshold: float | None = setting(None, "number", "Probability at or above which a sentence is garbled (default: the detector's; see the model card).", overridable=True, changes=("label",))
     # what is read
-    include: tuple[str, ...] = setting(DEFAULT_INCLUDE, "strings", "Globs of files to read in folders.", metavar="GLOB")
-    exclude: tuple[str, ...] = setting((), "strings", "Globs of files to leave out.", metavar="GLOB")
-    field: str = setting("text", "string", "JSONL: the field holding the text.", metavar="NAME")
-    group_field: str | None = setting(None, "string", "JSONL: records with the same value of this field are read as one document (context).", metavar="NAME")
-    max_mb: int = setting(50, "count", "Skip files larger than this many MB.", metavar="MB")
+    include: tuple[str, ...] = setting(DEFAULT_INCLUDE, "strings", "Globs of files to read in folders.", metavar="GLOB", changes=())
+    exclude: tuple[str, ...] = setting((), "strings", "Globs of files to leave out.", metavar="GLOB", changes=())
+    field: str = setting("text", "string", "JSONL: the field holding the text.", metavar="NAME", changes=())
+    group_field: str | None = setting(None, "string", "JSONL: records with the same value of this field are read as one document (context).", metavar="NAME", changes=())
+    max_mb: int = setting(50, "count", "Skip files larger than this many MB.", metavar="MB", changes=())
     # what is reported
-    ignore: tuple[re.Pattern, ...] = setting((), "patterns", "Regular expressions of sentences to suppress.")
-    allow: frozenset[str] = setting(frozenset(), "words", "Words never highlighted as suspect.")
-    cache: bool = setting(True, "bool", "Reuse earlier analyses and suggestions of the same sentences ($MTFIX_HOME/score-cache.sqlite).")
+    ignore: tuple[re.Pattern, ...] = setting((), "patterns", "Regular expressions of sentences to suppress.", changes=("label",))
+    allow: frozenset[str] = setting(frozenset(), "words", "Words never highlighted as suspect.", changes=("label", "suggestions"))
+    cache: bool = setting(True, "bool", "Reuse earlier analyses and suggestions of the same sentences ($MTFIX_HOME/score-cache.sqlite).", changes=())
     # the gate of `score`
-    baseline: str | None = setting(None, "string", "Baseline file of accepted findings (default .mtfix-baseline.json when it exists).", metavar="FILE")
-    fail_above: float | None = setting(None, "number", "Fail (exit 1) when the garbled rate is above this (0-1).", overridable=True)
-    fail_under: float | None = setting(None, "number", "Fail (exit 1) when the quality score is under this (0-100).", high=100.0, overridable=True)
+    baseline: str | None = setting(None, "string", "Baseline file of accepted findings (default .mtfix-baseline.json when it exists).", metavar="FILE", changes=())
+    fail_above: float | None = setting(None, "number", "Fail (exit 1) when the garbled rate is above this (0-1).", overridable=True, changes=())
+    fail_under: float | None = setting(None, "number", "Fail (exit 1) when the quality score is under this (0-100).", high=100.0, overridable=True, changes=())
     # `fix` and `review`
-    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation and function words, doubled phrases, near spellings). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.", metavar="NAME,...")
-    grammar: str = setting("harper", "choice", "Grammar checker: harper (offline) or languagetool.", choices=("harper", "languagetool"))
-    languagetool_url: str | None = setting(None, "string", "LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).", metavar="URL")
-    seq2seq_model: str | None = setting(None, "string", "A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.", metavar="NAME")
-    seq2seq_prefix: str = setting("", "string", "Text put before each sentence for the seq2seq model, e.g. 'grammar: '.")
-    min_similarity: float = setting(0.8, "number", "Drop rewrites whose meaning similarity to the original is below this (0-1).")
-    min_confidence: float = setting(0.2, "number", "Offer (and apply) only suggestions at least this confident (0-1; 0.2 was chosen on MLQE-PE's tune part).")
-    max_suggestions: int = setting(3, "count", "Suggestions offered per sentence.")
-    write_min_confidence: float = setting(WRITE_FLOOR, "number", "fix --write (no person deciding) applies a sentence's best suggestion only when it is at least this confident (0-1). The default is the top of the scale: no lower floor reached a precision of 0.8 against human post-edits (benchmarks/RESULTS.md); --diff and review show every offered suggestion.")
-    backup: bool = setting(True, "bool", "When writing, keep each original as FILE.bak.")
+    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation and function words, doubled phrases, near spellings). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.", metavar="NAME,...", changes=("suggestions",))
+    grammar: str = setting("harper", "choice", "Grammar checker: harper (offline) or languagetool.", choices=("harper", "languagetool"), changes=("suggestions",))
+    languagetool_url: str | None = setting(None, "string", "LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).", metavar="URL", changes=("suggestions",))
+    seq2seq_model: str | None = setting(None, "string", "A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.", metavar="NAME", changes=("suggestions",))
+    seq2seq_prefix: str = setting("", "string", "Text put before each sentence for the seq2seq model, e.g. 'grammar: '.", changes=("suggestions",))
+    min_similarity: float = setting(0.8, "number", "Drop rewrites whose meaning similarity to the original is below this (0-1).", changes=("suggestions",))
+    min_confidence: float = setting(0.2, "number", "Offer (and apply) only suggestions at least this confident (0-1; 0.2 was chosen on MLQE-PE's tune part).", changes=("suggestions",))
+    max_suggestions: int = setting(3, "count", "Suggestions offered per sentence.", changes=("suggestions",))
+    write_min_confidence: float = setting(WRITE_FLOOR, "number", "fix --write (no person deciding) applies a sentence's best suggestion only when it is at least this confident (0-1). The default is the top of the scale: no lower floor reached a precision of 0.8 against human post-edits (benchmarks/RESULTS.md); --diff and review show every offered suggestion.", changes=())
+    backup: bool = setting(True, "bool", "When writing, keep each original as FILE.bak.", changes=())
     # where they came from
     overrides: tuple[Override, ...] = ()
     config_path: Path | None = None
@@ -228,6 +238,22 @@ class Settings:
 
 SPECS: dict[str, Spec] = {f.name: f.metadata["setting"] for f in fields(Settings) if "setting" in f.metadata}
 _DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Settings) if "setting" in f.metadata}
+
+
+def results_key(settings: "Settings", result: str) -> str:
+    """The values of every setting that changes RESULT ("analysis" or "suggestions"), as one
+    string for a cache key: a new setting that changes it joins the key by its spec alone."""
+    assert result in RESULTS, result
+    return "|".join(f"{key_of(name)}={_key_value(getattr(settings, name))}" for name, spec in SPECS.items()
+                    if result in spec.changes)
+
+
+def _key_value(value: Any) -> str:
+    if isinstance(value, frozenset):
+        return ",".join(sorted(value))
+    if isinstance(value, tuple):  # in order: the order of the fix sources is theirs
+        return ",".join(getattr(v, "pattern", v) for v in value)
+    return str(value)
 
 
 def key_of(name: str) -> str:

@@ -240,7 +240,7 @@ def test_the_check_is_off_unless_asked_for(monkeypatch):
     [sentence] = checker.check_text(SENTENCE).sentences
     assert sentence.label == "ok" and scorer.variants_read == 0
     assert checker.signature()["near-miss"] == "off"
-    assert "near-miss:False" in checker.detect.settings_key  # a cached analysis says which it was
+    assert "near-miss=False" in checker.detect.settings_key  # a cached analysis says which it was
 
 
 @pytest.mark.model

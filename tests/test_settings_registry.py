@@ -218,3 +218,38 @@ def test_the_readme_lists_every_config_key():
     readme = (REPO / "README.md").read_text()
     listed = re.search(r"Every setting is a key \(with dashes\): `([^`]+)`", readme).group(1).split()
     assert sorted(listed) == sorted(key_of(name) for name in SPECS)
+
+
+def test_every_setting_that_changes_a_result_is_in_that_results_cache_key():
+    """Each setting says in its spec what it changes; the cache keys are made from that, so
+    changing one changes exactly the keys of what it changes."""
+    from fakes import StandInSource, stand_in_fix_step, stray_detector
+
+    from mtfix.api import Checker
+    from mtfix.settings import RESULTS, SPECS, Settings, default_of
+
+    assert all(spec.changes <= set(RESULTS) for spec in SPECS.values())
+    other = {"string": "other", "strings": ("other",), "bool": None, "number": 0.55, "count": 7,
+             "patterns": ("^other",), "words": frozenset({"other"})}
+
+    def keys(**changed) -> tuple[str, str]:
+        checker = Checker(Settings(**changed))
+        checker.__dict__["detector"] = stray_detector()
+        fix = stand_in_fix_step([StandInSource()], **changed)
+        return checker.detect.settings_key, fix.settings_key
+
+    base = keys()
+    for name, spec in SPECS.items():
+        if spec.kind == "choice":
+            value = next(c for c in spec.choices if c != default_of(name))
+        elif spec.kind == "bool":
+            value = not default_of(name)
+        else:
+            value = other[spec.kind]
+        if name == "sources":
+            value = ("lm", "grammar")
+        if name == "backend":
+            continue  # a backend other than torch needs its extra; its value joins the model's part of the key
+        analysis, suggestions = keys(**{name: value})
+        assert (analysis != base[0]) == ("analysis" in spec.changes), name
+        assert (suggestions != base[1]) == ("suggestions" in spec.changes or "analysis" in spec.changes), name

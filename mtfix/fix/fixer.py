@@ -31,7 +31,7 @@ from mtfix.fix.rerank import Reranker, RerankSettings
 from mtfix.fix.sources.base import CandidateSource
 from mtfix.pipeline.base import Item, Step
 from mtfix.pipeline.detect import Detect
-from mtfix.settings import Settings
+from mtfix.settings import Settings, results_key
 from mtfix.signature import modules_digest
 
 def fix_code_digest() -> str:
@@ -161,11 +161,8 @@ class Fix(Step):
     def settings_key(self) -> str:
         """Everything a cached suggestion depends on besides its sentence (suggestion_key)."""
         detect = self.context.detect
-        s = self.context.settings
-        return "|".join([__version__, detect.model, detect.detector.digest, s.device, ",".join(self.names),
-                         f"grammar:{s.grammar}:{s.languagetool_url}", f"seq2seq:{s.seq2seq_model}:{s.seq2seq_prefix}",
-                         self.rerank_settings.signature, f"max:{self.rerank_settings.max_suggestions}",
-                         MeaningMeter.name, fix_code_digest(), bundled_models_digest(),
+        return "|".join([__version__, results_key(self.context.settings, "suggestions"), detect.detector.digest,
+                         ",".join(self.names), MeaningMeter.name, fix_code_digest(), bundled_models_digest(),
                          f"record:{SUGGESTION_RECORD}"])
 
     def run(self, items: Iterable[Item]) -> Iterator[Item]:

@@ -59,7 +59,8 @@ class Detect(BatchStep):
     def __init__(self, scorer, detector: Detector, model: str, threshold: float | None = None,
                  cache: AnalysisCache | None = None, context: bool = True,
                  threshold_for: Callable[[str], float | None] | None = None,
-                 allow: set[str] | frozenset[str] = frozenset(), device: str = "auto", near_miss: bool = False) -> None:
+                 allow: set[str] | frozenset[str] = frozenset(), device: str = "auto", near_miss: bool = False,
+                 results: str = "") -> None:
         self._scorer = scorer
         self.detector = detector
         self.model = model
@@ -70,6 +71,9 @@ class Detect(BatchStep):
         self.context = context
         self.allow = {word.casefold() for word in allow}  # words never highlighted
         self.near_miss = near_miss
+        # the settings that change an analysis (mtfix.settings.results_key); a step made by
+        # hand, without settings, is keyed on what it was given
+        self.results = results or f"model={model}|context={context}|near-miss={near_miss}"
         self.progress: Callable[[int], None] | None = None  # called with each batch's sentence count
 
     @property
@@ -102,8 +106,8 @@ class Detect(BatchStep):
     @property
     def settings_key(self) -> str:
         """What a cached analysis depends on (the threshold is not part of it)."""
-        return (f"{__version__}|{self.model}|{self.detector.digest}|code:{code_digest(*ANALYSIS_CODE)}|{MAX_TOKENS}"
-                f"|{WINDOW_CHARS}|context:{self.context_signature}|near-miss:{self.near_miss}|record:{RECORD_VERSION}")
+        return (f"{__version__}|{self.results}|{self.detector.digest}|code:{code_digest(*ANALYSIS_CODE)}|{MAX_TOKENS}"
+                f"|{WINDOW_CHARS}|context:{self.context_signature}|record:{RECORD_VERSION}")
 
     def process_batch(self, documents: list[Document]) -> None:
         items = [(d, s) for d in documents for s in d.sentences if s.label == Label.OK and not s.suppressed]
