@@ -74,6 +74,7 @@ class ReviewSession:
         self.state_path = state_path
         self.backup = backup
         self.decisions: dict[str, dict] = self._load()
+        self._remember_written()
         self.choice: dict[int, int] = {}  # item index → candidate shown
         self.history: list[tuple[int, str, dict | None]] = []
         self.stream = None  # a SuggestionStream while suggestions are still being computed
@@ -123,10 +124,13 @@ class ReviewSession:
 
     def _written_here(self, item: ReviewItem) -> bool:
         """Is ITEM's sentence a rewrite that an earlier review wrote (as decided)?"""
-        path = item.key.split("\t")[0]
-        words = " ".join(item.target.sentence.text.split())
-        return any(d.get("applied") and d.get("text") and " ".join(d["text"].split()) == words
-                   and key.split("\t")[0] == path for key, d in self.decisions.items())
+        return (item.key.split("\t")[0], " ".join(item.target.sentence.text.split())) in self._written
+
+    def _remember_written(self) -> None:
+        """(file, words) of every rewrite written as decided: looked up for each item, so kept
+        as a set, made again whenever a decision's `applied` changes (apply, undo)."""
+        self._written = {(key.split("\t")[0], " ".join(d["text"].split())) for key, d in self.decisions.items()
+                         if d.get("applied") and d.get("text")}
 
     @property
     def counts(self) -> dict[str, int]:
@@ -219,6 +223,7 @@ class ReviewSession:
                 self.decisions.pop(key, None)
             else:
                 self.decisions[key] = previous
+            self._remember_written()
             self.save()
         self.position = position
         if self.stream is not None:
@@ -262,6 +267,7 @@ class ReviewSession:
         for item in items:
             if item.target.sentence.start in applied.written:
                 self.decisions[item.key]["applied"] = True
+        self._remember_written()
         if not applied.count:
             return
         summary.applied[document.path] = applied.count
