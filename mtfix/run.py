@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtfix.document import Document
+from mtfix.errors import ConfigError
 from mtfix.reports.base import ReportOptions, RunSummary
 from mtfix.settings import Settings
 
@@ -25,6 +26,15 @@ class RunRequest:
     write: bool = False  # fix: apply the best suggestions in place
     update_baseline: bool = False  # score
     fail_on_garbled: bool = False  # scan: exit 1 when a sentence is garbled
+
+    def __post_init__(self) -> None:
+        """What no command takes, refused however the request was made (CLI, API, editor)."""
+        if self.write and self.format == "diff":
+            raise ConfigError("--write and --diff do not go together: use one (--diff prints a patch, --write applies)")
+        if self.write and self.command != "fix":
+            raise ConfigError(f"`{self.command}` does not write files: `mtfix fix --write` does")
+        if self.update_baseline and self.command != "score":
+            raise ConfigError(f"`{self.command}` keeps no baseline: `mtfix score --update-baseline` does")
 
 
 @dataclass

@@ -102,7 +102,7 @@ def test_config_shows_the_effective_threshold(cli, corpus):
 
 
 def test_device_and_sources_complete():
-    from mtfix.cli import _complete_sources, _setting
+    from mtfix.cli.options import _complete_sources, _setting
 
     assert _complete_sources("gr") == ["grammar"]
     assert "grammar,lm" in _complete_sources("grammar,l")
@@ -201,3 +201,17 @@ def test_a_fix_shows_short_and_repaired_text_applies_the_chosen_suggestions(fake
     start = fix.target.sentence.start
     assert mtfix.repaired_text(document, {start: "The summit may take place in June."}) == \
         document.text.replace(GARBLED, "The summit may take place in June.")
+
+
+# -- the request checks itself, however it is made ------------------------------------------------
+def test_a_request_refuses_what_no_command_takes(cli, corpus):
+    from mtfix.errors import ConfigError
+    from mtfix.run import RunRequest
+    from mtfix.settings import Settings
+
+    with pytest.raises(ConfigError, match="do not go together"):
+        RunRequest("fix", ["a.txt"], Settings(), format="diff", write=True)
+    with pytest.raises(ConfigError, match="does not write"):
+        RunRequest("scan", ["a.txt"], Settings(), write=True)
+    result = cli("fix", "-q", "--write", "--diff", "a.txt", cwd=corpus)
+    assert result.returncode == 2 and result.stderr.count(b"\n") == 1 and b"do not go together" in result.stderr

@@ -133,12 +133,12 @@ GUARDED_AT_IMPORT = ("mtfix.lsp.server", "mtfix.review.tui", "mtfix.integrations
 def test_every_extra_is_named_in_one_line_when_its_packages_are_hidden(cli, tmp_path, monkeypatch):
     import importlib
 
-    import mtfix.cli
+    import mtfix.cli.review
 
     assert set(FEATURE_OF_EXTRA) == set(extras.EXTRAS), "a new extra needs its row here"
     (tmp_path / "a.txt").write_text("The talks Can take place in June.\n", encoding="utf-8")
     (tmp_path / "a.jsonl").write_text('{"text": "The talks Can take place in June."}\n', encoding="utf-8")
-    monkeypatch.setattr(mtfix.cli, "_full_screen", lambda no_tui: True)  # review's full screen
+    monkeypatch.setattr(mtfix.cli.review, "_full_screen", lambda no_tui: True)  # review's full screen
     for extra, feature in FEATURE_OF_EXTRA.items():
         with monkeypatch.context() as hidden:
             for module, _ in extras.EXTRAS[extra]:

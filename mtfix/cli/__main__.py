@@ -1,0 +1,5 @@
+"""`python -m mtfix.cli`, the same as `mtfix`."""
+
+from mtfix.cli import main
+
+main()
