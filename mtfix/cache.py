@@ -20,17 +20,25 @@ import json
 import sqlite3
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 TABLES = ("analysis", "suggestions")
 NUMBER, INTEGER, TEXT, ANY = "number", "integer", "text", "any"
 
 
+@dataclass(frozen=True)
+class EachValue:
+    """A shape: a dict of any keys, each value of SHAPE."""
+
+    shape: object
+
+
 def has_shape(value, shape) -> bool:
     """Does VALUE (read back from JSON) have SHAPE? A shape is NUMBER, INTEGER, TEXT or ANY; a tuple of
     shapes (a list of exactly those); a one-element list (a list of any length, each element
-    of that shape); a dict of key → shape (those keys at least); a set of shapes (any one of
-    them); or None (null). A row of the right keys but wrong types (a null probability, a word
+    of that shape); a dict of key → shape (those keys at least); EachValue(shape) (a dict of
+    any keys, each value of that shape); a set of shapes (any one of them); or None (null). A row of the right keys but wrong types (a null probability, a word
     of one number) would crash every later run: it is read as missing and computed again."""
     if shape is None:
         return value is None
@@ -48,6 +56,8 @@ def has_shape(value, shape) -> bool:
         return isinstance(value, list) and len(value) == len(shape) and all(map(has_shape, value, shape))
     if isinstance(shape, list):
         return isinstance(value, list) and all(has_shape(item, shape[0]) for item in value)
+    if isinstance(shape, EachValue):
+        return isinstance(value, dict) and all(has_shape(item, shape.shape) for item in value.values())
     if isinstance(shape, dict):
         return isinstance(value, dict) and all(k in value and has_shape(value[k], v) for k, v in shape.items())
     raise ValueError(f"not a shape: {shape!r}")

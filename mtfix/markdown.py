@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from mtfix.lines import line_starts
 from mtfix.readers.html import markup_spans
+from mtfix.segmentation import gaps
 
 BLOCK, INLINE, MARKUP = "block", "inline", "markup"
 CODE_BLOCKS = ("fence", "code_block")
@@ -65,24 +66,12 @@ def non_prose(text: str) -> list[tuple[int, int, str]]:
         else:
             blocks.append(span)
     inline = []
-    for gap_start, gap_end in _gaps(sorted(blocks + markup), len(text)):  # linear: code is set aside first
+    for gap_start, gap_end in gaps(sorted(blocks + markup), len(text)):  # linear: code is set aside first
         for pattern in (_INLINE_CODE, _IMAGE, _LINK_DESTINATION, _AUTOLINK):
             inline += [(m.start(), m.end()) for m in pattern.finditer(text, gap_start, gap_end)]
     spans = ([(s, e, BLOCK) for s, e in blocks] + [(s, e, MARKUP) for s, e in markup]
              + [(s, e, INLINE) for s, e in _outermost(inline)])
     return sorted(spans)
-
-
-def _gaps(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """The stretches of [0, LENGTH) outside SPANS (sorted)."""
-    gaps, position = [], 0
-    for start, end in spans:
-        if start > position:
-            gaps.append((position, start))
-        position = max(position, end)
-    if position < length:
-        gaps.append((position, length))
-    return gaps
 
 
 def blanked(text: str, spans: list[tuple[int, int]]) -> str:

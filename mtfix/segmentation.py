@@ -70,6 +70,18 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return units
 
 
+def gaps(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """The stretches of [0, LENGTH) outside SPANS (sorted by start; they may overlap)."""
+    out, position = [], 0
+    for start, end in spans:
+        if start > position:
+            out.append((position, start))
+        position = max(position, end)
+    if position < length:
+        out.append((position, length))
+    return out
+
+
 def is_abbreviation(text: str, dot: int) -> bool:
     """Is the '.' at `dot` the end of an abbreviation or an initial?"""
     word_start = dot

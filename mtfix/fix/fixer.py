@@ -21,7 +21,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 
 from mtfix import __version__
-from mtfix.cache import INTEGER, NUMBER, TEXT, AnalysisCache, has_shape
+from mtfix.cache import INTEGER, NUMBER, TEXT, AnalysisCache, EachValue, has_shape
 from mtfix.document import Document
 from mtfix.errors import ConfigError, ModelUnavailable
 from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix, Suggestion
@@ -259,7 +259,7 @@ def _finished(waiting: list[Item], queue: list[FixTarget]) -> Iterator[Item]:
 # each field of a Suggestion as its annotation says (a string under postponed annotations)
 SUGGESTION_SHAPE = {f.name: {"float": NUMBER, "str": TEXT}[getattr(f.type, "__name__", f.type)]
                     for f in fields(Suggestion)}
-RECORD_SHAPE = {"suggestions": [SUGGESTION_SHAPE], "considered": INTEGER, "rejected": {}}
+RECORD_SHAPE = {"suggestions": [SUGGESTION_SHAPE], "considered": INTEGER, "rejected": EachValue(INTEGER)}
 
 
 def _record(fix: SentenceFix) -> dict:
@@ -269,7 +269,7 @@ def _record(fix: SentenceFix) -> dict:
 
 def _from_record(target: FixTarget, record: dict) -> SentenceFix | None:
     """A cached fix for TARGET; None for a record that does not read as one (recomputed)."""
-    if not has_shape(record, RECORD_SHAPE) or not all(has_shape(n, INTEGER) for n in record["rejected"].values()):
+    if not has_shape(record, RECORD_SHAPE):
         return None
     try:
         suggestions = [Suggestion(**s) for s in record["suggestions"]]

@@ -8,7 +8,6 @@ for the model and the model is never used by two threads at once."""
 from __future__ import annotations
 
 import bisect
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +17,10 @@ from mtfix.api import Checker
 from mtfix.document import Document, Sentence
 from mtfix.fix.candidate import FixTarget, SentenceFix
 from mtfix.lines import line_starts
+from mtfix.readers.decode import LONE_SURROGATE
 
 MARKDOWN_LANGUAGES = ("markdown", "mdx", "quarto", "rmd")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".qmd", ".rmd")
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def uri_to_path(uri: str) -> str:
@@ -123,7 +121,7 @@ class LspAnalysis:
         markdown = language in MARKDOWN_LANGUAGES or path.lower().endswith(MARKDOWN_SUFFIXES)
         # an editor may send half of a UTF-16 pair; no tokenizer takes it. Read as U+FFFD (one
         # character for one: every offset stays), so the rest of the document is still checked.
-        readable = _LONE_SURROGATE.sub("\ufffd", text)
+        readable = LONE_SURROGATE.sub("\ufffd", text)
         document = Document(path, readable, "utf-8", markdown=markdown)
         checker = self.checker(path)
         checked = checker.check_documents([document])[0]

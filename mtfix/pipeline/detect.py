@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mtfix import __version__
-from mtfix.cache import INTEGER, NUMBER, TEXT, AnalysisCache, has_shape
+from mtfix.cache import INTEGER, NUMBER, TEXT, AnalysisCache, EachValue, has_shape
 from mtfix.detector.inputs import quoted_positions, scored_words
 from mtfix.detector.model import Analysis, Detector
 from mtfix.detector.nearmiss import NearMiss, NearMissCheck
@@ -254,7 +254,7 @@ class Detect(BatchStep):
         return out
 
 
-RECORD_SHAPE = {"p": NUMBER, "q": NUMBER, "features": {}, "words": [(INTEGER, INTEGER, NUMBER, NUMBER)],
+RECORD_SHAPE = {"p": NUMBER, "q": NUMBER, "features": EachValue(NUMBER), "words": [(INTEGER, INTEGER, NUMBER, NUMBER)],
                 "spans": [(INTEGER, INTEGER, NUMBER)], "near": {None, (INTEGER, INTEGER, TEXT, NUMBER)}}
 
 
@@ -268,7 +268,7 @@ def _with_alternative(spans: list[Span], word: Span, near: NearMiss) -> list[Spa
 
 def _is_record(value) -> bool:
     """A cached row that reads as an analysis record (anything else is analysed again)."""
-    return has_shape(value, RECORD_SHAPE) and all(has_shape(v, NUMBER) for v in value["features"].values())
+    return has_shape(value, RECORD_SHAPE)
 
 
 def _inside(span: Span, protected: list[tuple[int, int]]) -> bool:

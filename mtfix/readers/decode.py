@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from mtfix.errors import InputError
 
@@ -16,6 +17,9 @@ BOMS = (
 
 # Control characters that never appear in text files (tab, LF, FF, CR and ESC aside).
 _CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13, 27)}
+
+# half of a UTF-16 pair: valid in JSON and in an editor's buffer, but not text (no tokenizer takes it)
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, int]:

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from mtfix.document import Document
 from mtfix.readers.base import Reader
 from mtfix.readers.options import ReadOptions, Skipped
+from mtfix.segmentation import gaps
 
 _SKIP = {"script", "style", "noscript", "template", "iframe"}
 # In an <svg>, <text> is drawn on the page; its <title>, <desc> and <metadata> are not.
@@ -105,14 +106,7 @@ def extract_html(source: str) -> tuple[str, list[int]]:
 def markup_spans(source: str) -> list[tuple[int, int]]:
     """The spans of SOURCE that a browser does not show as text: tags, comments, and what
     script, style and the like hold. (Markdown's HTML blocks are read with this.)"""
-    spans, position = [], 0
-    for start, end in sorted(_parsed(source).visible):
-        if start > position:
-            spans.append((position, start))
-        position = max(position, end)
-    if position < len(source):
-        spans.append((position, len(source)))
-    return spans
+    return gaps(sorted(_parsed(source).visible), len(source))
 
 
 class HtmlReader(Reader):

@@ -5,14 +5,13 @@ JSON or has no usable text is skipped with a note; the other records are read.""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 from mtfix.document import Document
 from mtfix.readers.base import Reader
+from mtfix.readers.decode import LONE_SURROGATE
 from mtfix.readers.options import ReadOptions, Skipped
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JsonlReader(Reader):
@@ -46,7 +45,7 @@ class JsonlReader(Reader):
                 kind = "null" if value is None else type(value).__name__
                 yield Skipped(where, f"field {field!r} is {kind}, not a string")
                 continue
-            if _LONE_SURROGATE.search(value):  # "\ud800" is valid JSON but not text: no tokenizer takes it
+            if LONE_SURROGATE.search(value):  # "\ud800" is valid JSON but not text: no tokenizer takes it
                 yield Skipped(where, f"field {field!r} holds a lone surrogate (half of a UTF-16 pair), not text")
                 continue
             group = None
