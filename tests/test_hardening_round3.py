@@ -1,4 +1,4 @@
-"""Hostile input, round 3: ways past the CI gate, files corrupted or work lost, and robustness
+"""Hostile input: ways past the CI gate, files corrupted or work lost, and robustness
 (unit tier: the fake scorer and detector, in-process). G is garbled for the test detector;
 the gate, `score --fail-above 0.0`, must exit 1 whenever G is in what a reader sees."""
 
