@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_PUBLIC = {"Checker": "mtfix.api", "Document": "mtfix.document", "Label": "mtfix.document",
+_PUBLIC = {"Checker": "mtfix.api", "Document": "mtfix.document", "Label": "mtfix.labels",
            "Sentence": "mtfix.document", "Span": "mtfix.document", "WordScore": "mtfix.document",
            "Settings": "mtfix.settings", "SentenceFix": "mtfix.fix.candidate", "Suggestion": "mtfix.fix.candidate",
            "repaired_text": "mtfix.fix.apply"}
@@ -28,7 +28,8 @@ __all__ = ["Checker", "Document", "Label", "Sentence", "SentenceFix", "Settings"
 
 if TYPE_CHECKING:  # what IDEs and type checkers see; at run time each is imported on first use
     from mtfix.api import Checker
-    from mtfix.document import Document, Label, Sentence, Span, WordScore
+    from mtfix.document import Document, Sentence, Span, WordScore
+    from mtfix.labels import Label
     from mtfix.fix.apply import repaired_text
     from mtfix.fix.candidate import SentenceFix, Suggestion
     from mtfix.settings import Settings

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import NamedTuple
 
+from mtfix.labels import Label
 from mtfix.lines import line_starts
 
 
-class Label(str, Enum):
-    """What a sentence is. A str, so it compares, prints and serialises as its value."""
+@dataclass(frozen=True)
+class Mark:
+    """What one step found in a sentence: the label it gives (ok for a note that labels
+    nothing), a code naming the check, and why. Steps add marks and never change them, so a
+    later step cannot erase an earlier one's reason."""
 
-    OK = "ok"
-    GARBLED = "garbled"  # probably bad machine translation
-    BOILERPLATE = "boilerplate"  # scraped page chrome
-    DUPLICATE = "duplicate"  # a repeat or cut-off copy of an earlier sentence
-
-    __str__ = str.__str__
-    __format__ = str.__format__
+    label: str
+    code: str
+    reason: str = ""
 
 
 class WordScore(NamedTuple):
@@ -59,10 +58,9 @@ class Sentence:
     content_start: int = 0  # where the sentence starts in Document.content (differs for HTML)
     line: int = 0
     col: int = 0
-    label: Label = Label.OK
     score: float = 0.0  # P(garbled)
     quality: float = 0.0  # the detector's quality estimate (higher is better; MLQE-PE da_z scale)
-    reason: str = ""
+    marks: list[Mark] = field(default_factory=list)  # what the steps found, in the order they ran
     suppressed: bool = False  # by an inline marker or an ignore pattern: not scored, not a finding
     spans: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
@@ -70,8 +68,21 @@ class Sentence:
     words: list[WordScore] = field(default_factory=list)
 
     @property
+    def label(self) -> str:
+        """The label of the first mark that gives one; ok without."""
+        return next((m.label for m in self.marks if m.label != Label.OK), Label.OK)
+
+    @property
+    def reason(self) -> str:
+        """Every mark's reason, in the order the steps found them."""
+        return "; ".join(m.reason for m in self.marks if m.reason)
+
+    @property
     def flagged(self) -> bool:
         return self.label != Label.OK
+
+    def mark(self, label: str, code: str, reason: str = "") -> None:
+        self.marks.append(Mark(label, code, reason))
 
 
 @dataclass

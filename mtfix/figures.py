@@ -1,14 +1,17 @@
 """Sentence counts of a file or a corpus, and the rates and quality score derived from them.
 
 Quality score (0–100): 100 × the mean over scored sentences of (1 − P(garbled)), where
-scored sentences are those that are not boilerplate, duplicates or suppressed.
+scored sentences are those not suppressed whose label the label table marks scored (ok and
+garbled; not boilerplate or duplicates). The garbled rate counts the labels marked `gates`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from mtfix.document import Document, Label, Sentence
+from mtfix import labels
+from mtfix.document import Document, Sentence
 
 
 @dataclass
@@ -16,22 +19,21 @@ class Figures:
     path: str
     sentences: int = 0
     scored: int = 0
-    garbled: int = 0
-    boilerplate: int = 0
-    duplicate: int = 0
     suppressed: int = 0
     probability_sum: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)  # sentences per label (ok aside)
 
     def add(self, sentence: Sentence) -> None:
         self.sentences += 1
         if sentence.suppressed:
             self.suppressed += 1
-        elif sentence.label in (Label.BOILERPLATE, Label.DUPLICATE):
-            setattr(self, sentence.label, getattr(self, sentence.label) + 1)
-        else:
+            return
+        row = labels.info(sentence.label)
+        if row.name != labels.Label.OK:
+            self.counts[row.name] = self.counts.get(row.name, 0) + 1
+        if row.scored:
             self.scored += 1
             self.probability_sum += sentence.score
-            self.garbled += sentence.label == Label.GARBLED
 
     def add_document(self, document: Document) -> None:
         for sentence in document.sentences:
@@ -46,16 +48,56 @@ class Figures:
         return out
 
     def merge(self, other: "Figures") -> None:
-        for name in ("sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"):
+        for name in ("sentences", "scored", "suppressed", "probability_sum"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for label, count in other.counts.items():
+            self.counts[label] = self.counts.get(label, 0) + count
+
+    @staticmethod
+    def summed() -> list[str]:
+        """The names of the figures that add up across files (as `as_dict` and the engines'
+        columns name them), label counts in table order."""
+        return ["sentences", "scored", *Figures.label_names(), "suppressed", "probability_sum"]
+
+    @staticmethod
+    def label_names() -> list[str]:
+        return [row.name for row in labels.findings()]
+
+    def count(self, label: str) -> int:
+        return self.counts.get(label, 0)
+
+    @classmethod
+    def from_sums(cls, path: str, sums: Mapping[str, float]) -> "Figures":
+        """Figures from a row that names each of `summed()` (an engine's per-document columns)."""
+        out = cls(path)
+        label_names = cls.label_names()
+        for name in cls.summed():
+            if name in label_names:
+                out.counts[name] = int(sums[name])
+            else:
+                setattr(out, name, sums[name])
+        return out
+
+    @property
+    def garbled(self) -> int:
+        """Sentences with a label that counts in the garbled rate."""
+        return sum(self.count(name) for name in labels.gating())
+
+    @property
+    def boilerplate(self) -> int:
+        return self.count(labels.Label.BOILERPLATE)
+
+    @property
+    def duplicate(self) -> int:
+        return self.count(labels.Label.DUPLICATE)
 
     @property
     def garbled_rate(self) -> float:
         return self.garbled / self.scored if self.scored else 0.0
 
-    @property
-    def boilerplate_rate(self) -> float:
-        return self.boilerplate / self.sentences if self.sentences else 0.0
+    def share(self, label: str) -> float:
+        """The label's sentences as a share of all sentences."""
+        return self.count(label) / self.sentences if self.sentences else 0.0
 
     @property
     def mean_probability(self) -> float:
@@ -67,7 +109,7 @@ class Figures:
 
     def as_dict(self) -> dict:
         return {"path": self.path, "sentences": self.sentences, "scored": self.scored,
-                "garbled": self.garbled, "boilerplate": self.boilerplate, "duplicate": self.duplicate,
+                **{name: self.count(name) for name in self.label_names()},
                 "suppressed": self.suppressed, "garbled_rate": round(self.garbled_rate, 4),
-                "boilerplate_rate": round(self.boilerplate_rate, 4),
+                **{f"{row.name}_rate": round(self.share(row.name), 4) for row in labels.findings() if row.share},
                 "mean_probability": round(self.mean_probability, 4), "quality": self.quality}

@@ -10,13 +10,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mtfix.atomic import atomic_write
-from mtfix.document import Document, Label, Sentence
+from mtfix import labels
+from mtfix.document import Document, Sentence
 from mtfix.errors import InputError
 from mtfix.figures import Figures
 from mtfix.settings import Settings, key_of
-
-FINDING_LABELS = (Label.GARBLED, Label.BOILERPLATE, Label.DUPLICATE)
-
 
 @dataclass
 class Finding:
@@ -39,10 +37,11 @@ class Finding:
     def message(self) -> str:
         flat = " ".join(self.text.split())
         quoted = flat if len(flat) <= 100 else flat[:97] + "…"
-        if self.label == Label.GARBLED:
+        row = labels.info(self.label)
+        if row.scored:
             suspects = f"; suspect: {', '.join(self.spans)}" if self.spans else ""
-            return f"garbled machine translation (p={self.score:.2f}{suspects}): {quoted}"
-        return f"{self.label} ({self.reason}): {quoted}"
+            return f"{row.title} (p={self.score:.2f}{suspects}): {quoted}"
+        return f"{row.title} ({self.reason}): {quoted}"
 
 
 @dataclass
@@ -72,13 +71,14 @@ class CorpusReport:
 
     @property
     def new_garbled(self) -> int:
-        return sum(f.label == Label.GARBLED and f.new for f in self.findings)
+        gating = labels.gating()
+        return sum(f.label in gating and f.new for f in self.findings)
 
     def severity(self, finding: Finding) -> str:
-        """How a report marks FINDING: "error" only for a new garbled sentence when the gate
-        failed (what a CI run fails on), "warning" for the other garbled ones, "note" for
-        boilerplate, duplicates and what the baseline accepts."""
-        if finding.label != Label.GARBLED or not finding.new:
+        """How a report marks FINDING: "error" only for a new finding whose label counts in the
+        garbled rate when the gate failed (what a CI run fails on), "warning" for the others of
+        those labels, "note" for the rest (boilerplate, duplicates) and what the baseline accepts."""
+        if not labels.info(finding.label).gates or not finding.new:
             return "note"
         return "error" if self.gate.checked and not self.gate.passed else "warning"
 
@@ -89,10 +89,11 @@ class CorpusReport:
         figures = Figures.total(files)
         if self.baseline_used:
             paths = {f.path for f in files}
+            gating = labels.gating()
             for finding in self.findings:
-                if finding.label == Label.GARBLED and not finding.new and finding.path in paths:
+                if finding.label in gating and not finding.new and finding.path in paths:
                     figures.scored -= 1
-                    figures.garbled -= 1
+                    figures.counts[finding.label] -= 1
                     figures.probability_sum -= finding.score
         return figures
 
@@ -117,7 +118,7 @@ def fingerprint(path: str, sentence: Sentence) -> str:
 def findings_of(document: Document, display_path: str) -> list[Finding]:
     out = []
     for sentence in document.sentences:
-        if sentence.suppressed or sentence.label not in FINDING_LABELS:
+        if sentence.suppressed or not sentence.flagged:
             continue
         end_line, end_col = document.line_col(max(sentence.start, sentence.end - 1))
         out.append(Finding(display_path, sentence.line, sentence.col, end_line, end_col + 1,

@@ -106,11 +106,11 @@ def save_stray_detector(folder: Path) -> Path:
 
 def target(text: str, path: str = "t.txt"):
     """TEXT as the one flagged sentence of a document: a FixTarget."""
-    from mtfix.document import Document, Sentence
+    from mtfix.document import Document, Mark, Sentence
     from mtfix.fix.candidate import FixTarget
 
     document = Document(path, text, "utf-8")
-    sentence = Sentence(0, len(text), text, 0, label="garbled")
+    sentence = Sentence(0, len(text), text, 0, marks=[Mark("garbled", "detector")])
     document.sentences = [sentence]
     return FixTarget.of(document, sentence)
 

@@ -11,7 +11,7 @@ import pytest
 
 from fakes import StandInSource, stand_in_fix_step, target
 
-from mtfix.document import Document, Sentence
+from mtfix.document import Document, Mark, Sentence
 
 
 def documents(*texts: str) -> list[Document]:
@@ -19,7 +19,7 @@ def documents(*texts: str) -> list[Document]:
     out = []
     for index, text in enumerate(texts):
         document = Document(f"d{index}.txt", text, "utf-8")
-        document.sentences = [Sentence(0, len(text), text, 0, label="garbled")]
+        document.sentences = [Sentence(0, len(text), text, 0, marks=[Mark("garbled", "detector")])]
         out.append(document)
     return out
 

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "mtfix"
 # Lowest first; a module belongs to the layer of its longest matching prefix.
 LAYERS = [
     # text and files, nothing of mtfix's own concepts
-    ["mtfix.errors", "mtfix.home", "mtfix.extras", "mtfix.atomic", "mtfix.normalize", "mtfix.lines",
+    ["mtfix.errors", "mtfix.labels", "mtfix.home", "mtfix.extras", "mtfix.atomic", "mtfix.normalize", "mtfix.lines",
      "mtfix.safe", "mtfix.signature", "mtfix.registry", "mtfix.segmentation"],
     # settings, documents and what reads them; where models live
     ["mtfix.settings", "mtfix.config", "mtfix.document", "mtfix.figures", "mtfix.markdown", "mtfix.readers",

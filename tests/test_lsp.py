@@ -175,14 +175,14 @@ def test_a_changed_config_keeps_the_loaded_model_unless_it_asks_for_another(tmp_
 
 
 def test_a_near_miss_is_told_in_the_diagnostic_and_the_hover():
-    from mtfix.document import Document, Label, Sentence, Span
+    from mtfix.document import Document, Label, Mark, Sentence, Span
     from mtfix.lsp.analysis import Checked, Positions
     from mtfix.lsp.server import diagnostics, hover_text
 
     text = "They agreed on its structural."
     start = text.index("structural")
     reason = "near miss: the LM reads 'structure' for 'structural' here"
-    sentence = Sentence(0, len(text), text, 0, label=Label.GARBLED, score=0.3, reason=reason,
+    sentence = Sentence(0, len(text), text, 0, score=0.3, marks=[Mark(Label.GARBLED, "near-miss", reason)],
                         spans=[Span(start, start + 10, "structural", 0.2, start, "structure")])
     document = Document("a.txt", text, "utf-8", sentences=[sentence])
     checked = Checked(1, document, Positions(text), 0.6)

@@ -8,7 +8,9 @@ from importlib import resources
 
 import pytest
 
+from mtfix import labels
 from mtfix.reports.records import SCHEMA_VERSION
+from mtfix.reports.schemas import output_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -18,7 +20,7 @@ TEXT = ("One of the following America Proposed summit Can Take place in June.\n\
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads(resources.files("mtfix.reports").joinpath("schemas/output.schema.json").read_text())
+    schema = output_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 
@@ -62,3 +64,9 @@ def test_the_schema_refuses_what_it_does_not_know(validator):
     assert not validator.is_valid({"schema_version": SCHEMA_VERSION, "command": "scan", "signature": "",
                                    "summary": {}, "sentences": [], "surprise": 1})
     assert not validator.is_valid({"schema_version": SCHEMA_VERSION + 1, "command": "score"})
+
+
+def test_the_shipped_schema_names_the_label_table():
+    """The file that users read names the same labels as the table the outputs come from."""
+    shipped = json.loads(resources.files("mtfix.reports").joinpath("schemas/output.schema.json").read_text())
+    assert shipped["$defs"]["label"]["enum"] == list(labels.LABELS)

@@ -132,12 +132,13 @@ def test_both_modes_tell_why_a_near_miss_was_flagged(fixer, tmp_path):
 
     from rich.console import Console
 
+    from mtfix.labels import Label
     from mtfix.review.prompts import LineReview
     from mtfix.review.tui import ReviewApp
 
     reason = "near miss: the LM reads 'breakdown' for 'breakthrough' here"
     session = session_for(fixer, tmp_path)
-    session.current.target.sentence.reason = reason
+    session.current.target.sentence.mark(Label.GARBLED, "near-miss", reason)
     sink = io.StringIO()
     LineReview(session, Console(file=sink, width=200), io.StringIO()).show()
     assert f"({reason})" in sink.getvalue()

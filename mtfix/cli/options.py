@@ -23,9 +23,9 @@ def _complete_format(ctx: typer.Context, incomplete: str) -> list[str]:
 
 class _Command(TyperCommand):
     """A command whose help reads as a person writes it: arguments by their metavar (`scan
-    [OPTIONS] PATH...`, not `{paths}...` and `<list[str]>`), and --format listing the
-    registry's formats for it, looked up only when the help is shown (the look-up imports
-    every reporter and plug-in)."""
+    [OPTIONS] PATH...`, not `{paths}...` and `<list[str]>`), --format listing the registry's
+    formats for it, looked up only when the help is shown (the look-up imports every reporter
+    and plug-in), and `{labels}` in the text replaced by the label table's descriptions."""
 
     def collect_usage_pieces(self, ctx) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -38,8 +38,11 @@ class _Command(TyperCommand):
         return pieces
 
     def format_help(self, ctx, formatter) -> None:
+        from mtfix import labels
         from mtfix.app import formats_of
 
+        if self.help:
+            self.help = self.help.replace("{labels}", labels.described())
         for param in self.params:
             if param.name == "format" and param.metavar == "FORMAT":
                 param.help = f"Output format: {', '.join(formats_of(self.name or ''))} (default text)."

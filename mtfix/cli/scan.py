@@ -26,9 +26,7 @@ def scan(
 ) -> None:
     """Score every sentence and report the garbled ones, with their suspect words.
 
-    Labels: garbled (probably bad machine translation), boilerplate (scraped page chrome:
-    menus, share buttons, bylines, injected links, site notices), duplicate (a repeated or
-    cut-off copy of another sentence in the same file), ok.
+    Labels: {labels}.
 
     html is one self-contained page (use with -o); the corpus formats of `score` work
     here too. Settings come from [tool.mtfix] in pyproject.toml, mtfix.toml or .mtfix.toml, as for

@@ -102,5 +102,5 @@ class BoilerplateFilter(SentenceFilter):
         if why is None:
             also = looks_like_boilerplate(sentence.text)
             if also:
-                sentence.reason = f"starts like boilerplate ({also})"
+                sentence.mark(Label.OK, "starts-like-boilerplate", f"starts like boilerplate ({also})")
         return why

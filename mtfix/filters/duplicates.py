@@ -34,14 +34,14 @@ class DuplicateFilter(DocumentStep):
                 continue
             if key in first_seen:
                 earlier = document.sentences[first_seen[key]]
-                sentence.label, sentence.reason = Label.DUPLICATE, f"repeats line {earlier.line}"
+                sentence.mark(Label.DUPLICATE, "repeat", f"repeats line {earlier.line}")
                 continue
             first_seen[key] = index
             candidates = by_opening.get(key[:MIN_PREFIX_WORDS], [])
             longer = self._truncated_copy_of(key, sentence.text, keys, index, candidates)
             if longer is not None:
                 other = document.sentences[longer]
-                sentence.label, sentence.reason = Label.DUPLICATE, f"cut-off copy of line {other.line}"
+                sentence.mark(Label.DUPLICATE, "cut-off-copy", f"cut-off copy of line {other.line}")
 
     @staticmethod
     def _truncated_copy_of(key: tuple[str, ...], text: str, keys: list[tuple[str, ...]],

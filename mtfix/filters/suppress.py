@@ -48,7 +48,8 @@ class SuppressionFilter(DocumentStep):
                 reason = "ignored by config"
             else:
                 continue
-            sentence.label, sentence.reason, sentence.suppressed = Label.OK, reason, True
+            sentence.suppressed = True
+            sentence.mark(Label.OK, "suppressed", reason)
 
 
 def _marker_positions(document: Document) -> list[int]:

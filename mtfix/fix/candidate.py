@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mtfix.document import Document, Label, Sentence
+from mtfix import labels
+from mtfix.document import Document, Sentence
 from mtfix.normalize import normalize
 
 
@@ -37,8 +38,10 @@ class FixTarget:
 
     @classmethod
     def flagged_in(cls, document: Document) -> list["FixTarget"]:
-        """A target for each sentence of DOCUMENT labelled garbled, in order."""
-        return [cls.of(document, s) for s in document.sentences if s.label == Label.GARBLED]
+        """A target for each sentence of DOCUMENT whose label `fix` rewrites (the ones counted in
+        the garbled rate), in order."""
+        gating = labels.gating()
+        return [cls.of(document, s) for s in document.sentences if s.label in gating]
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from mtfix.integrations.records import DOCUMENT_COLUMNS, score_records
+from mtfix.integrations.records import document_columns, score_records
 from mtfix.reports.records import SCHEMA_VERSION
 from mtfix.score import findings_of
 from mtfix.settings import Settings
@@ -53,7 +53,7 @@ class DocumentScorer:
         ids = list(batch[self.id_column]) if self.id_column in batch else [None] * count
         records = score_records(self.checker, [_text(i) for i in ids], [_text(t) for t in texts], self.sentences)
         out: dict[str, list] = {"schema_version": [SCHEMA_VERSION] * len(records), "id": [r.id for r in records]}
-        for column in DOCUMENT_COLUMNS:
+        for column in document_columns():
             out[column] = [r.figures[column] for r in records]
         if self.sentences:
             out["sentence_rows"] = [json.dumps(r.sentence_rows, ensure_ascii=False) for r in records]
@@ -126,6 +126,5 @@ def corpus_figures(rows: list[dict]) -> dict:
     for row in rows:
         if row.get("error"):
             continue
-        for name in ("sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"):
-            setattr(total, name, getattr(total, name) + row[name])
+        total.merge(Figures.from_sums("", row))
     return total.as_dict()

@@ -123,14 +123,13 @@ def _gather(scored) -> tuple[list, list, list[tuple[str, str]], int]:
     findings: list[Finding] = []
     skipped: list[tuple[str, str]] = []
     error_count = 0
-    names = ["sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed", "probability_sum"]
-    for row in scored.select_columns(["id", PATH_COLUMN, "error", "findings", *names]).iter_rows():
+    for row in scored.select_columns(["id", PATH_COLUMN, "error", "findings", *Figures.summed()]).iter_rows():
         if row["error"]:
             error_count += 1
             if len(skipped) < MAX_LISTED_ERRORS:
                 skipped.append((row["id"], row["error"]))
             continue
-        figures = Figures(row[PATH_COLUMN], **{name: row[name] for name in names})
+        figures = Figures.from_sums(row[PATH_COLUMN], row)
         files.setdefault(figures.path, Figures(figures.path)).merge(figures)
         findings.extend(Finding(**finding) for finding in json.loads(row["findings"]))
     if error_count > len(skipped):

@@ -12,8 +12,11 @@ from mtfix.document import Document
 from mtfix.figures import Figures
 from mtfix.readers.decode import invalid_text
 
-DOCUMENT_COLUMNS = ("sentences", "scored", "garbled", "boilerplate", "duplicate", "suppressed",
-                    "probability_sum", "garbled_rate", "mean_probability", "quality", "error")
+
+
+def document_columns() -> list[str]:
+    """Each document's figures as columns: the sums (a count per label), then the rates."""
+    return [*Figures.summed(), "garbled_rate", "mean_probability", "quality", "error"]
 
 
 @dataclass

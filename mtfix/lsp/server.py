@@ -23,13 +23,16 @@ extras.require("mtfix lsp", "pygls", "lsprotocol")
 from lsprotocol import types as lsp  # noqa: E402
 from pygls.lsp.server import LanguageServer  # noqa: E402
 
-from mtfix.document import Label, Sentence  # noqa: E402
+from mtfix import labels  # noqa: E402
+from mtfix.document import Sentence  # noqa: E402
 from mtfix.errors import MtfixError  # noqa: E402
 from mtfix.lsp.analysis import Checked, LspAnalysis, uri_to_path  # noqa: E402
 
 DEBOUNCE_S = 0.4  # a check starts this long after the last change, so typing never queues checks
 LOUD = 0.9  # P(garbled) at or above which a garbled sentence is a warning, not information
 SOURCE = "mtfix"
+SEVERITIES = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
+              "information": lsp.DiagnosticSeverity.Information, "hint": lsp.DiagnosticSeverity.Hint}  # the label table's names
 TOP_WORDS = 5  # most suspect words listed on hover
 
 
@@ -95,7 +98,7 @@ def build(analysis: LspAnalysis | None = None) -> MtfixServer:
         last = checked.positions.offset(params.range.end.line, params.range.end.character)
         actions: list[lsp.CodeAction] = []
         for sentence in checked.document.sentences:
-            if sentence.label == Label.GARBLED and sentence.start <= last and first <= sentence.end:
+            if sentence.label in labels.gating() and sentence.start <= last and first <= sentence.end:
                 try:
                     fix = await asyncio.wrap_future(ls.analysis.worker.submit(ls.analysis.suggest, checked, sentence))
                     actions += suggestion_actions(uri, checked, fix)
@@ -204,12 +207,15 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
         if not sentence.flagged or sentence.suppressed:
             continue
         where = _range(checked, sentence.start, sentence.end)
-        if sentence.label == Label.GARBLED:
+        row = labels.info(sentence.label)
+        if row.scored:
             words = ", ".join(f"'{s.text}'" for s in sentence.spans)
+            severity = SEVERITIES[row.editor]
             out.append(lsp.Diagnostic(
-                range=where, source=SOURCE, code="garbled",
-                severity=lsp.DiagnosticSeverity.Warning if sentence.score >= LOUD else lsp.DiagnosticSeverity.Information,
-                message=f"garbled machine translation? P(garbled) {sentence.score:.2f}"
+                range=where, source=SOURCE, code=sentence.label,
+                # a sentence near the threshold is shown one step quieter
+                severity=severity if sentence.score >= LOUD else lsp.DiagnosticSeverity(min(severity + 1, 4)),
+                message=f"{row.title}? P(garbled) {sentence.score:.2f}"
                         + (f" ({sentence.reason})" if sentence.reason else "") + (f"; suspect: {words}" if words else ""),
                 related_information=[lsp.DiagnosticRelatedInformation(
                     location=lsp.Location(uri=uri, range=_range(checked, span.start, span.end)),
@@ -225,7 +231,7 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
                 for span in sentence.spans]
         else:
             out.append(lsp.Diagnostic(
-                range=where, source=SOURCE, code=sentence.label, severity=lsp.DiagnosticSeverity.Hint,
+                range=where, source=SOURCE, code=sentence.label, severity=SEVERITIES[row.editor],
                 message=f"{sentence.label}" + (f" ({sentence.reason})" if sentence.reason else ""),
                 tags=[lsp.DiagnosticTag.Unnecessary]))
     return out
@@ -234,7 +240,7 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
 def hover_text(sentence: Sentence, offset: int, checked: Checked) -> str:
     if sentence.suppressed:
         return f"**mtfix** · not checked ({sentence.reason})"
-    if sentence.label in (Label.BOILERPLATE, Label.DUPLICATE):
+    if not labels.info(sentence.label).scored:
         return f"**mtfix** · {sentence.label}" + (f" ({sentence.reason})" if sentence.reason else "")
     lines = [f"**mtfix** · {sentence.label} · P(garbled) {sentence.score:.2f} (garbled at ≥ {checked.threshold:.2f})"
              f" · quality {sentence.quality:+.2f}" + (f" · {sentence.reason}" if sentence.reason else "")]

@@ -31,7 +31,8 @@ class DocumentStep(Step):
 
 
 class SentenceFilter(DocumentStep):
-    """Labels sentences that are still `ok` and not suppressed with LABEL when `reason` says why."""
+    """Marks sentences that are still `ok` and not suppressed with LABEL (the check's code is
+    the step's name) when `reason` says why."""
 
     label = ""
 
@@ -41,7 +42,7 @@ class SentenceFilter(DocumentStep):
                 continue
             why = self.reason(document, sentence)
             if why:
-                sentence.label, sentence.reason = self.label, why
+                sentence.mark(self.label, self.name, why)
 
     def reason(self, document: Document, sentence: Sentence) -> str | None:
         raise NotImplementedError

@@ -134,12 +134,12 @@ class Detect(BatchStep):
             if document.path not in thresholds:
                 thresholds[document.path] = self.threshold_of(document.path)
             if sentence.score >= thresholds[document.path]:
-                sentence.label = Label.GARBLED
+                sentence.mark(Label.GARBLED, "detector")
             spans = self._spans(document, sentence, record["spans"], index_map)
             near = NearMiss.from_record(text, record["near"]) if record["near"] else None
             if near and near.gain >= NEAR_MISS_GAIN:
-                sentence.label = Label.GARBLED
-                sentence.reason = f"near miss: the LM reads '{near.alternative}' for '{near.word}' here"
+                sentence.mark(Label.GARBLED, "near-miss",
+                              f"near miss: the LM reads '{near.alternative}' for '{near.word}' here")
                 bad = max((b for start, end, _, b in record["words"] if (start, end) == (near.start, near.end)),
                           default=0.0)
                 [word] = self._spans(document, sentence, [[near.start, near.end, bad]], index_map)

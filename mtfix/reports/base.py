@@ -27,8 +27,8 @@ class RunStats(Figures):
         return self.sentences / self.seconds if self.seconds else 0.0
 
     def summary(self) -> dict:
-        return {"files": self.files, "sentences": self.sentences, "garbled": self.garbled,
-                "boilerplate": self.boilerplate, "duplicate": self.duplicate, "skipped": self.skipped,
+        return {"files": self.files, "sentences": self.sentences,
+                **{name: self.count(name) for name in self.label_names()}, "skipped": self.skipped,
                 "seconds": round(self.seconds, 3)}
 
 
@@ -44,7 +44,7 @@ class RunSummary:
 
 @dataclass
 class ReportOptions:
-    only_flagged: bool = False  # json/jsonl: only garbled, boilerplate and duplicate sentences
+    only_flagged: bool = False  # json/jsonl: only flagged sentences (any label but ok)
     show_all: bool = False  # text: every sentence, not only flagged ones
     features: bool = False  # json/jsonl: the detector's inputs too
     colour: bool = False  # text: ANSI colours (the CLI decides: --color, FORCE_COLOR, NO_COLOR, a terminal)

@@ -12,6 +12,7 @@ import html
 import json
 from importlib import resources
 
+from mtfix import labels
 from mtfix.document import Document
 from mtfix.figures import Figures
 from mtfix.fix.candidate import SentenceFix
@@ -79,7 +80,8 @@ class HtmlReporter(Reporter):
 
 def render_page(title: str, signature: str, summary: dict, files: list[dict]) -> str:
     template = resources.files("mtfix.reports").joinpath("html_assets/report.html").read_text("utf-8")
-    payload = json.dumps({"title": title, "signature": signature, "summary": summary, "files": files},
+    table = {row.name: {"scored": row.scored, "gates": row.gates} for row in labels.LABELS.values()}
+    payload = json.dumps({"title": title, "signature": signature, "summary": summary, "labels": table, "files": files},
                          ensure_ascii=False).translate(_SCRIPT_SAFE)
     return template.replace("__TITLE__", html.escape(title)).replace("__DATA__", payload)
 

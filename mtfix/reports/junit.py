@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from mtfix import labels
 from mtfix.reports.base import CorpusReporter
 from mtfix.safe import xml_text
-from mtfix.document import Label
 
 
 class JunitReporter(CorpusReporter):
@@ -20,9 +20,10 @@ class JunitReporter(CorpusReporter):
         suite = ET.SubElement(suites, "testsuite", name="mtfix", time=f"{report.seconds:.3f}")
         ET.SubElement(ET.SubElement(suite, "properties"), "property", name="signature", value=report.signature)
         failures = 0
+        gating = labels.gating()
         for figures in sorted(report.files, key=lambda f: f.path):
             case = ET.SubElement(suite, "testcase", classname="mtfix.files", name=xml_text(figures.path))
-            garbled = [f for f in report.findings if f.path == figures.path and f.label == Label.GARBLED and f.new]
+            garbled = [f for f in report.findings if f.path == figures.path and f.label in gating and f.new]
             listed = xml_text("\n".join(f"{f.path}:{f.line}:{f.col}: {f.message}" for f in garbled))
             if garbled and report.severity(garbled[0]) == "error":
                 failures += 1

@@ -6,9 +6,9 @@ from __future__ import annotations
 import html
 import re
 
+from mtfix import labels
 from mtfix.reports.base import CorpusReporter
 from mtfix.safe import one_line
-from mtfix.document import Label
 
 MAX_FINDINGS = 50
 
@@ -41,15 +41,18 @@ class MarkdownReporter(CorpusReporter):
     def render(self, report) -> str:
         total = report.total
         verdict = "" if not report.gate.checked else (" — gate passed ✅" if report.gate.passed else " — gate FAILED ❌")
+        gating = [row for row in labels.findings() if row.gates]
+        others = [row for row in labels.findings() if not row.gates]
+        columns = {"files": len(report.files), "sentences": total.sentences,
+                   **{row.heading: total.count(row.name) for row in gating},
+                   "garbled rate": f"{total.garbled_rate:.2%}", **{row.heading: total.count(row.name) for row in others}}
         lines = [f"## mtfix: quality {total.quality:.1f}/100{verdict}", "",
-                 "| files | sentences | garbled | garbled rate | boilerplate | duplicates |",
-                 "|---:|---:|---:|---:|---:|---:|",
-                 f"| {len(report.files)} | {total.sentences} | {total.garbled} | {total.garbled_rate:.2%} "
-                 f"| {total.boilerplate} | {total.duplicate} |", ""]
+                 "| " + " | ".join(columns) + " |", "|" + "---:|" * len(columns),
+                 "| " + " | ".join(str(value) for value in columns.values()) + " |", ""]
         lines += [f"- {_cell(failure)}" for failure in report.gate.failures]
         lines += ["", "| quality | garbled | file |", "|---:|---:|---|"]
         lines += [f"| {f.quality:.1f} | {f.garbled} | {_code(f.path)} |" for f in report.worst_first]
-        garbled = [f for f in report.findings if f.label == Label.GARBLED and f.new]
+        garbled = [f for f in report.findings if f.label in labels.gating() and f.new]
         if garbled:
             lines += ["", "| place | p | sentence |", "|---|---:|---|"]
             lines += [f"| {_code(f'{f.path}:{f.line}:{f.col}')} | {f.score:.2f} | {_cell(f.text)} |"

@@ -7,32 +7,25 @@ from urllib.parse import quote
 
 import json
 
-from mtfix import __version__
+from mtfix import __version__, labels
 from mtfix.reports.base import CorpusReporter
 from mtfix.safe import xml_text
-from mtfix.document import Label
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-RULES = {
-    Label.GARBLED: ("error", "Sentence looks like garbled machine translation."),
-    Label.BOILERPLATE: ("note", "Scraped page boilerplate inside the text."),
-    Label.DUPLICATE: ("note", "Sentence repeats another one in the same file."),
-}
 
 
 class SarifReporter(CorpusReporter):
     name = "sarif"
 
     def render(self, report) -> str:
-        rule_ids = list(RULES)
-        rules = [{"id": f"mtfix/{label}", "name": label,
-                  "shortDescription": {"text": description},
-                  "defaultConfiguration": {"level": level}}
-                 for label, (level, description) in RULES.items()]
+        rows = labels.findings()
+        rule_ids = [row.name for row in rows]
+        rules = [{"id": row.rule, "name": row.name, "shortDescription": {"text": row.meaning},
+                  "defaultConfiguration": {"level": row.level}} for row in rows]
         results = []
         for f in report.findings:
             result = {
-                "ruleId": f"mtfix/{f.label}",
+                "ruleId": labels.info(f.label).rule,
                 "ruleIndex": rule_ids.index(f.label),
                 "level": report.severity(f),
                 "message": {"text": xml_text(f.message)},

@@ -7,13 +7,13 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from mtfix.document import Document, Label, Sentence
+from mtfix import labels
+from mtfix.document import Document, Sentence
+from mtfix.figures import Figures
 from mtfix.fix.candidate import SentenceFix
 from mtfix.reports.base import Reporter, RunSummary
 from mtfix.reports.diff_markup import diff_text
 from mtfix.safe import one_line, safe_path
-
-STYLES = {Label.GARBLED: "bold red", Label.BOILERPLATE: "yellow", Label.DUPLICATE: "cyan", Label.OK: "green"}
 
 
 class TextReporter(Reporter):
@@ -42,8 +42,8 @@ class TextReporter(Reporter):
                     f"{f' (best from: {wins})' if wins else ''}, {summary.applied} applied; "
                     f"{f'{fix.cached} from the cache; ' if fix.cached else ''}{fix.seconds:.1f} s")
         else:
-            parts = [_count(stats.files, "file"), _count(stats.sentences, "sentence"), f"{stats.garbled} garbled",
-                     f"{stats.boilerplate} boilerplate", f"{stats.duplicate} duplicate"]
+            parts = [_count(stats.files, "file"), _count(stats.sentences, "sentence"),
+                     *(f"{stats.count(row.name)} {row.name}" for row in labels.findings())]
             if stats.skipped:
                 parts.append(f"{stats.skipped} skipped")
             parts.append(f"{stats.seconds:.1f} s ({stats.rate:.1f} sentences/s)")
@@ -64,8 +64,9 @@ class TextReporter(Reporter):
     def _line(self, document: Document, sentence: Sentence) -> Text:
         line = Text()
         line.append(f"  {_place(document, sentence)} ", style="dim")
-        line.append(f"{sentence.label:<11}", style=STYLES[sentence.label])
-        if sentence.label in (Label.GARBLED, Label.OK):
+        row = labels.info(sentence.label)
+        line.append(f"{sentence.label:<11}", style=row.style)
+        if row.scored:
             line.append(f" {sentence.score:.2f} ")
             if sentence.reason:  # a near miss
                 line.append(f"({sentence.reason}) ", style="dim")
@@ -131,15 +132,29 @@ def rejections(fix: SentenceFix) -> str:
     return f"{fix.considered} candidates: {reasons}" if reasons else f"{fix.considered} candidates"
 
 
+def label_figures(figures: Figures) -> list[str]:
+    """The garbled rate, then each other label's count (its rate where it has one); the
+    labels that count in the garbled rate are named one by one when there are several."""
+    gating = labels.gating()
+    out = [f"garbled rate {figures.garbled_rate:.2%} ({figures.garbled})"]
+    for row in labels.findings():
+        count = figures.count(row.name)
+        if row.gates and len(gating) == 1:
+            continue
+        if row.share:
+            out.append(f"{row.name} rate {figures.share(row.name):.2%} ({count})")
+        else:
+            out.append(f"{row.heading} {count}")
+    return out
+
+
 def render_corpus(report) -> str:
     """Figures, a per-file table worst first, the gate, the signature."""
     total = report.total
     lines = [
         f"files {len(report.files)}, sentences {total.sentences} (scored {total.scored}), "
         f"skipped inputs {len(report.skipped)}",
-        f"garbled rate {total.garbled_rate:.2%} ({total.garbled}), boilerplate rate "
-        f"{total.boilerplate_rate:.2%} ({total.boilerplate}), duplicates {total.duplicate}, "
-        f"suppressed {total.suppressed}",
+        ", ".join([*label_figures(total), f"suppressed {total.suppressed}"]),
         f"mean garbled probability {total.mean_probability:.3f}, quality {total.quality:.1f}/100",
         "",
         f"{'quality':>7}  {'garbled':>7}  {'rate':>6}  {'boiler':>6}  sentences  path",
