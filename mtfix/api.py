@@ -21,7 +21,8 @@ from mtfix.document import Document, Sentence
 from mtfix.pipeline import Item, Step, run
 from mtfix.pipeline.chain import build
 from mtfix.readers.options import Skipped
-from mtfix.settings import Settings, results_key
+from mtfix.readers.units import unit_document
+from mtfix.settings import Settings, results_key, signed_changes
 from mtfix.signature import Signature
 
 
@@ -94,17 +95,18 @@ class Checker:
         self._scorer = loaded
         return True
 
-    def steps(self, fix: bool = False, start: str = "read") -> list[Step]:
+    def steps(self, fix: bool = False, start: str = "read", only: Sequence[str] = ()) -> list[Step]:
         """The pipeline's steps (mtfix.pipeline.build) from START: read → segment → suppress →
-        boilerplate → duplicates → detect (→ fix)."""
-        return build(self, start=start, until="fix" if fix else "detect")
+        boilerplate → duplicates → detect (→ fix); with ONLY, just the steps it names."""
+        return build(self, start=start, until="fix" if fix else "detect", only=only)
 
     def signature(self, fix: bool = False) -> Signature:
-        d = self.detect
-        parts = dict(d.signature)
+        parts = dict(self.detect.signature)
+        results = ("analysis", "label")
         if fix:
             parts.update(self.fix.signature)
-        return Signature.of(**parts)
+            results += ("suggestions",)
+        return Signature.of(**parts, **signed_changes(self.settings, results))
 
     # -- checking ----------------------------------------------------------------------
     def check_paths(self, paths: Sequence[str], fix: bool = False) -> Iterator[Item]:
@@ -128,14 +130,17 @@ class Checker:
         """Score each string as one sentence, without segmenting or filtering it. Consecutive
         sentences with the same group (a document id) are read with the ones before them as
         context; without groups each is read alone."""
-        documents = []
-        for index, text in enumerate(sentences):
-            group = groups[index] if groups is not None else None
-            document = Document("<sentences>", text, "utf-8", group=group)
-            document.sentences = [Sentence(0, len(text), text, paragraph=index, line=1, col=1)]
-            documents.append(document)
-        self.detect.process_batch(documents)
-        return [d.sentences[0] for d in documents]
+        groups = list(groups) if groups is not None else [None] * len(sentences)
+        documents: list[Document] = []
+        begin = 0
+        while begin < len(sentences):
+            end = begin + 1
+            while groups[begin] is not None and end < len(sentences) and groups[end] == groups[begin]:
+                end += 1
+            documents.append(unit_document("<sentences>", sentences[begin:end], groups[begin]))
+            begin = end
+        checked = run(self.steps(only=("segment", "detect")), documents)
+        return [s for d in checked if isinstance(d, Document) for s in d.sentences]
 
 
 def default_cache_path() -> Path:

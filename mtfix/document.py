@@ -100,6 +100,9 @@ class Document:
     source_digest: str = ""  # sha256 of the file's bytes as read: a rewrite needs the very same bytes
     sentences: list[Sentence] = field(default_factory=list)
     protected: list[tuple[int, int]] = field(default_factory=list)  # spans of `text` never rewritten (code)
+    # spans of `content` that are each one sentence as given (a line of a line-aligned file):
+    # not segmented further nor joined, each read as a paragraph of its own; None: segment it
+    units: list[tuple[int, int]] | None = None
     fixes: list = field(default_factory=list)  # SentenceFix of each garbled sentence, after `fix`
     _line_starts: tuple[list[int], int] | None = field(default=None, repr=False, compare=False)
 

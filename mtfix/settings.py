@@ -16,7 +16,7 @@ from typing import Any
 
 from mtfix.errors import ConfigError
 from mtfix.lm.provision import DEFAULT_MODEL
-from mtfix.readers.options import DEFAULT_INCLUDE, ReadOptions
+from mtfix.readers.options import ReadOptions
 
 # The sources every fix runs by default: those whose best suggestions moved closer to the
 # human post-edit more often than further on MLQE-PE's tune part. The edit tagger did not
@@ -69,6 +69,10 @@ class Spec:
     # none for what is read, how fast, and what the gate or a write does with the results.
     # The cache keys are made from it (results_key).
     changes: frozenset[str] = frozenset()
+    # The signature entry a step writes for it ("lm" for the model, "rerank" for the reranker's
+    # floors); empty: a setting that changes results is written as `key=value` after the
+    # steps' entries whenever it is not at its default (signed_changes).
+    signed: str = ""
 
     @property
     def value_name(self) -> str:
@@ -143,16 +147,16 @@ class Settings:
     so `mtfix.load(threshold=3)` fails as the command line and the config file do."""
 
     # language model and detector
-    model: str = setting(DEFAULT_MODEL, "string", "Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id.", metavar="NAME", changes=("analysis", "suggestions"))
-    detector: str | None = setting(None, "string", "Detector file (.npz) trained for the model; default: the bundled one for that model, else the LM-independent fallback.", metavar="FILE", changes=("analysis", "suggestions"))
-    device: str = setting("auto", "choice", "Where the models run.", choices=("auto", "cpu", "cuda"), changes=("suggestions",))
-    backend: str = setting("torch", "choice", "What runs the LM's forward pass: torch, or ONNX Runtime on the CPU (onnx: same numbers, prepared once; 1.25-1.3x faster on short sentences, slower than torch on long paragraphs). onnx-int8 is 1.4-2.3x faster, but it moves each token's log-probability by about 1.2 nats, so about 1 label in 5 differs from the detector's training, and a sentence's scores change with the sentences read in the same batch: use it for rough triage only.", choices=("torch", "onnx", "onnx-int8"), changes=("analysis", "suggestions"))
+    model: str = setting(DEFAULT_MODEL, "string", "Language model: a built-in name (`mtfix models list`), a local folder, or a Hugging Face causal LM id.", metavar="NAME", changes=("analysis", "suggestions"), signed="lm")
+    detector: str | None = setting(None, "string", "Detector file (.npz) trained for the model; default: the bundled one for that model, else the LM-independent fallback.", metavar="FILE", changes=("analysis", "suggestions"), signed="detector")
+    device: str = setting("auto", "choice", "Where the models run.", choices=("auto", "cpu", "cuda"), changes=("suggestions",), signed="device")
+    backend: str = setting("torch", "choice", "What runs the LM's forward pass: torch, or ONNX Runtime on the CPU (onnx: same numbers, prepared once; 1.25-1.3x faster on short sentences, slower than torch on long paragraphs). onnx-int8 is 1.4-2.3x faster, but it moves each token's log-probability by about 1.2 nats, so about 1 label in 5 differs from the detector's training, and a sentence's scores change with the sentences read in the same batch: use it for rough triage only.", choices=("torch", "onnx", "onnx-int8"), changes=("analysis", "suggestions"), signed="lm")
     batch_size: int = setting(32, "count", "Sentences per LM forward pass.", changes=())
-    context: bool = setting(True, "bool", "Read each sentence after the text before it in its document, or alone.", changes=("analysis", "suggestions"))
-    near_miss: bool = setting(False, "bool", "Also flag a sentence scored just under the threshold when one of its words reads as a slip for a common word near it in form (\"on the verge of a breakthrough\": the LM reads \"breakdown\"); fix offers that word. The sentence is read after the text before it, as the heads read it. Off by default: it makes scan about twice as slow, and on real MT (held-out MQM) it flagged no clean sentence but no single-word mistranslation either (benchmarks/RESULTS.md).", changes=("analysis", "suggestions"))
-    threshold: float | None = setting(None, "number", "Probability at or above which a sentence is garbled (default: the detector's; see the model card).", overridable=True, changes=("label",))
+    context: bool = setting(True, "bool", "Read each sentence after the text before it in its document, or alone.", changes=("analysis", "suggestions"), signed="context")
+    near_miss: bool = setting(False, "bool", "Also flag a sentence scored just under the threshold when one of its words reads as a slip for a common word near it in form (\"on the verge of a breakthrough\": the LM reads \"breakdown\"); fix offers that word. The sentence is read after the text before it, as the heads read it. Off by default: it makes scan about twice as slow, and on real MT (held-out MQM) it flagged no clean sentence but no single-word mistranslation either (benchmarks/RESULTS.md).", changes=("analysis", "suggestions"), signed="near-miss")
+    threshold: float | None = setting(None, "number", "Probability at or above which a sentence is garbled (default: the detector's; see the model card).", overridable=True, changes=("label",), signed="threshold")
     # what is read
-    include: tuple[str, ...] = setting(DEFAULT_INCLUDE, "strings", "Globs of files to read in folders.", metavar="GLOB", changes=())
+    include: tuple[str, ...] = setting((), "strings", "Globs of files to read in folders (none given: a glob for every suffix a reader takes, as `mtfix config` lists them).", metavar="GLOB", changes=())
     exclude: tuple[str, ...] = setting((), "strings", "Globs of files to leave out.", metavar="GLOB", changes=())
     field: str = setting("text", "string", "JSONL: the field holding the text.", metavar="NAME", changes=())
     group_field: str | None = setting(None, "string", "JSONL: records with the same value of this field are read as one document (context).", metavar="NAME", changes=())
@@ -166,13 +170,13 @@ class Settings:
     fail_above: float | None = setting(None, "number", "Fail (exit 1) when the garbled rate is above this (0-1).", overridable=True, changes=())
     fail_under: float | None = setting(None, "number", "Fail (exit 1) when the quality score is under this (0-100).", high=100.0, overridable=True, changes=())
     # `fix` and `review`
-    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation and function words, doubled phrases, near spellings). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.", metavar="NAME,...", changes=("suggestions",))
+    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation and function words, doubled phrases, near spellings). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.", metavar="NAME,...", changes=("suggestions",), signed="sources")
     grammar: str = setting("harper", "choice", "Grammar checker: harper (offline) or languagetool.", choices=("harper", "languagetool"), changes=("suggestions",))
     languagetool_url: str | None = setting(None, "string", "LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).", metavar="URL", changes=("suggestions",))
     seq2seq_model: str | None = setting(None, "string", "A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.", metavar="NAME", changes=("suggestions",))
     seq2seq_prefix: str = setting("", "string", "Text put before each sentence for the seq2seq model, e.g. 'grammar: '.", changes=("suggestions",))
-    min_similarity: float = setting(0.8, "number", "Drop rewrites whose meaning similarity to the original is below this (0-1).", changes=("suggestions",))
-    min_confidence: float = setting(0.2, "number", "Offer (and apply) only suggestions at least this confident (0-1; 0.2 was chosen on MLQE-PE's tune part).", changes=("suggestions",))
+    min_similarity: float = setting(0.8, "number", "Drop rewrites whose meaning similarity to the original is below this (0-1).", changes=("suggestions",), signed="rerank")
+    min_confidence: float = setting(0.2, "number", "Offer (and apply) only suggestions at least this confident (0-1; 0.2 was chosen on MLQE-PE's tune part).", changes=("suggestions",), signed="rerank")
     max_suggestions: int = setting(3, "count", "Suggestions offered per sentence.", changes=("suggestions",))
     write_min_confidence: float = setting(WRITE_FLOOR, "number", "fix --write (no person deciding) applies a sentence's best suggestion only when it is at least this confident (0-1). The default is the top of the scale: no lower floor reached a precision of 0.8 against human post-edits (benchmarks/RESULTS.md); --diff and review show every offered suggestion.", changes=())
     backup: bool = setting(True, "bool", "When writing, keep each original as FILE.bak.", changes=())
@@ -246,6 +250,19 @@ def results_key(settings: "Settings", result: str) -> str:
     assert result in RESULTS, result
     return "|".join(f"{key_of(name)}={_key_value(getattr(settings, name))}" for name, spec in SPECS.items()
                     if result in spec.changes)
+
+
+def signed_changes(settings: "Settings", results: tuple[str, ...]) -> dict[str, str]:
+    """The settings that change any of RESULTS, that no step's signature entry shows, and that
+    are not at their defaults, as signature entries (`backend=onnx-int8`): a figure made with
+    them says so without any step remembering them."""
+    out = {}
+    for name, spec in SPECS.items():
+        value = getattr(settings, name)
+        if spec.signed or not spec.changes & set(results) or value == _DEFAULTS[name]:
+            continue
+        out[key_of(name)] = _key_value(value).replace("%", "%25").replace("|", "%7C")
+    return out
 
 
 def _key_value(value: Any) -> str:

@@ -70,10 +70,12 @@ def test_ray_scores_a_parquet_corpus_like_the_local_engine(tmp_path):
     ray_report = json.loads(on_ray.stdout)
     for key in ("sentences", "scored", "garbled", "quality", "mean_probability"):
         assert ray_report["summary"][key] == local_report["summary"][key], key
-    assert sorted(s["reason"] for s in ray_report["skipped"]) == ["binary garbage (control characters)", "no text"]
+    expected = ["field 'text' holds binary garbage (control characters)", "field 'text' is null, not a string"]
+    assert sorted(s["reason"] for s in ray_report["skipped"]) == expected
+    assert sorted(s["reason"] for s in local_report["skipped"]) == expected  # one record adapter for both engines
     documents = pq.read_table(tmp_path / "out" / "documents").to_pylist()
     by_id = {d["id"]: d for d in documents}
-    assert set(by_id) == {"a", "b", "c", "d", "e"} and by_id["c"]["error"] == "no text"
+    assert set(by_id) == {"a", "b", "c", "d", "e"} and by_id["c"]["error"] == "field 'text' is null, not a string"
     local_files = {f["path"]: f for f in local_report["files"]}
     assert by_id["e"]["garbled"] == 1 and by_id["a"]["garbled"] == 0
     assert sum(d["scored"] for d in documents) == sum(f["scored"] for f in local_files.values())

@@ -11,6 +11,7 @@ import pytest
 from fakes import run_cli
 
 from mtfix.config import load_config
+from mtfix.settings import key_of
 from mtfix.signature import Signature
 
 GARBLED = "One of the following America Proposed summit Can according to Kremlin Take place in June."
@@ -218,6 +219,40 @@ def test_the_readme_lists_every_config_key():
     readme = (REPO / "README.md").read_text()
     listed = re.search(r"Every setting is a key \(with dashes\): `([^`]+)`", readme).group(1).split()
     assert sorted(listed) == sorted(key_of(name) for name in SPECS)
+
+
+def test_every_setting_that_changes_a_result_shows_in_the_signature():
+    """A setting that changes results is in the signature when it is not at its default:
+    in a step's entry when its spec names one (`signed`), else as its own `key:value`."""
+    from fakes import stray_detector
+
+    from mtfix.api import Checker
+    from mtfix.settings import SPECS, Settings, default_of
+
+    other = {"string": "other", "strings": ("other",), "number": 0.55, "count": 7,
+             "patterns": ("^other",), "words": frozenset({"a|b"})}  # a word with "|" in it is escaped
+
+    def signature(**changed) -> str:
+        checker = Checker(Settings(**changed))
+        checker.__dict__["detector"] = stray_detector()
+        return str(checker.signature(fix=True))
+
+    base = signature()
+    for name, spec in SPECS.items():
+        if spec.kind == "choice":
+            value = next(c for c in spec.choices if c != default_of(name))
+        elif spec.kind == "bool":
+            value = not default_of(name)
+        else:
+            value = other[spec.kind]
+        if name == "sources":
+            value = ("lm", "grammar")
+        if name == "detector":
+            continue  # its entry is the digest of the detector read, which this test sets
+        changed = signature(**{name: value})
+        assert (changed != base) == bool(spec.changes), name
+        if spec.changes and not spec.signed:
+            assert Signature.parse(changed)[key_of(name)], name  # its own entry, parseable ("|" escaped)
 
 
 def test_every_setting_that_changes_a_result_is_in_that_results_cache_key():

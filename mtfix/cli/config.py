@@ -31,7 +31,7 @@ def show_config(
         raise _fail(f"config file {config_file} does not exist")
     with _errors_in_one_line():
         source, rows = effective(path, config_file)
-        rows = _with_detector_threshold(rows)
+        rows = _with_readers_include(_with_detector_threshold(rows))
     if format == "json":
         print(json.dumps({"config": str(source) if source else None,
                           "settings": [{"key": k, "value": v, "origin": o} for k, v, o in rows]}, indent=1))
@@ -41,6 +41,14 @@ def show_config(
     for key, value, origin in rows:
         shown = "(unset)" if value is None else json.dumps(value, ensure_ascii=False)
         print(f"{key:<{width}} = {shown:<30} # {origin}")
+
+
+def _with_readers_include(rows: list[tuple[str, Any, str]]) -> list[tuple[str, Any, str]]:
+    """No --include globs: the suffixes the readers take, shown as the globs a command uses."""
+    from mtfix.readers import default_include
+
+    return [(key, list(default_include()), "default: the readers' suffixes") if key == "include" and not value
+            else (key, value, origin) for key, value, origin in rows]
 
 
 def _with_detector_threshold(rows: list[tuple[str, Any, str]]) -> list[tuple[str, Any, str]]:

@@ -54,7 +54,7 @@ class MTFixFilter(BaseFilter):
         return self.filter_batch([doc])[0]
 
     def filter_batch(self, batch: list[DatatroveDocument]) -> list[bool | tuple[bool, str]]:
-        records = score_records(self.checker, [doc.id for doc in batch], [doc.text for doc in batch])
+        records = score_records(self.checker, [doc.id for doc in batch], [{"text": doc.text} for doc in batch])
         results = []
         for doc, record in zip(batch, records):
             figures = record.figures

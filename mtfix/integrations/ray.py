@@ -51,7 +51,8 @@ class DocumentScorer:
         count = len(next(iter(batch.values()))) if batch else 0
         texts = list(batch[self.text_column]) if self.text_column in batch else [None] * count
         ids = list(batch[self.id_column]) if self.id_column in batch else [None] * count
-        records = score_records(self.checker, [_text(i) for i in ids], [_text(t) for t in texts], self.sentences)
+        rows = [{self.text_column: _text(t)} for t in texts]
+        records = score_records(self.checker, [_text(i) for i in ids], rows, self.text_column, self.sentences)
         out: dict[str, list] = {"schema_version": [SCHEMA_VERSION] * len(records), "id": [r.id for r in records]}
         for column in document_columns():
             out[column] = [r.figures[column] for r in records]

@@ -31,7 +31,14 @@ class RayOptions:
     quiet: bool = False  # Ray Data's own progress lines off, as mtfix's are with --quiet
 
 
-SHARD_SUFFIXES = (".parquet", ".jsonl", ".json")
+RAY_READERS = ("parquet", "jsonl")  # the registry's record readers that Ray Data has a reader for
+
+
+def shard_suffixes() -> tuple[str, ...]:
+    """The suffixes of the record readers Ray reads, as the reader registry declares them."""
+    from mtfix.registry import READERS
+
+    return tuple(suffix for name in RAY_READERS for suffix in READERS.get(name).suffixes)
 
 
 def shards(paths: list[str]) -> list[str]:
@@ -42,7 +49,7 @@ def shards(paths: list[str]) -> list[str]:
         if "://" in path or not Path(path).is_dir():
             out.append(path)
             continue
-        found = sorted(str(f) for f in Path(path).rglob("*") if f.is_file() and f.suffix.lower() in SHARD_SUFFIXES
+        found = sorted(str(f) for f in Path(path).rglob("*") if f.is_file() and f.suffix.lower() in shard_suffixes()
                        and not any(part.startswith(".") for part in f.relative_to(path).parts))
         if not found:
             raise InputError(f"{path}: no .parquet or .jsonl shards in this folder "
@@ -56,8 +63,10 @@ def _read(ray, paths: list[str], concurrency: int = 1):
     if missing:
         raise InputError(f"{missing[0]}: no such file or directory")
     paths = shards(paths)
-    parquet = [p for p in paths if p.lower().endswith(".parquet") or "://" in p and not p.lower().endswith((".jsonl", ".json"))]
-    jsonl = [p for p in paths if p.lower().endswith((".jsonl", ".json"))]
+    from mtfix.readers import reader_for
+
+    jsonl = [p for p in paths if reader_for(p).name == "jsonl"]
+    parquet = [p for p in paths if reader_for(p).name == "parquet" or "://" in p and p not in jsonl]
     other = [p for p in paths if p not in parquet and p not in jsonl]
     if other:
         raise ConfigError(f"--engine ray reads .parquet and .jsonl shards (or folders of them), not {other[0]} "

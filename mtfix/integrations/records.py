@@ -5,12 +5,13 @@ reported and counted, never dropped silently and never fatal for the batch."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mtfix.document import Document
 from mtfix.figures import Figures
-from mtfix.readers.decode import invalid_text
+from mtfix.readers.options import ReadOptions, Skipped
+from mtfix.readers.records import record_document
 
 
 
@@ -44,17 +45,20 @@ def sentence_rows(record_id: str, document: Document) -> list[dict]:
              "spans": [[sp.start, sp.end] for sp in s.spans]} for s in document.sentences]
 
 
-def score_records(checker, ids: Sequence, texts: Sequence, with_sentences: bool = False) -> list[ScoredRecord]:
-    """Score each valid text as one document (all of them in one pipeline pass)."""
+def score_records(checker, ids: Sequence, rows: Sequence[Mapping], field: str = "text",
+                  with_sentences: bool = False) -> list[ScoredRecord]:
+    """Score each row's FIELD as one document (all of them in one pipeline pass), made by the
+    readers' record adapter as a JSONL or Parquet record is."""
     out: list[ScoredRecord] = []
     documents: list[Document] = []
-    for record_id, text in zip(ids, texts):
-        why = invalid_text(text)
-        record = ScoredRecord(str(record_id), figures_of(None, why))
-        if not why:
-            record.document = Document(str(record_id), text, "utf-8")
-            documents.append(record.document)
-        out.append(record)
+    options = ReadOptions(field=field)
+    for record_id, row in zip(ids, rows):
+        read = record_document(str(record_id), row, options)
+        if isinstance(read, Skipped):
+            out.append(ScoredRecord(str(record_id), figures_of(None, read.reason)))
+            continue
+        out.append(ScoredRecord(str(record_id), figures_of(None), document=read))
+        documents.append(read)
     if documents:
         checker.check_documents(documents)
     for record in out:

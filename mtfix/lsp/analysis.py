@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -17,10 +17,9 @@ from mtfix.api import Checker
 from mtfix.document import Document, Sentence
 from mtfix.fix.candidate import FixTarget, SentenceFix
 from mtfix.lines import line_starts
+from mtfix.readers import read_text, reader_for, reader_for_language
 from mtfix.readers.decode import LONE_SURROGATE
-
-MARKDOWN_LANGUAGES = ("markdown", "mdx", "quarto", "rmd")
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx", ".qmd", ".rmd")
+from mtfix.readers.options import ReadOptions
 
 
 def uri_to_path(uri: str) -> str:
@@ -118,12 +117,11 @@ class LspAnalysis:
         text and context are unchanged come from the analysis cache, so a re-check after an
         edit reads only the stretch around it."""
         path = uri_to_path(uri)
-        markdown = language in MARKDOWN_LANGUAGES or path.lower().endswith(MARKDOWN_SUFFIXES)
         # an editor may send half of a UTF-16 pair; no tokenizer takes it. Read as U+FFFD (one
         # character for one: every offset stays), so the rest of the document is still checked.
         readable = LONE_SURROGATE.sub("\ufffd", text)
-        document = Document(path, readable, "utf-8", markdown=markdown)
         checker = self.checker(path)
+        document = buffer_document(path, readable, language, checker.settings.read)
         checked = checker.check_documents([document])[0]
         return Checked(version, checked, Positions(text, encoding), checker.detect.threshold_of(path))
 
@@ -134,6 +132,18 @@ class LspAnalysis:
 
     def close(self) -> None:
         self.worker.shutdown(wait=False, cancel_futures=True)
+
+
+def buffer_document(path: str, text: str, language: str, options: ReadOptions) -> Document:
+    """An editor's buffer as the reader registry reads it: the reader for the editor's
+    language (Markdown, HTML), else for the file's suffix; a file of records (JSONL) is shown
+    as text, so every offset is one into the buffer."""
+    options = replace(options, reader=reader_for_language(language))
+    reader = reader_for(path, options)
+    if reader.records:
+        reader = reader_for(path, replace(options, reader="text"))
+    read = [item for item in read_text(path, text, options, reader=reader) if isinstance(item, Document)]
+    return read[0] if read else Document(path, text, "utf-8", content="")
 
 
 def default_checker(config: Path | None) -> Checker:

@@ -1,4 +1,4 @@
-"""The language server: diagnostics, hover and code actions for plain text and Markdown.
+"""The language server: diagnostics, hover and code actions for plain text, Markdown and HTML.
 
 - Diagnostics: garbled sentences (a warning at P(garbled) ≥ 0.9, information below), with
   the suspect words as related locations; boilerplate and duplicates as hints.

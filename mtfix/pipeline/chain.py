@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from mtfix.filters.boilerplate import BoilerplateFilter
 from mtfix.filters.duplicates import DuplicateFilter
@@ -15,10 +15,11 @@ from mtfix.pipeline.segment import Segment
 STEPS = ("read", "segment", "suppress", "boilerplate", "duplicates", "detect", "fix")
 
 
-def build(checker, start: str = "read", until: str = "detect") -> list[Step]:
-    """The steps from START to UNTIL (both included) for CHECKER's settings. The detect and
-    fix steps are the Checker's own, so their model, cache and statistics are shared by every
-    chain it builds. check_documents starts at "segment"; fix and review end at "fix"."""
+def build(checker, start: str = "read", until: str = "detect", only: Sequence[str] = ()) -> list[Step]:
+    """The steps from START to UNTIL (both included) for CHECKER's settings, or the steps ONLY
+    names (in chain order). The detect and fix steps are the Checker's own, so their model,
+    cache and statistics are shared by every chain it builds. check_documents starts at
+    "segment"; fix and review end at "fix"; score_sentences takes only "segment" and "detect"."""
     settings = checker.settings
     makers: dict[str, Callable[[], Step]] = {
         "read": lambda: Read(settings.read),
@@ -29,7 +30,10 @@ def build(checker, start: str = "read", until: str = "detect") -> list[Step]:
         "detect": lambda: checker.detect,
         "fix": lambda: checker.fix,
     }
-    chosen = STEPS[STEPS.index(start):STEPS.index(until) + 1]
+    unknown = [name for name in only if name not in STEPS]
+    if unknown:
+        raise ValueError(f"no step {unknown[0]!r}: the steps are {', '.join(STEPS)}")
+    chosen = [name for name in STEPS if name in only] if only else STEPS[STEPS.index(start):STEPS.index(until) + 1]
     if not chosen:
         raise ValueError(f"no steps from {start} to {until}")
     return [makers[name]() for name in chosen]

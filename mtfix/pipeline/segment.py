@@ -1,5 +1,5 @@
-"""Fill each Document with its Sentences (offsets, line and column); in Markdown, mark what is
-not prose (code, front matter, HTML blocks, link destinations, images: mtfix.markdown) as
+"""Fill each Document with its Sentences (offsets, line and column): the units a reader gave,
+or the segmenter's sentences; in Markdown, mark what is not prose (code, front matter, HTML blocks, link destinations, images: mtfix.markdown) as
 protected, never scored as prose nor rewritten."""
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ class Segment(DocumentStep):
     name = "segment"
 
     def process(self, document: Document) -> None:
+        if document.units is not None:
+            self._units(document)
+            return
         content = document.content
         document.sentences = []
         code = non_prose(content) if document.markdown else []
@@ -28,3 +31,14 @@ class Segment(DocumentStep):
                 start=start, end=end, text=content[piece.start:piece.end], paragraph=piece.paragraph,
                 content_start=piece.start, line=line, col=col,
             ))
+
+    @staticmethod
+    def _units(document: Document) -> None:
+        """One sentence per unit, each its own paragraph."""
+        document.sentences = []
+        for paragraph, (start, end) in enumerate(document.units or []):
+            original = document.to_original(start)
+            line, col = document.line_col(original)
+            document.sentences.append(Sentence(
+                start=original, end=document.to_original(end - 1) + 1 if end > start else original,
+                text=document.content[start:end], paragraph=paragraph, content_start=start, line=line, col=col))

@@ -1,6 +1,8 @@
-"""Inputs to Documents: files, folders (recursive, with globs) and stdin. Which reader reads a
-file is chosen by its suffix from the reader registry (text, Markdown, HTML, JSONL, and any
-a plug-in adds). A path that cannot be read becomes a `Skipped` with a one-line reason."""
+"""Inputs to Documents: files, folders (recursive, with globs), stdin and an editor's buffer.
+Which reader reads a file is chosen from the reader registry (text, Markdown, HTML, JSONL,
+Parquet, and any a plug-in adds): by name when the options name one, else by its suffix;
+folders are searched for the suffixes the readers take, unless --include says otherwise. A
+path that cannot be read becomes a `Skipped` with a one-line reason."""
 
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from pathlib import Path
 from mtfix.document import Document
 from mtfix.errors import InputError
 from mtfix.readers.decode import decode_bytes
-from mtfix.readers.options import DEFAULT_INCLUDE, MAX_BYTES, ReadOptions, Skipped
+from mtfix.readers.options import MAX_BYTES, ReadOptions, Skipped
 
-__all__ = ["DEFAULT_INCLUDE", "MAX_BYTES", "ReadOptions", "Skipped", "discover", "found_in", "read_path", "reader_for"]
+__all__ = ["MAX_BYTES", "ReadOptions", "Skipped", "default_include", "discover", "found_in", "read_path",
+           "read_text", "reader_for", "reader_for_language"]
 
 STDIN = "-"
 
@@ -58,7 +61,7 @@ def _expanded(paths: Sequence[str | Skipped], options: ReadOptions) -> Iterator[
                 found = True
                 yield item
             if not found:
-                yield Skipped(raw, f"no file in this folder matches --include ({' '.join(options.include)})")
+                yield Skipped(raw, f"no file in this folder matches --include ({' '.join(_include(options))})")
         elif stat.S_ISREG(mode) or stat.S_ISFIFO(mode):
             yield raw
         else:
@@ -100,6 +103,7 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
     except InputError as exc:
         yield Skipped(str(root), f"cannot list folder: {exc}")
         return
+    include = _include(options)
     for folder, subfolders, files in walked:
         subfolders[:] = [d for d in subfolders if not d.startswith(".")]
         if any(part.startswith(".") for part in Path(folder).relative_to(root).parts):
@@ -107,7 +111,7 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[str | Skipped]:
         for name in sorted(files):
             full = Path(folder) / name
             relative = full.relative_to(root).as_posix()
-            if not _matches(name, relative, options.include) or _matches(name, relative, options.exclude):
+            if not _matches(name, relative, include) or _matches(name, relative, options.exclude):
                 continue
             try:
                 regular = stat.S_ISREG(full.stat().st_mode)
@@ -129,7 +133,7 @@ def found_in(folder: Path, file: Path, options: ReadOptions) -> bool:
     if any(part.startswith(".") for part in relative.parts[:-1]):
         return False
     name, posix = relative.name, relative.as_posix()
-    return _matches(name, posix, options.include) and not _matches(name, posix, options.exclude)
+    return _matches(name, posix, _include(options)) and not _matches(name, posix, options.exclude)
 
 
 def _matches(name: str, relative: str, globs) -> bool:
@@ -139,10 +143,31 @@ def _matches(name: str, relative: str, globs) -> bool:
     return any(fnmatch.fnmatchcase(name, g.lower()) or fnmatch.fnmatchcase(relative, g.lower()) for g in globs)
 
 
-def reader_for(path: str):
-    """The registered reader whose suffixes include PATH's (text when none does)."""
+def default_include() -> tuple[str, ...]:
+    """A glob for each suffix a registered reader takes (built-ins and plug-ins)."""
     from mtfix.registry import READERS
 
+    return tuple(dict.fromkeys(f"*{suffix}" for _, reader in READERS.items() for suffix in reader.suffixes if suffix))
+
+
+def _include(options: ReadOptions) -> tuple[str, ...]:
+    return tuple(options.include) or default_include()
+
+
+def reader_for_language(language: str) -> str | None:
+    """The registered reader an editor's language id names (`markdown`, `quarto`, `html`), or None."""
+    from mtfix.registry import READERS
+
+    return next((name for name, reader in READERS.items() if language in reader.languages), None) if language else None
+
+
+def reader_for(path: str, options: ReadOptions | None = None):
+    """The reader the options name, else the registered reader whose suffixes include PATH's
+    (text when none does)."""
+    from mtfix.registry import READERS
+
+    if options is not None and options.reader:
+        return READERS.get(options.reader)()
     suffix = Path(path).suffix.lower() if path != STDIN else ""
     fallback = None
     for _, reader_class in READERS.items():
@@ -160,17 +185,25 @@ def read_path(path: str, options: ReadOptions) -> list[Document | Skipped]:
     if not data.strip():
         raise InputError("empty file")
     display = "<stdin>" if path == STDIN else path
-    reader = reader_for(path)
+    reader = reader_for(path, options)
     if getattr(reader, "binary", False):
         return list(reader.rows(display, data, options))
     text, codec, bom = decode_bytes(data)
-    documents = list(reader.documents(display, text, codec, bom, options))
+    documents = read_text(display, text, options, codec, bom, reader)
     lossy = text.encode(codec, errors="replace") != data[bom:]  # bad bytes were replaced
     digest = hashlib.sha256(data).hexdigest()
     for document in documents:
         if isinstance(document, Document):
             document.lossy, document.source_digest = lossy, digest
     return documents
+
+
+def read_text(path: str, text: str, options: ReadOptions, codec: str = "utf-8", bom: int = 0,
+              reader=None) -> list[Document | Skipped]:
+    """TEXT, already decoded (a file's, or an editor's buffer), read into Documents by READER
+    (by default the one `reader_for` chooses)."""
+    reader = reader or reader_for(path, options)
+    return list(reader.documents(path, text, codec, bom, options))
 
 
 READ_CHUNK = 1 << 20

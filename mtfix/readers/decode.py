@@ -93,16 +93,3 @@ def looks_binary(text: str) -> bool:
         return False
     bad = sum(1 for ch in sample if ord(ch) in _CONTROL or ch == "\ufffd")
     return bad / len(sample) > 0.02
-
-
-def invalid_text(value) -> str:
-    """Why VALUE cannot be scored as a document's text ('' when it can)."""
-    if value is None:
-        return "no text"
-    if isinstance(value, bytes):
-        return "bytes, not text"
-    if not isinstance(value, str):
-        return f"text is {type(value).__name__}, not a string"
-    if looks_binary(value):
-        return "binary garbage (control characters)"
-    return ""

@@ -114,6 +114,7 @@ class HtmlReader(Reader):
 
     name = "html"
     suffixes = (".html", ".htm")
+    languages = ("html",)
 
     def documents(self, path: str, text: str, codec: str, bom: int,
                   options: ReadOptions) -> Iterator[Document | Skipped]:

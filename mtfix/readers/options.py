@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-DEFAULT_INCLUDE = ("*.txt", "*.md", "*.markdown", "*.html", "*.htm", "*.jsonl", "*.parquet")
 MAX_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class ReadOptions:
-    include: Sequence[str] = DEFAULT_INCLUDE
+    include: Sequence[str] = ()  # globs of files to take from folders; none: every suffix a reader takes
     exclude: Sequence[str] = ()
+    reader: str | None = None  # read every input with this registered reader, whatever its suffix
     field: str = "text"  # JSONL: the field holding the text
     max_bytes: int = MAX_BYTES
     group_field: str | None = None  # JSONL: records with the same value form one document

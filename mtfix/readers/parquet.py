@@ -1,5 +1,5 @@
-"""Parquet shards (needs pyarrow, `pip install 'mtfix[ray]'`): each row's text column is a
-document, like a JSONL record; a bad row is skipped with a note, the others are read."""
+"""Parquet shards (needs pyarrow, `pip install 'mtfix[ray]'`): each row is a record
+(mtfix.readers.records), like a JSONL line; a bad row is skipped with a note, the others are read."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from mtfix.document import Document
 from mtfix.errors import InputError
 from mtfix.readers.base import Reader
 from mtfix.readers.options import ReadOptions, Skipped
+from mtfix.readers.records import record_document
 
 
 class ParquetReader(Reader):
     name = "parquet"
     suffixes = (".parquet",)
+    records = True
     binary = True  # read from the bytes, not decoded as text
 
     def rows(self, path: str, data: bytes, options: ReadOptions) -> Iterator[Document | Skipped]:
-        from mtfix.readers.decode import invalid_text
-
         import io
 
         from mtfix import extras
@@ -30,9 +30,6 @@ class ParquetReader(Reader):
             raise InputError(f"not a Parquet file ({str(exc).splitlines()[0]})") from None
         if options.field not in table.column_names:
             raise InputError(f"no column {options.field!r} (choose one with --field)")
-        for number, value in enumerate(table.column(options.field).to_pylist(), start=1):
-            why = invalid_text(value)
-            if why:
-                yield Skipped(f"{path}:{number}", why)
-            else:
-                yield Document(path, value, "utf-8", record=number)
+        columns = [options.field] + ([options.group_field] if options.group_field in table.column_names else [])
+        for number, row in enumerate(table.select(columns).to_pylist(), start=1):
+            yield record_document(path, row, options, number)

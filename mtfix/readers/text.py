@@ -13,6 +13,7 @@ from mtfix.readers.options import ReadOptions, Skipped
 class TextReader(Reader):
     name = "text"
     suffixes = (".txt", "")
+    languages = ("plaintext", "text")
 
     def documents(self, path: str, text: str, codec: str, bom: int,
                   options: ReadOptions) -> Iterator[Document | Skipped]:
@@ -21,7 +22,8 @@ class TextReader(Reader):
 
 class MarkdownReader(Reader):
     name = "markdown"
-    suffixes = (".md", ".markdown")
+    suffixes = (".md", ".markdown", ".mdx", ".qmd", ".rmd")  # MDX, Quarto and R Markdown are Markdown prose
+    languages = ("markdown", "mdx", "quarto", "rmd")
 
     def documents(self, path: str, text: str, codec: str, bom: int,
                   options: ReadOptions) -> Iterator[Document | Skipped]:
