@@ -37,8 +37,9 @@ def checker_for(args):
     sources = tuple(s for s in args.sources.split(",") if s) if args.sources else checker.settings.sources
     explicit = checker.settings.explicit | ({"sources"} if args.all_sources else set())
     floor = checker.settings.min_confidence if args.min_confidence is None else args.min_confidence
+    endpoint = {"endpoint": args.endpoint, "endpoint_model": args.endpoint_model} if args.endpoint else {}
     checker.settings = replace(checker.settings, sources=sources, min_confidence=floor,
-                               max_suggestions=args.max_suggestions, explicit=explicit)
+                               max_suggestions=args.max_suggestions, explicit=explicit, **endpoint)
     return checker
 
 
@@ -123,6 +124,17 @@ def mlqe_part(part: str, per_pair: int):
     return [e for pair in sorted(by_pair) for e in by_pair[pair][skip:skip + per_pair]]
 
 
+def print_rejections(fixes) -> None:
+    """Why the guards and the reranker refused candidates, per reason, over every flagged sentence."""
+    rejected = Counter()
+    for fix in fixes:
+        rejected.update(fix.rejected)
+    considered = sum(f.considered for f in fixes)
+    print(f"candidates refused: {sum(rejected.values())} of {considered} considered")
+    for why, count in rejected.most_common():
+        print(f"  {why:28s} {count:5d}  ({count / max(1, considered):.0%})")
+
+
 def run_mlqe(args) -> None:
     checker = checker_for(args)
     examples = mlqe_part(args.part, args.per_pair)
@@ -166,6 +178,7 @@ def run_mlqe(args) -> None:
                   f"{np.mean(chrf_after[mask] - chrf_before[mask]):+.2f}  closer {np.mean(ter_after[mask] < ter_before[mask]):.0%}"
                   f"  further {np.mean(ter_after[mask] > ter_before[mask]):.0%}")
     print_ceiling(targets, pool, reference)
+    print_rejections(fixes)
     stats = checker.fix.stats
     for source, spent in sorted(stats.source_seconds.items(), key=lambda p: -p[1]):
         print(f"  source {source:10s} {spent:7.1f} s, {stats.source_candidates.get(source, 0)} candidates")
@@ -277,6 +290,8 @@ def main() -> None:
     parser.add_argument("--all-sources", action="store_true", help="run every source for every sentence")
     parser.add_argument("--min-confidence", type=float, default=None, help="default: mtfix's own floor")
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--endpoint", help="the endpoint source's server (an OpenAI-compatible API's base URL)")
+    parser.add_argument("--endpoint-model", help="the model the endpoint serves")
     parser.add_argument("--examples", help="write each changed sentence, its fix and the post-edit here")
     args = parser.parse_args()
     if not (args.per_pair or args.synthetic or args.seeds):

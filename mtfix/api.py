@@ -59,6 +59,14 @@ class Checker:
                         backend=s.backend)
 
     @cached_property
+    def source_checks(self):
+        """The checks of a translation against its source (a step of every chain this Checker
+        builds, so the signature can say whether any source was read)."""
+        from mtfix.filters.source_checks import SourceChecks
+
+        return SourceChecks(self.settings.checks)
+
+    @cached_property
     def detect(self):
         """The LM step, shared by every run of this Checker (and its cache)."""
         from mtfix.cache import AnalysisCache
@@ -101,7 +109,7 @@ class Checker:
         return build(self, start=start, until="fix" if fix else "detect", only=only)
 
     def signature(self, fix: bool = False) -> Signature:
-        parts = dict(self.detect.signature)
+        parts = {**self.detect.signature, **self.source_checks.signature}
         results = ("analysis", "label")
         if fix:
             parts.update(self.fix.signature)

@@ -64,6 +64,24 @@ class Fix(Command):
     until = "fix"
 
     def document_done(self, document, request, outcome) -> None:
+        if request.write and _remote(request.settings):
+            outcome.documents.append(document)  # written at the end, only if the remote source never failed
+        else:
+            self._apply(document, request, outcome)
+
+    def finish(self, request, outcome) -> None:
+        from mtfix.run import note
+
+        failure = outcome.summary.fix.failure if outcome.summary.fix else ""
+        if failure:
+            note(f"error: {failure}; the sentences it did not answer have the other sources' suggestions"
+                 + (", and no file was written" if request.write else ""))
+            return
+        for document in outcome.documents:
+            self._apply(document, request, outcome)
+
+    @staticmethod
+    def _apply(document, request, outcome) -> None:
         from mtfix.run import note
         from mtfix.fix.apply import apply_or_check
 
@@ -74,7 +92,15 @@ class Fix(Command):
         outcome.failed_writes += failed
 
     def found(self, outcome) -> int:
-        return EXIT_ERROR if outcome.failed_writes else EXIT_OK
+        failed_source = outcome.summary.fix is not None and outcome.summary.fix.failure
+        return EXIT_ERROR if outcome.failed_writes or failed_source else EXIT_OK
+
+
+def _remote(settings) -> bool:
+    """Does a source the settings name answer from a server (whose failure fails the run)?"""
+    from mtfix.registry import SOURCES
+
+    return any(SOURCES.get(name).remote for name in settings.sources)
 
 
 class Review(Command):
@@ -88,7 +114,8 @@ class Review(Command):
         outcome.documents.append(document)
 
     def found(self, outcome) -> int:
-        return EXIT_ERROR if outcome.review is not None and outcome.review.failed else EXIT_OK
+        failed_source = outcome.summary.fix is not None and outcome.summary.fix.failure
+        return EXIT_ERROR if outcome.review is not None and outcome.review.failed or failed_source else EXIT_OK
 
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (Scan(), Score(), Fix(), Review())}

@@ -61,6 +61,7 @@ class Sentence:
     score: float = 0.0  # P(garbled)
     quality: float = 0.0  # the detector's quality estimate (higher is better; MLQE-PE da_z scale)
     marks: list[Mark] = field(default_factory=list)  # what the steps found, in the order they ran
+    source: str | None = None  # what the sentence translates, when its input says
     suppressed: bool = False  # by an inline marker or an ignore pattern: not scored, not a finding
     spans: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
@@ -103,6 +104,8 @@ class Document:
     # spans of `content` that are each one sentence as given (a line of a line-aligned file):
     # not segmented further nor joined, each read as a paragraph of its own; None: segment it
     units: list[tuple[int, int]] | None = None
+    sources: list[str] | None = None  # what each unit translates (two-file, TSV, TMX, --source-field)
+    source_lang: str | None = None  # ISO 639-1, when known
     fixes: list = field(default_factory=list)  # SentenceFix of each garbled sentence, after `fix`
     _line_starts: tuple[list[int], int] | None = field(default=None, repr=False, compare=False)
 

@@ -22,9 +22,11 @@ class Figures:
     suppressed: int = 0
     probability_sum: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)  # sentences per label (ok aside)
+    sourced: int = 0  # sentences read with their source (the labels that need one are shown then)
 
     def add(self, sentence: Sentence) -> None:
         self.sentences += 1
+        self.sourced += sentence.source is not None
         if sentence.suppressed:
             self.suppressed += 1
             return
@@ -48,7 +50,7 @@ class Figures:
         return out
 
     def merge(self, other: "Figures") -> None:
-        for name in ("sentences", "scored", "suppressed", "probability_sum"):
+        for name in ("sentences", "scored", "suppressed", "probability_sum", "sourced"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for label, count in other.counts.items():
             self.counts[label] = self.counts.get(label, 0) + count
@@ -57,11 +59,15 @@ class Figures:
     def summed() -> list[str]:
         """The names of the figures that add up across files (as `as_dict` and the engines'
         columns name them), label counts in table order."""
-        return ["sentences", "scored", *Figures.label_names(), "suppressed", "probability_sum"]
+        return ["sentences", "scored", *Figures.label_names(), "suppressed", "probability_sum", "sourced"]
 
     @staticmethod
     def label_names() -> list[str]:
         return [row.name for row in labels.findings()]
+
+    def shown(self) -> list[labels.LabelInfo]:
+        """The finding labels these figures show: those that need a source only when one was read."""
+        return [row for row in labels.findings() if not row.with_source or self.sourced]
 
     def count(self, label: str) -> int:
         return self.counts.get(label, 0)
@@ -109,7 +115,8 @@ class Figures:
 
     def as_dict(self) -> dict:
         return {"path": self.path, "sentences": self.sentences, "scored": self.scored,
-                **{name: self.count(name) for name in self.label_names()},
-                "suppressed": self.suppressed, "garbled_rate": round(self.garbled_rate, 4),
-                **{f"{row.name}_rate": round(self.share(row.name), 4) for row in labels.findings() if row.share},
+                **{row.name: self.count(row.name) for row in self.shown()},
+                "suppressed": self.suppressed, **({"sourced": self.sourced} if self.sourced else {}),
+                "garbled_rate": round(self.garbled_rate, 4),
+                **{f"{row.name}_rate": round(self.share(row.name), 4) for row in self.shown() if row.share},
                 "mean_probability": round(self.mean_probability, 4), "quality": self.quality}

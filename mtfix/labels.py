@@ -18,6 +18,7 @@ class Label(str, Enum):
 
     OK = "ok"
     GARBLED = "garbled"
+    MISTRANSLATED = "mistranslated"
     BOILERPLATE = "boilerplate"
     DUPLICATE = "duplicate"
 
@@ -38,6 +39,9 @@ class LabelInfo:
     gates: bool  # counts in the garbled rate, the gate and the CI failures, and `fix` rewrites it
     help: str = ""  # for `scan --help`
     share: bool = False  # its share of all sentences is a figure of its own (`<name>_rate`)
+    by_reason: bool = False  # a finding's message gives its reason (else P(garbled) and the suspect words)
+    checks: tuple[str, ...] = ()  # the named checks that give it, each a SARIF rule of its own (<rule>/<check>)
+    with_source: bool = False  # given only to a translation read with its source: counted and listed only then
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", str(self.name))  # a plain str: a key every JSON library takes
@@ -54,12 +58,17 @@ LABELS: dict[str, LabelInfo] = {info.name: info for info in (
     LabelInfo(Label.GARBLED, "Sentence looks like garbled machine translation.", "garbled machine translation",
               "garbled", "bold red", "error", "warning", scored=True, gates=True,
               help="probably bad machine translation"),
+    LabelInfo(Label.MISTRANSLATED, "The English does not say what its source says (a check against the source failed).",
+              "mistranslation", "mistranslated", "magenta", "error", "warning", scored=True, gates=True,
+              help="with a source: its numbers, links or brackets differ, or it was left untranslated",
+              by_reason=True, checks=("numbers", "links", "untranslated", "brackets", "length"), with_source=True),
     LabelInfo(Label.BOILERPLATE, "Scraped page boilerplate inside the text.", "boilerplate", "boilerplate",
               "yellow", "note", "hint", scored=False, gates=False,
-              help="scraped page chrome: menus, share buttons, bylines, injected links, site notices", share=True),
+              help="scraped page chrome: menus, share buttons, bylines, injected links, site notices", share=True,
+              by_reason=True),
     LabelInfo(Label.DUPLICATE, "Sentence repeats another one in the same file.", "duplicate", "duplicates",
               "cyan", "note", "hint", scored=False, gates=False,
-              help="a repeated or cut-off copy of another sentence in the same file"),
+              help="a repeated or cut-off copy of another sentence in the same file", by_reason=True),
 )}
 
 

@@ -35,6 +35,11 @@ class RunRequest:
             raise ConfigError(f"`{self.command}` does not write files: `mtfix fix --write` does")
         if self.update_baseline and self.command != "score":
             raise ConfigError(f"`{self.command}` keeps no baseline: `mtfix score --update-baseline` does")
+        source = self.settings.source
+        if source and (len(self.paths) != 1 or Path(self.paths[0]).is_dir()):
+            raise ConfigError(f"--source {source} is line-aligned with one input file; name exactly one file")
+        if source and not Path(source).is_file():
+            raise ConfigError(f"--source {source}: no such file")
 
 
 @dataclass

@@ -32,13 +32,20 @@ class Finding:
     spans: list[str]
     fingerprint: str
     new: bool = True
+    check: str = ""  # the named check that gave the label, for labels that checks give (mistranslated)
+
+    @property
+    def rule(self) -> str:
+        """Its SARIF rule: the label's, or the check's under it."""
+        rule = labels.info(self.label).rule
+        return f"{rule}/{self.check}" if self.check else rule
 
     @property
     def message(self) -> str:
         flat = " ".join(self.text.split())
         quoted = flat if len(flat) <= 100 else flat[:97] + "…"
         row = labels.info(self.label)
-        if row.scored:
+        if not row.by_reason:
             suspects = f"; suspect: {', '.join(self.spans)}" if self.spans else ""
             return f"{row.title} (p={self.score:.2f}{suspects}): {quoted}"
         return f"{row.title} ({self.reason}): {quoted}"
@@ -104,8 +111,15 @@ class CorpusReport:
                 "gate": {"checked": self.gate.checked, "passed": self.gate.passed,
                          "failures": self.gate.failures},
                 "files": [f.as_dict() for f in self.worst_first],
-                "findings": [{**asdict(f), "message": f.message} for f in self.findings],
+                "findings": [_finding_record(f) for f in self.findings],
                 "skipped": [{"path": p, "reason": r} for p, r in self.skipped]}
+
+
+def _finding_record(finding: Finding) -> dict:
+    record = {**asdict(finding), "message": finding.message}
+    if not finding.check:
+        del record["check"]
+    return record
 
 
 def fingerprint(path: str, sentence: Sentence) -> str:
@@ -121,10 +135,12 @@ def findings_of(document: Document, display_path: str) -> list[Finding]:
         if sentence.suppressed or not sentence.flagged:
             continue
         end_line, end_col = document.line_col(max(sentence.start, sentence.end - 1))
+        checks = labels.info(sentence.label).checks
+        check = next((m.code for m in sentence.marks if m.label == sentence.label and m.code in checks), "")
         out.append(Finding(display_path, sentence.line, sentence.col, end_line, end_col + 1,
                            sentence.start, sentence.end, sentence.text, sentence.label,
                            round(sentence.score, 4), sentence.reason, [s.text for s in sentence.spans],
-                           fingerprint(display_path, sentence)))
+                           fingerprint(display_path, sentence), check=check))
     return out
 
 

@@ -161,6 +161,11 @@ class Settings:
     field: str = setting("text", "string", "JSONL: the field holding the text.", metavar="NAME", changes=())
     group_field: str | None = setting(None, "string", "JSONL: records with the same value of this field are read as one document (context).", metavar="NAME", changes=())
     max_mb: int = setting(50, "count", "Skip files larger than this many MB.", metavar="MB", changes=())
+    # what a translation was translated from
+    source: str | None = setting(None, "string", "The source of a translation, line-aligned with the one input file (line N is what line N translates; MT evaluation's two-file form). Each line is then one sentence, checked against its source.", metavar="FILE", changes=())
+    source_field: str | None = setting(None, "string", "JSONL/Parquet: the field holding each record's source text (the record is then one sentence, checked against it).", metavar="NAME", changes=())
+    source_lang: str | None = setting(None, "string", "The source language (ISO 639-1, e.g. ru or zh); TMX files name theirs. Used by the checks that depend on the script (untranslated text).", metavar="LANG", changes=())
+    checks: tuple[str, ...] = setting(("numbers", "links", "untranslated", "brackets", "length"), "strings", "The checks of a translation against its source: numbers (the same numbers, digit grouping and decimal commas aside), links (every URL and e-mail address kept), untranslated (the source copied, or a stretch of its script left in), brackets (balanced as in the source), length (a length far from the source's).", metavar="NAME,...", changes=())
     # what is reported
     ignore: tuple[re.Pattern, ...] = setting((), "patterns", "Regular expressions of sentences to suppress.", changes=("label",))
     allow: frozenset[str] = setting(frozenset(), "words", "Words never highlighted as suspect.", changes=("label", "suggestions"))
@@ -170,7 +175,7 @@ class Settings:
     fail_above: float | None = setting(None, "number", "Fail (exit 1) when the garbled rate is above this (0-1).", overridable=True, changes=())
     fail_under: float | None = setting(None, "number", "Fail (exit 1) when the quality score is under this (0-100).", high=100.0, overridable=True, changes=())
     # `fix` and `review`
-    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation and function words, doubled phrases, near spellings). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.", metavar="NAME,...", changes=("suggestions",), signed="sources")
+    sources: tuple[str, ...] = setting(DEFAULT_SOURCES, "strings", "Fix sources. Defaults: grammar (harper's spelling and grammar edits) and lm (LM-guided local edits: case, stray punctuation and function words, doubled phrases, near spellings). Also: tagger (an edit tagger on the LM's states; not a default: its edits moved further from human post-edits as often as closer), posteditor and roundtrip (slow whole-sentence rewriters), seq2seq, endpoint (any model behind an OpenAI-compatible API: --endpoint, --endpoint-model), and any a plug-in adds. Named on the command line (comma-separated), each runs for every sentence.", metavar="NAME,...", changes=("suggestions",), signed="sources")
     grammar: str = setting("harper", "choice", "Grammar checker: harper (offline) or languagetool.", choices=("harper", "languagetool"), changes=("suggestions",))
     languagetool_url: str | None = setting(None, "string", "LanguageTool server URL; default: a local LanguageTool (needs Java; downloads on first use).", metavar="URL", changes=("suggestions",))
     seq2seq_model: str | None = setting(None, "string", "A Hugging Face encoder-decoder id or folder (T5, BART, Marian) for the seq2seq source.", metavar="NAME", changes=("suggestions",))
@@ -178,6 +183,12 @@ class Settings:
     min_similarity: float = setting(0.8, "number", "Drop rewrites whose meaning similarity to the original is below this (0-1).", changes=("suggestions",), signed="rerank")
     min_confidence: float = setting(0.2, "number", "Offer (and apply) only suggestions at least this confident (0-1; 0.2 was chosen on MLQE-PE's tune part).", changes=("suggestions",), signed="rerank")
     max_suggestions: int = setting(3, "count", "Suggestions offered per sentence.", changes=("suggestions",))
+    endpoint: str | None = setting(None, "string", "The endpoint source's server: an OpenAI-compatible API (llama.cpp's server, Ollama, vLLM, TGI, a hosted service), e.g. http://127.0.0.1:8080/v1. The API key, if the server needs one, is read from $MTFIX_ENDPOINT_KEY, never from a config file.", metavar="URL", changes=("suggestions",))
+    endpoint_model: str | None = setting(None, "string", "The model the endpoint serves (the endpoint lists its models at URL/models).", metavar="NAME", changes=("suggestions",))
+    endpoint_candidates: int = setting(3, "count", "Answers asked of the endpoint for each flagged sentence (one request; a server that ignores `n` gives one).", changes=("suggestions",))
+    endpoint_temperature: float = setting(0.7, "number", "Sampling temperature of the endpoint's answers (0-2).", high=2.0, changes=("suggestions",))
+    endpoint_concurrency: int = setting(4, "count", "Requests to the endpoint at once.", changes=())
+    endpoint_timeout: float = setting(60.0, "number", "Seconds to wait for one answer of the endpoint (then retried, up to 3 times).", low=1.0, high=3600.0, metavar="SECONDS", changes=())
     write_min_confidence: float = setting(WRITE_FLOOR, "number", "fix --write (no person deciding) applies a sentence's best suggestion only when it is at least this confident (0-1). The default is the top of the scale: no lower floor reached a precision of 0.8 against human post-edits (benchmarks/RESULTS.md); --diff and review show every offered suggestion.", changes=())
     backup: bool = setting(True, "bool", "When writing, keep each original as FILE.bak.", changes=())
     # where they came from
@@ -237,7 +248,9 @@ class Settings:
     @property
     def read(self) -> ReadOptions:
         return ReadOptions(include=self.include, exclude=self.exclude, field=self.field,
-                           max_bytes=self.max_mb * 1024 * 1024, group_field=self.group_field)
+                           max_bytes=self.max_mb * 1024 * 1024, group_field=self.group_field,
+                           source=self.source, source_field=self.source_field, source_lang=self.source_lang,
+                           reader="lines" if self.source else None)
 
 
 SPECS: dict[str, Spec] = {f.name: f.metadata["setting"] for f in fields(Settings) if "setting" in f.metadata}

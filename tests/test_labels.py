@@ -15,7 +15,7 @@ from mtfix.labels import Label, LabelInfo
 GARBLED = "One of the following America Proposed summit Can Take place in June."
 FINE = "Relations between the two countries are on the verge of a breakthrough."
 TEXT = f"{GARBLED}\n\n{FINE}\n\nShare this article\n\nThe talks went well.\n"
-NEW = "mistranslated"
+NEW = "omitted"
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def with_new_label(monkeypatch):
     from mtfix.filters.duplicates import DuplicateFilter
 
     table = dict(labels.LABELS)
-    table[NEW] = LabelInfo(NEW, "Sentence does not say what its source says.", "mistranslation", "mistranslated",
-                           "magenta", "error", "warning", scored=True, gates=True, help="meaning drifts from the source")
+    table[NEW] = LabelInfo(NEW, "Sentence leaves out part of its source.", "omission", "omitted",
+                           "magenta", "error", "warning", scored=True, gates=True, help="part of the source is missing")
     monkeypatch.setattr(labels, "LABELS", table)
     original = DuplicateFilter.process
 
@@ -47,7 +47,8 @@ def test_a_new_label_shows_in_every_format(with_new_label, cli, tmp_path, args):
     (tmp_path / "a.txt").write_text(TEXT)
     result = cli(*args, "-q", "a.txt", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "mistranslat" in result.stdout.decode(), result.stdout.decode()[:2000]  # its name or its title
+    out = result.stdout.decode()
+    assert "omitted" in out or "omission" in out, out[:2000]  # its name or its title (omitted, omission)
 
 
 def test_a_new_label_counts_where_its_row_says(with_new_label, cli, tmp_path):
@@ -57,7 +58,7 @@ def test_a_new_label_counts_where_its_row_says(with_new_label, cli, tmp_path):
     assert summary[NEW] == 1 and summary["boilerplate"] == 1
     assert summary["garbled_rate"] == pytest.approx((summary["garbled"] + 1) / summary["scored"], abs=1e-4)
     [finding] = [f for f in report["findings"] if f["label"] == NEW]
-    assert finding["message"].startswith("mistranslation (p=") and finding["reason"] == "meaning drifts from the source"
+    assert finding["message"].startswith("omission (p=") and finding["reason"] == "meaning drifts from the source"
     sarif = json.loads(cli("scan", "-q", "-f", "sarif", "a.txt", cwd=tmp_path).stdout)
     rules = [rule["id"] for rule in sarif["runs"][0]["tool"]["driver"]["rules"]]
     assert f"mtfix/{NEW}" in rules
@@ -76,7 +77,7 @@ def test_a_new_label_reaches_the_schema_fix_and_the_editor(with_new_label):
     document = Document("a.txt", FINE, "utf-8", sentences=[sentence])
     assert [t.sentence for t in FixTarget.flagged_in(document)] == [sentence]
     [diagnostic] = diagnostics("file:///a.txt", Checked(1, document, Positions(FINE), 0.6))
-    assert diagnostic.code == NEW and diagnostic.message.startswith("mistranslation?")
+    assert diagnostic.code == NEW and diagnostic.message.startswith("omission?")
     assert labels.described().count(NEW) == 1
 
 

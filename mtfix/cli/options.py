@@ -97,12 +97,13 @@ _COMPLETIONS = {"sources": _complete_sources}
 
 # The Settings fields each kind of command takes as options; `takes_settings` adds them.
 READING = ("threshold", "model", "detector", "device", "backend", "batch_size", "context", "near_miss", "include",
-           "exclude", "field", "group_field", "max_mb", "cache")
+           "exclude", "field", "group_field", "max_mb", "cache", "source", "source_field", "source_lang", "checks")
 FIXING = ("backup", "min_confidence", "max_suggestions", "sources", "seq2seq_model",
-          "seq2seq_prefix", "grammar", "languagetool_url", "min_similarity")
+          "seq2seq_prefix", "grammar", "languagetool_url", "min_similarity", "endpoint", "endpoint_model",
+          "endpoint_candidates", "endpoint_temperature", "endpoint_concurrency", "endpoint_timeout")
 WRITING = ("write_min_confidence",)  # fix --write only: in review a person decides
 GATE = ("fail_above", "fail_under", "baseline")
-SHORT_FLAGS = {"model": "-m"}
+SHORT_FLAGS = {"model": "-m", "source": "-s"}
 OPTION_TYPES = {"string": str, "choice": str, "strings": list[str], "bool": bool, "number": float, "count": int}
 
 

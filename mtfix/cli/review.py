@@ -51,6 +51,7 @@ def review(
         outcome, checker = review_documents(paths, settings, quiet)
         outcome.review = run_review(outcome.documents, checker, state, settings.backup,
                                     lambda session: _review_screen(session, no_tui))
+        outcome.summary.fix = checker.fix.stats
     raise _exit(outcome)
 
 

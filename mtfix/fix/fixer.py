@@ -23,7 +23,7 @@ from importlib import resources
 from mtfix import __version__
 from mtfix.cache import INTEGER, NUMBER, TEXT, AnalysisCache, EachValue, has_shape
 from mtfix.document import Document
-from mtfix.errors import ConfigError, ModelUnavailable
+from mtfix.errors import ConfigError, ModelUnavailable, MtfixError
 from mtfix.fix.candidate import Candidate, FixTarget, SentenceFix, Suggestion
 from mtfix.fix.fluency import FluencyMeter
 from mtfix.fix.meaning import MeaningMeter
@@ -53,6 +53,7 @@ class FixStats:
     wins: dict[str, int] = field(default_factory=dict)
     source_seconds: dict[str, float] = field(default_factory=dict)  # time in each source's propose
     source_candidates: dict[str, int] = field(default_factory=dict)
+    failure: str = ""  # why a remote source stopped answering; its sentences went on without it
 
 
 @dataclass
@@ -118,6 +119,10 @@ class Fix(Step):
                  cache_path: str | None = None) -> None:
         self.names = source_names(settings)
         require_extras(self.names, settings)
+        from mtfix.registry import SOURCES
+
+        for name in self.names:
+            SOURCES.get(name).check(settings)
         self.context = FixContext(settings, detect, quiet)
         self.rerank_settings = RerankSettings(min_similarity=settings.min_similarity,
                                               max_suggestions=settings.max_suggestions,
@@ -202,7 +207,7 @@ class Fix(Step):
             computed = self._compute([targets[i] for i in missing])
             for i, fix in zip(missing, computed):
                 fixes[i] = fix
-            if self.cache:
+            if self.cache and not self.stats.failure:  # without a failed source's answers: not what the settings give
                 self.cache.put_many({keys[i]: _record(fixes[i]) for i in missing})
         self._count(fixes)
         self.stats.seconds += time.perf_counter() - started
@@ -226,7 +231,13 @@ class Fix(Step):
         proposals: list[list[Candidate]] = [[] for _ in targets]
         for source in sources:
             started = time.perf_counter()
-            proposed = source.propose(targets)
+            try:
+                proposed = source.propose(targets)
+            except MtfixError as exc:
+                if not source.remote:
+                    raise
+                self._drop(source, str(exc))
+                continue
             self.stats.source_seconds[source.name] = self.stats.source_seconds.get(source.name, 0.0) + \
                 time.perf_counter() - started
             for bucket, candidates in zip(proposals, proposed):
@@ -239,6 +250,12 @@ class Fix(Step):
             for why, count in before.rejected.items():
                 fix.rejected[why] = fix.rejected.get(why, 0) + count
         return fixes
+
+    def _drop(self, source: CandidateSource, why: str) -> None:
+        """Stop asking a remote source that failed; the first failure is the run's."""
+        self.stats.failure = self.stats.failure or why
+        if self._sources is not None and source in self._sources:
+            self._sources.remove(source)
 
     def _count(self, fixes: list[SentenceFix]) -> None:
         for fix in fixes:

@@ -213,10 +213,12 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
             severity = SEVERITIES[row.editor]
             out.append(lsp.Diagnostic(
                 range=where, source=SOURCE, code=sentence.label,
-                # a sentence near the threshold is shown one step quieter
-                severity=severity if sentence.score >= LOUD else lsp.DiagnosticSeverity(min(severity + 1, 4)),
-                message=f"{row.title}? P(garbled) {sentence.score:.2f}"
-                        + (f" ({sentence.reason})" if sentence.reason else "") + (f"; suspect: {words}" if words else ""),
+                # a sentence near the threshold is shown one step quieter; a check's finding is certain
+                severity=severity if sentence.score >= LOUD or row.by_reason
+                else lsp.DiagnosticSeverity(min(severity + 1, 4)),
+                message=(f"{row.title}: {sentence.reason}" if row.by_reason else
+                         f"{row.title}? P(garbled) {sentence.score:.2f}" + (f" ({sentence.reason})" if sentence.reason else ""))
+                        + (f"; suspect: {words}" if words else ""),
                 related_information=[lsp.DiagnosticRelatedInformation(
                     location=lsp.Location(uri=uri, range=_range(checked, span.start, span.end)),
                     message=f"suspect word '{span.text}' (P(BAD) {span.score:.2f})"

@@ -12,12 +12,12 @@ from mtfix.pipeline.read import Read
 from mtfix.pipeline.segment import Segment
 
 # Every step, in the order documents pass through them.
-STEPS = ("read", "segment", "suppress", "boilerplate", "duplicates", "detect", "fix")
+STEPS = ("read", "segment", "suppress", "boilerplate", "duplicates", "checks", "detect", "fix")
 
 
 def build(checker, start: str = "read", until: str = "detect", only: Sequence[str] = ()) -> list[Step]:
     """The steps from START to UNTIL (both included) for CHECKER's settings, or the steps ONLY
-    names (in chain order). The detect and fix steps are the Checker's own, so their model,
+    names (in chain order). The detect and fix steps (and the source checks, whose sources the signature counts) are the Checker's own, so their model,
     cache and statistics are shared by every chain it builds. check_documents starts at
     "segment"; fix and review end at "fix"; score_sentences takes only "segment" and "detect"."""
     settings = checker.settings
@@ -27,6 +27,7 @@ def build(checker, start: str = "read", until: str = "detect", only: Sequence[st
         "suppress": lambda: SuppressionFilter(settings.ignore),
         "boilerplate": BoilerplateFilter,
         "duplicates": DuplicateFilter,
+        "checks": lambda: checker.source_checks,
         "detect": lambda: checker.detect,
         "fix": lambda: checker.fix,
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from mtfix import __version__
+from mtfix import __version__, labels
 from mtfix.cache import INTEGER, NUMBER, TEXT, AnalysisCache, EachValue, has_shape
 from mtfix.detector.inputs import quoted_positions, scored_words
 from mtfix.detector.model import Analysis, Detector
@@ -110,7 +110,8 @@ class Detect(BatchStep):
                 f"|{WINDOW_CHARS}|context:{self.context_signature}|record:{RECORD_VERSION}")
 
     def process_batch(self, documents: list[Document]) -> None:
-        items = [(d, s) for d in documents for s in d.sentences if s.label == Label.OK and not s.suppressed]
+        # ok sentences, and those a check flagged that the heads read too (mistranslated)
+        items = [(d, s) for d in documents for s in d.sentences if labels.info(s.label).scored and not s.suppressed]
         if items:
             self.score(items)
 

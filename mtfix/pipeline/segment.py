@@ -36,9 +36,11 @@ class Segment(DocumentStep):
     def _units(document: Document) -> None:
         """One sentence per unit, each its own paragraph."""
         document.sentences = []
+        sources = document.sources or []
         for paragraph, (start, end) in enumerate(document.units or []):
             original = document.to_original(start)
             line, col = document.line_col(original)
             document.sentences.append(Sentence(
                 start=original, end=document.to_original(end - 1) + 1 if end > start else original,
-                text=document.content[start:end], paragraph=paragraph, content_start=start, line=line, col=col))
+                text=document.content[start:end], paragraph=paragraph, content_start=start, line=line, col=col,
+                source=sources[paragraph] if paragraph < len(sources) else None))

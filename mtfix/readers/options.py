@@ -16,6 +16,9 @@ class ReadOptions:
     field: str = "text"  # JSONL: the field holding the text
     max_bytes: int = MAX_BYTES
     group_field: str | None = None  # JSONL: records with the same value form one document
+    source: str | None = None  # a file line-aligned with the input: each line's source
+    source_field: str | None = None  # JSONL/Parquet: the field holding each record's source
+    source_lang: str | None = None  # ISO 639-1
 
 
 @dataclass

@@ -33,10 +33,18 @@ def record_document(path: str, record: Mapping, options: ReadOptions, number: in
                     codec: str = "utf-8") -> Document | Skipped:
     """RECORD's text field as a Document of PATH (NUMBER: the record's line or row, which
     reports show in place of a line; None where the record is a document with its own lines)."""
+    where = path if number is None else f"{path}:{number}"
     text, why = record_text(record, options.field)
     if why:
-        return Skipped(path if number is None else f"{path}:{number}", why)
+        return Skipped(where, why)
     group = None
     if options.group_field is not None and record.get(options.group_field) is not None:
         group = f"{path}#{record[options.group_field]}"
-    return Document(path, text, codec, record=number, group=group)
+    if not options.source_field:
+        return Document(path, text, codec, record=number, group=group)
+    source, why = record_text(record, options.source_field)
+    if why:
+        return Skipped(where, why.replace("--field", "--source-field"))
+    # with its source, the record is one sentence: never segmented, checked against it
+    return Document(path, text, codec, record=number, group=group, units=[(0, len(text))], sources=[source],
+                    source_lang=options.source_lang)

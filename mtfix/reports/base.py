@@ -28,7 +28,7 @@ class RunStats(Figures):
 
     def summary(self) -> dict:
         return {"files": self.files, "sentences": self.sentences,
-                **{name: self.count(name) for name in self.label_names()}, "skipped": self.skipped,
+                **{row.name: self.count(row.name) for row in self.shown()}, "skipped": self.skipped,
                 "seconds": round(self.seconds, 3)}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from mtfix import labels
 from mtfix.reports.base import CorpusReporter
 
 # a finding's severity (CorpusReport.severity) → GitLab's scale
@@ -18,7 +17,7 @@ class GitlabReporter(CorpusReporter):
     def render(self, report) -> str:
         issues = [{
             "description": f.message,
-            "check_name": labels.info(f.label).rule,
+            "check_name": f.rule,
             "fingerprint": f.fingerprint,
             "severity": SEVERITIES[report.severity(f)],
             "location": {"path": f.path, "lines": {"begin": f.line, "end": f.end_line}},

@@ -31,6 +31,7 @@ def sentence_data(sentence, fix: SentenceFix | None) -> dict:
         "line": sentence.line, "col": sentence.col, "paragraph": sentence.paragraph, "text": sentence.text, "label": sentence.label,
         "score": round(sentence.score, 4), "quality": round(sentence.quality, 3), "reason": sentence.reason,
         "suppressed": sentence.suppressed,
+        **({"source": sentence.source} if sentence.source is not None else {}),
         "spans": [[s.local_start, s.local_start + len(s.text)] for s in sentence.spans],
         "words": [[start, end, nll, bad] for start, end, nll, bad in sentence.words],
     }

@@ -41,8 +41,8 @@ class MarkdownReporter(CorpusReporter):
     def render(self, report) -> str:
         total = report.total
         verdict = "" if not report.gate.checked else (" — gate passed ✅" if report.gate.passed else " — gate FAILED ❌")
-        gating = [row for row in labels.findings() if row.gates]
-        others = [row for row in labels.findings() if not row.gates]
+        gating = [row for row in total.shown() if row.gates]
+        others = [row for row in total.shown() if not row.gates]
         columns = {"files": len(report.files), "sentences": total.sentences,
                    **{row.heading: total.count(row.name) for row in gating},
                    "garbled rate": f"{total.garbled_rate:.2%}", **{row.heading: total.count(row.name) for row in others}}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from mtfix import labels
 from mtfix.document import Document, Sentence
+from mtfix.labels import Label
 
 # The version of the JSON, JSON Lines and Parquet outputs; raised when a field changes or goes.
 # mtfix/reports/schemas/output.schema.json describes the JSON and JSON Lines of this version.
@@ -36,6 +38,10 @@ def sentence_record(document: Document, sentence: Sentence, byte_map: dict[int, 
         "words": [{"text": sentence.text[w.start:w.end], "surprisal": w.surprisal, "bad": w.bad}
                   for w in sentence.words],
     }
+    if sentence.source is not None:  # read with its source: the source and the checks it failed
+        record["source"] = sentence.source
+        checks = labels.info(Label.MISTRANSLATED).checks
+        record["checks"] = [{"check": m.code, "reason": m.reason} for m in sentence.marks if m.code in checks]
     if sentence.suppressed:
         record["suppressed"] = True
     if sentence.start in byte_map:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import json
 
-from mtfix import __version__, labels
+from mtfix import __version__
 from mtfix.reports.base import CorpusReporter
 from mtfix.safe import xml_text
 
@@ -18,15 +18,18 @@ class SarifReporter(CorpusReporter):
     name = "sarif"
 
     def render(self, report) -> str:
-        rows = labels.findings()
-        rule_ids = [row.name for row in rows]
+        rows = report.total.shown()
         rules = [{"id": row.rule, "name": row.name, "shortDescription": {"text": row.meaning},
                   "defaultConfiguration": {"level": row.level}} for row in rows]
+        rules += [{"id": f"{row.rule}/{check}", "name": f"{row.name}/{check}",
+                   "shortDescription": {"text": f"{row.meaning} Check: {check}."},
+                   "defaultConfiguration": {"level": row.level}} for row in rows for check in row.checks]
+        rule_ids = [rule["id"] for rule in rules]
         results = []
         for f in report.findings:
             result = {
-                "ruleId": labels.info(f.label).rule,
-                "ruleIndex": rule_ids.index(f.label),
+                "ruleId": f.rule,
+                "ruleIndex": rule_ids.index(f.rule),
                 "level": report.severity(f),
                 "message": {"text": xml_text(f.message)},
                 "locations": [{"physicalLocation": {

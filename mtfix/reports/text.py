@@ -43,7 +43,7 @@ class TextReporter(Reporter):
                     f"{f'{fix.cached} from the cache; ' if fix.cached else ''}{fix.seconds:.1f} s")
         else:
             parts = [_count(stats.files, "file"), _count(stats.sentences, "sentence"),
-                     *(f"{stats.count(row.name)} {row.name}" for row in labels.findings())]
+                     *(f"{stats.count(row.name)} {row.name}" for row in stats.shown())]
             if stats.skipped:
                 parts.append(f"{stats.skipped} skipped")
             parts.append(f"{stats.seconds:.1f} s ({stats.rate:.1f} sentences/s)")
@@ -59,6 +59,8 @@ class TextReporter(Reporter):
         self.console.print(Text(_title(document), style="bold underline"))
         for sentence in shown:
             self.console.print(self._line(document, sentence))
+            if sentence.source is not None and sentence.flagged:  # what it translates, under it
+                self.console.print(Text(f"      source: {one_line(sentence.source)[:SHOWN_CHARS]}", style="dim"))
         self.console.print()
 
     def _line(self, document: Document, sentence: Sentence) -> Text:
@@ -135,9 +137,10 @@ def rejections(fix: SentenceFix) -> str:
 def label_figures(figures: Figures) -> list[str]:
     """The garbled rate, then each other label's count (its rate where it has one); the
     labels that count in the garbled rate are named one by one when there are several."""
-    gating = labels.gating()
+    shown = figures.shown()
+    gating = [row for row in shown if row.gates]
     out = [f"garbled rate {figures.garbled_rate:.2%} ({figures.garbled})"]
-    for row in labels.findings():
+    for row in shown:
         count = figures.count(row.name)
         if row.gates and len(gating) == 1:
             continue

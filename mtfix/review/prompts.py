@@ -79,8 +79,10 @@ class LineReview:
                                 f"{sentence.col}  P(garbled) {sentence.score:.2f} in context  "
                                 f"({s.ready} of {len(s.items)} ready)  accepted {counts['accepted']}, "
                                 f"edited {counts['edited']}, rejected {counts['rejected']}", style="bold"))
-        if sentence.reason:  # a near miss
+        if sentence.reason:  # a near miss, a check against the source
             self.console.print(Text(f"  ({one_line(sentence.reason)})", style="dim"))
+        if sentence.source is not None:  # what it translates, above the English
+            self.console.print(Text(f"  source: {one_line(sentence.source)}", style="italic"))
         paragraph, start, end = item.paragraph  # file contents: escaped, they must not drive the terminal
         context = Text(one_line(paragraph[:start]).strip() + " ", style="dim")
         context.append(one_line(sentence.text).strip(), style="bold")

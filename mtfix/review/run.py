@@ -35,4 +35,7 @@ def run_review(documents: list[Document], checker, state: Path, backup: bool,
     summary = session.apply()
     for line in summary.lines():
         print(line)
+    if checker.fix.stats.failure:  # the decisions a person made stand; the rest lacked that source's answers
+        print(f"mtfix: error: {checker.fix.stats.failure}; the sentences it did not answer had the other "
+              "sources' suggestions")
     return summary

@@ -123,6 +123,8 @@ class ReviewApp(App):
         text = Text(f"{item.document.path}:{sentence.line}:{sentence.col}  P(garbled) {sentence.score:.2f} "
                     f"(read in context){reason}\n",
                     style="dim")
+        if sentence.source is not None:  # what it translates, above the English
+            text.append(f"source: {' '.join(sentence.source.split())}\n", style="italic")
         text.append(" ".join(paragraph[:start].split()) + " ", style="dim")
         body = Text(sentence.text)
         for word_start, word_end, nll, _bad in sentence.words:  # WordScore

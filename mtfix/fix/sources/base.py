@@ -14,6 +14,7 @@ from mtfix.fix.candidate import Candidate, FixTarget
 class CandidateSource(ABC):
     name: str = ""
     slow: bool = False  # tried only for sentences the fast sources found nothing for
+    remote: bool = False  # a server's: when it fails, the run reports it, caches and writes nothing of it
 
     @classmethod
     def create(cls, context) -> "CandidateSource":
@@ -24,6 +25,10 @@ class CandidateSource(ABC):
         """The optional modules (`mtfix.extras.OPTIONAL`) this source needs with SETTINGS:
         checked before a run starts, so a missing extra is reported before the scan."""
         return ()
+
+    @classmethod
+    def check(cls, settings) -> None:
+        """Raise ConfigError when SETTINGS lack what this source needs (checked before a run)."""
 
     @abstractmethod
     def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:

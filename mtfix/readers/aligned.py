@@ -1,0 +1,99 @@
+"""Translations that come with their source, one sentence per unit, never re-segmented:
+
+- `lines`: the input with a line-aligned source file (`--source FILE`, MT evaluation's
+  two-file form): line N of the input translates line N of the source;
+- `tsv`: `source<TAB>target` on each line (`.tsv`).
+
+Each non-empty target is one unit (a sentence as given); its offsets point into the file, so
+`fix --write` rewrites the targets only and leaves every other byte as it was. An empty
+target has no sentence. Line counts that differ, or a TSV line without exactly two columns,
+make the file unreadable with a one-line reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from mtfix.document import Document
+from mtfix.errors import InputError
+from mtfix.readers.base import Reader
+from mtfix.readers.decode import decode_bytes
+from mtfix.readers.options import ReadOptions, Skipped
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of TEXT without its ending (LF or CRLF); a final line ending
+    does not start another line."""
+    spans, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        spans.append((start, end - 1 if end > start and text[end - 1] == "\r" else end))
+        start = end + 1
+    return spans
+
+
+def aligned_document(path: str, text: str, codec: str, bom: int, targets: list[tuple[int, int]],
+                     sources: list[str], options: ReadOptions) -> Document:
+    """A Document whose units are the non-empty TARGETS (spans of TEXT), each with its source."""
+    kept = [(span, source) for span, source in zip(targets, sources) if text[span[0]:span[1]].strip()]
+    return Document(path, text, codec, bom_length=bom, units=[span for span, _ in kept],
+                    sources=[source for _, source in kept], source_lang=options.source_lang)
+
+
+class LinesReader(Reader):
+    """The input's lines, each the translation of the same line of `--source`."""
+
+    name = "lines"
+    suffixes = ()  # chosen by name (ReadOptions.reader), when a source file is given
+
+    def documents(self, path: str, text: str, codec: str, bom: int,
+                  options: ReadOptions) -> Iterator[Document | Skipped]:
+        if not options.source:
+            raise InputError("the lines reader needs --source FILE")
+        source_text = _source_text(options.source, options.max_bytes)
+        targets, source_lines = line_spans(text), line_spans(source_text)
+        if len(targets) != len(source_lines):
+            raise InputError(f"{len(targets)} lines here, {len(source_lines)} in the source {options.source}: "
+                             "line-aligned files must have as many lines")
+        sources = [source_text[start:end] for start, end in source_lines]
+        yield aligned_document(path, text, codec, bom, targets, sources, options)
+
+
+class TsvReader(Reader):
+    """`source<TAB>target` per line."""
+
+    name = "tsv"
+    suffixes = (".tsv",)
+
+    def documents(self, path: str, text: str, codec: str, bom: int,
+                  options: ReadOptions) -> Iterator[Document | Skipped]:
+        targets, sources = [], []
+        for number, (start, end) in enumerate(line_spans(text), start=1):
+            line = text[start:end]
+            if not line.strip():
+                continue
+            columns = line.count("\t") + 1
+            if columns != 2:
+                raise InputError(f"line {number} has {columns} column{'s' * (columns != 1)}; "
+                                 "a .tsv holds source<TAB>target on every line")
+            tab = line.index("\t")
+            sources.append(line[:tab])
+            targets.append((start + tab + 1, end))
+        yield aligned_document(path, text, codec, bom, targets, sources, options)
+
+
+def _source_text(path: str, limit: int) -> str:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"source {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(f"source {path} is larger than {limit // (1024 * 1024)} MB")
+    try:
+        text, _, _ = decode_bytes(data)
+    except InputError as exc:
+        raise InputError(f"source {path}: {exc}") from None
+    return text

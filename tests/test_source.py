@@ -1,0 +1,174 @@
+"""Translations read with their source: the two-file form (`--source`), TSV, JSONL with
+`--source-field`; the checks against the source, each with true and false cases; and runs
+without a source that look exactly as before."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mtfix.filters.source_checks import (check_brackets, check_length, check_links, check_numbers,
+                                         check_untranslated, number_value, numbers)
+
+SOURCE = "Цена выросла до 2 000 рублей (по данным ЦБ).\nОн сказал: «Мы готовы».\nПодробнее на https://example.ru/a.\nЭто предложение не переведено вообще.\n"
+TARGET = ("The price rose to 20,000 rubles (according to the Central Bank.\nHe said: \"We are ready\".\n"
+          "More at https://example.com/a.\nЭто предложение не переведено вообще.\n")
+
+
+@pytest.fixture
+def pair(tmp_path):
+    (tmp_path / "src.ru").write_text(SOURCE)
+    (tmp_path / "mt.en").write_text(TARGET)
+    return tmp_path
+
+
+def _sentences(result) -> list[dict]:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["sentences"]
+
+
+def test_two_line_aligned_files(cli, pair):
+    result = cli("scan", "-q", "-f", "json", "-s", "src.ru", "--source-lang", "ru", "mt.en", cwd=pair)
+    sentences = _sentences(result)
+    assert [s["line"] for s in sentences] == [1, 2, 3, 4]  # one sentence per line, never joined or split
+    assert [s["source"] for s in sentences] == SOURCE.splitlines()
+    by_line = {s["line"]: s for s in sentences}
+    assert by_line[1]["label"] == "mistranslated"
+    assert [c["check"] for c in by_line[1]["checks"]] == ["numbers", "brackets"]
+    assert by_line[1]["reason"].startswith("numbers differ: 2 000 in the source, 20,000 here")
+    assert by_line[2]["checks"] == [] and by_line[2]["label"] != "mistranslated"
+    assert by_line[3]["checks"][0]["check"] == "links" and "https://example.ru/a" in by_line[3]["reason"]
+    assert by_line[4]["reason"] == "not translated: the English is the source"
+    assert "|source:ru/checks:numbers,links,untranslated,brackets,length" in json.loads(result.stdout)["signature"]
+
+
+def test_the_checks_are_findings_with_rules_of_their_own(cli, pair):
+    sarif = json.loads(cli("score", "-q", "-f", "sarif", "-s", "src.ru", "mt.en", cwd=pair).stdout)
+    run = sarif["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert "mtfix/mistranslated/numbers" in rules and "mtfix/mistranslated/links" in rules
+    found = sorted(r["ruleId"] for r in run["results"] if "mistranslated" in r["ruleId"])
+    assert found == ["mtfix/mistranslated/links", "mtfix/mistranslated/numbers", "mtfix/mistranslated/untranslated"]
+    assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+    report = json.loads(cli("score", "-q", "-f", "json", "-s", "src.ru", "mt.en", cwd=pair).stdout)
+    assert report["summary"]["mistranslated"] == 3 and report["summary"]["sourced"] == 4
+
+
+def test_a_check_can_be_turned_off(cli, pair):
+    sentences = _sentences(cli("scan", "-q", "-f", "json", "-s", "src.ru", "--checks", "links", "mt.en", cwd=pair))
+    assert [s["line"] for s in sentences if s["label"] == "mistranslated"] == [3]
+    bad = cli("scan", "-q", "-s", "src.ru", "--checks", "spelling", "mt.en", cwd=pair)
+    assert bad.returncode == 2 and b"unknown check 'spelling'" in bad.stderr
+
+
+def test_line_counts_that_differ_are_one_line_and_exit_2(cli, pair):
+    (pair / "short.ru").write_text("Одна строка.\n")
+    result = cli("scan", "-q", "-s", "short.ru", "mt.en", cwd=pair)
+    assert result.returncode == 2
+    [line] = [l for l in result.stderr.splitlines() if b"mt.en" in l]
+    assert b"4 lines here, 1 in the source short.ru" in line
+
+
+@pytest.mark.parametrize("args", [("mt.en", "mt.en"), (".",)])
+def test_a_source_goes_with_one_input_file(cli, pair, args):
+    result = cli("scan", "-q", "-s", "src.ru", *args, cwd=pair)
+    assert result.returncode == 2 and b"name exactly one file" in result.stderr
+
+
+def test_tsv_pairs_and_a_ragged_tsv(cli, tmp_path):
+    (tmp_path / "p.tsv").write_text("Цена 2 000 рублей.\tThe price is 20,000 rubles.\n\nКошка.\tThe cat.\n")
+    sentences = _sentences(cli("scan", "-q", "-f", "json", "p.tsv", cwd=tmp_path))
+    assert [(s["line"], s["col"], s["text"]) for s in sentences] == [(1, 20, "The price is 20,000 rubles."),
+                                                                    (3, 8, "The cat.")]
+    assert sentences[0]["label"] == "mistranslated" and sentences[1]["source"] == "Кошка."
+    (tmp_path / "r.tsv").write_text("one\ttwo\nonly one column\n")
+    ragged = cli("scan", "-q", "r.tsv", cwd=tmp_path)
+    assert ragged.returncode == 2 and b"line 2 has 1 column; a .tsv holds source<TAB>target" in ragged.stderr
+
+
+def test_jsonl_with_a_source_field_keeps_record_ids(cli, tmp_path):
+    rows = [{"mt": "The price is 20,000 rubles.", "src": "Цена 2 000 рублей."},
+            {"mt": "The cat sleeps. It is tired.", "src": "Кошка спит. Она устала."},
+            {"mt": "No source here."}]
+    (tmp_path / "r.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    result = cli("scan", "-q", "-f", "json", "--field", "mt", "--source-field", "src", "r.jsonl", cwd=tmp_path)
+    assert result.returncode == 2  # the third record is skipped, with a note
+    sentences = json.loads(result.stdout)["sentences"]
+    assert [(s["record"], s["text"]) for s in sentences] == [(1, rows[0]["mt"]), (2, rows[1]["mt"])]  # one unit a record
+    assert sentences[0]["label"] == "mistranslated"
+    assert b"r.jsonl:3: no field 'src' (choose one with --source-field)" in result.stderr
+
+
+def test_without_a_source_nothing_of_it_shows(cli, tmp_path):
+    (tmp_path / "a.txt").write_text("The price rose to 20,000 rubles. Это предложение не переведено.\n")
+    for args in (("scan",), ("scan", "-f", "json"), ("scan", "-f", "sarif"), ("score",), ("score", "-f", "json"),
+                 ("score", "-f", "markdown")):
+        out = cli(*args, "-q", "a.txt", cwd=tmp_path).stdout
+        for word in (b"mistranslat", b"source", b"sourced", b"checks"):
+            assert word not in out, (args, word)
+
+
+@pytest.mark.parametrize(("written", "value"), [("2,000", 2000), ("2 000", 2000), ("2.000", 2000), ("3,5", 3.5),
+                                               ("1.234,56", 1234.56), ("1,234.56", 1234.56), ("12", 12)])
+def test_number_values(written, value):
+    assert number_value(written) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(("source", "target", "flagged"), [
+    ("Цена 2 000 рублей.", "The price is 2,000 rubles.", False),
+    ("Рост 3,5 процента.", "Growth of 3.5 percent.", False),
+    ("增长２０％。", "Growth of 20%.", False),  # full-width digits
+    ("两万人参加。", "20,000 people took part.", False),
+    ("预算为2.5亿元。", "The budget is 250 million yuan.", False),
+    ("Он купил 2 книги.", "He bought two books.", False),  # a number word
+    ("Цена 2 000 рублей.", "The price is 20,000 rubles.", True),
+    ("В 2019 году.", "In 2018.", True),
+    ("Он пришёл.", "He came at 5.", True),  # a number added
+    ("Было 12 человек.", "There were people.", True),  # a number dropped
+])
+def test_numbers_check(source, target, flagged):
+    assert bool(check_numbers(source, target)) == flagged, (numbers(source), numbers(target))
+
+
+@pytest.mark.parametrize(("source", "target", "flagged"), [
+    ("См. https://a.org/x.", "See https://a.org/x.", False),
+    ("Пишите на info@a.org.", "Write to info@a.org.", False),
+    ("См. https://a.org/x.", "See https://a.org/y.", True),
+    ("Пишите на info@a.org.", "Write to us.", True),
+])
+def test_links_check(source, target, flagged):
+    assert bool(check_links(source, target)) == flagged
+
+
+@pytest.mark.parametrize(("source", "target", "language", "flagged"), [
+    ("Это предложение не переведено.", "Это предложение не переведено.", "ru", True),
+    ("Он сказал, что это хорошо.", "He said что это хорошо.", "ru", True),
+    ("他说这很好，我们都同意。", "He said 这很好我们都同意.", "zh", True),
+    ("Apple iPhone", "Apple iPhone", None, False),  # a brand copied verbatim
+    ("Компания «Газпром» растёт.", "The company Газпром is growing.", "ru", False),  # a name kept in its script
+    ("Он сказал, что это хорошо.", "He said that it is good.", "ru", False),
+])
+def test_untranslated_check(source, target, language, flagged):
+    assert bool(check_untranslated(source, target, language)) == flagged
+
+
+@pytest.mark.parametrize(("source", "target", "flagged"), [
+    ("Он (президент) сказал.", "He (the president) said.", False),
+    ("Он (президент) сказал.", "He (the president said.", True),
+    ("Он сказал «да».", "He said “yes.", True),
+    ("Он сказал «да».", "He said \"yes\".", False),
+    ("Он сказал (да.", "He said (yes.", False),  # the source is unbalanced too
+])
+def test_brackets_check(source, target, flagged):
+    assert bool(check_brackets(source, target)) == flagged
+
+
+@pytest.mark.parametrize(("source", "target", "flagged"), [
+    ("Правительство объявило о новых мерах поддержки.", "The government announced new support measures.", False),
+    ("Правительство объявило о новых мерах поддержки.", "The government.", True),
+    ("Короче.", "Shorter.", False),  # too short to judge
+    ("政府宣布了新的支持措施。", "The government announced new support measures.", False),
+])
+def test_length_check(source, target, flagged):
+    assert bool(check_length(source, target)) == flagged
