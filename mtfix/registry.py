@@ -70,6 +70,7 @@ _BUILTINS: dict[Registry, dict[str, str]] = {
     READERS: {"text": "mtfix.readers.text:TextReader", "markdown": "mtfix.readers.text:MarkdownReader",
               "html": "mtfix.readers.html:HtmlReader", "jsonl": "mtfix.readers.jsonl:JsonlReader",
               "parquet": "mtfix.readers.parquet:ParquetReader", "tsv": "mtfix.readers.aligned:TsvReader",
+              "tmx": "mtfix.readers.aligned:TmxReader",
               "lines": "mtfix.readers.aligned:LinesReader"},
     FEATURES: {"surprisal": "mtfix.features.surprisal:SurprisalFeatures",
                "lexicon": "mtfix.features.lexicon:LexiconFeatures", "casing": "mtfix.features.casing:CasingFeatures",

@@ -124,8 +124,11 @@ def test_number_values(written, value):
     ("Он купил 2 книги.", "He bought two books.", False),  # a number word
     ("Цена 2 000 рублей.", "The price is 20,000 rubles.", True),
     ("В 2019 году.", "In 2018.", True),
-    ("Он пришёл.", "He came at 5.", True),  # a number added
-    ("Было 12 человек.", "There were people.", True),  # a number dropped
+    ("Он пришёл.", "He came at 5.", False),  # a number added alone: often one the source says in words
+    ("Было 12 человек.", "There were people.", False),  # one dropped alone: often written as a word
+    ("Осталось 12 мест из 30.", "There were 13 places left out of 30.", True),
+    ("26 млн 773 тыс. рублей", "26 million 773 thousand rubles", False),
+    ("Рост на 1,5 миллиона.", "Growth of 1.5 million.", False),
 ])
 def test_numbers_check(source, target, flagged):
     assert bool(check_numbers(source, target)) == flagged, (numbers(source), numbers(target))
@@ -159,6 +162,7 @@ def test_untranslated_check(source, target, language, flagged):
     ("Он сказал «да».", "He said “yes.", True),
     ("Он сказал «да».", "He said \"yes\".", False),
     ("Он сказал (да.", "He said (yes.", False),  # the source is unbalanced too
+    ("Он сказал «да».", "He said (yes.", False),  # a kind the source has not: not judged
 ])
 def test_brackets_check(source, target, flagged):
     assert bool(check_brackets(source, target)) == flagged
@@ -172,3 +176,37 @@ def test_brackets_check(source, target, flagged):
 ])
 def test_length_check(source, target, flagged):
     assert bool(check_length(source, target)) == flagged
+
+
+TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="ru" datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x"
+ creationtool="x" creationtoolversion="1"/>
+<body>
+<tu><tuv xml:lang="ru"><seg>Цена выросла до 2 000 рублей.</seg></tuv>
+    <tuv xml:lang="en-US"><seg>The price rose to 20,000 rubles.</seg></tuv></tu>
+<tu><tuv xml:lang="ru"><seg>Кошка &amp; собака.</seg></tuv><tuv xml:lang="en"><seg>The cat <ph>x</ph>&amp; the dog.</seg></tuv></tu>
+<tu><tuv xml:lang="ru"><seg>Только русский.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_tmx_units_with_their_languages(cli, tmp_path):
+    (tmp_path / "m.tmx").write_text(TMX)
+    result = cli("scan", "-q", "-f", "json", "m.tmx", cwd=tmp_path)
+    assert result.returncode == 2 and b"m.tmx:3: no English variant" in result.stderr
+    payload = json.loads(result.stdout)
+    sentences = payload["sentences"]
+    assert [(s["record"], s["text"], s["source"]) for s in sentences] == [
+        (1, "The price rose to 20,000 rubles.", "Цена выросла до 2 000 рублей."), (2, "The cat & the dog.", "Кошка & собака.")]
+    assert sentences[0]["label"] == "mistranslated" and "|source:ru/" in payload["signature"]
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ("<tmx><body><tu></body></tmx>", b"not well-formed TMX"),
+    ('<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY a "aaaa">]><tmx><body/></tmx>', b"document type declaration"),
+    ("<html><body/></html>", b"not TMX"),
+])
+def test_a_broken_tmx_is_one_line_and_exit_2(cli, tmp_path, text, told):
+    (tmp_path / "b.tmx").write_text(text)
+    result = cli("scan", "-q", "b.tmx", cwd=tmp_path)
+    assert result.returncode == 2 and told in result.stderr, result.stderr

@@ -33,7 +33,7 @@ def writable(document: Document) -> str:
     if document.path == "<stdin>":
         return "read from stdin"
     if document.record is not None:
-        return "JSONL records are not rewritten in place"
+        return "records (JSONL, Parquet, TMX units) are not rewritten in place"
     if document.source_map is not None:
         return "HTML is not rewritten in place"
     if document.lossy:

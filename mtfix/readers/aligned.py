@@ -2,7 +2,8 @@
 
 - `lines`: the input with a line-aligned source file (`--source FILE`, MT evaluation's
   two-file form): line N of the input translates line N of the source;
-- `tsv`: `source<TAB>target` on each line (`.tsv`).
+- `tsv`: `source<TAB>target` on each line (`.tsv`);
+- `tmx`: TMX 1.4 translation memories (`.tmx`), one record per `<tu>`.
 
 Each non-empty target is one unit (a sentence as given); its offsets point into the file, so
 `fix --write` rewrites the targets only and leaves every other byte as it was. An empty
@@ -12,6 +13,7 @@ make the file unreadable with a one-line reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,3 +99,62 @@ def _source_text(path: str, limit: int) -> str:
     except InputError as exc:
         raise InputError(f"source {path}: {exc}") from None
     return text
+
+
+class TmxReader(Reader):
+    """TMX 1.4: each translation unit (`<tu>`) with an English variant is a record of one
+    sentence, its source the variant in the header's `srclang` (or the first other one); the
+    languages come from `xml:lang`. A document type declaration is refused (no entities are
+    expanded), as is anything that is not well-formed XML."""
+
+    name = "tmx"
+    suffixes = (".tmx",)
+
+    def documents(self, path: str, text: str, codec: str, bom: int,
+                  options: ReadOptions) -> Iterator[Document | Skipped]:
+        import xml.etree.ElementTree as ET
+
+        if re.search(r"<!DOCTYPE|<!ENTITY", text[:4096], re.I):
+            raise InputError("a TMX file with a document type declaration is not read (entities are not expanded)")
+        try:
+            root = ET.fromstring(text.encode("utf-8"))
+        except ET.ParseError as exc:
+            raise InputError(f"not well-formed TMX ({exc})") from None
+        if root.tag != "tmx" or root.find("body") is None:
+            raise InputError("not TMX: no <tmx> with a <body>")
+        header = root.find("header")
+        declared = (header.get("srclang") or "") if header is not None else ""
+        for number, unit in enumerate(root.iter("tu"), start=1):
+            variants = {_lang(tuv): _segment(tuv) for tuv in unit.iter("tuv")}
+            english = next((lang for lang in variants if lang.split("-")[0] == "en"), None)
+            if english is None:
+                yield Skipped(f"{path}:{number}", "no English variant (xml:lang en) in this <tu>")
+                continue
+            others = [lang for lang in variants if lang != english]
+            source_lang = next((lang for lang in others if declared and lang.lower() == declared.lower()),
+                               others[0] if others else None)
+            target = variants[english]
+            if not target.strip():
+                continue
+            source = variants.get(source_lang) if source_lang else None
+            yield Document(path, target, "utf-8", record=number, units=[(0, len(target))],
+                           sources=[source] if source is not None else None,
+                           source_lang=options.source_lang or (source_lang.split("-")[0].lower() if source_lang else None))
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _lang(tuv) -> str:
+    return tuv.get(_XML_LANG) or tuv.get("lang") or ""
+
+
+def _segment(tuv) -> str:
+    """The text of a variant's <seg>, inline markup (bpt, ept, ph, it) left out, text after it kept."""
+    seg = tuv.find("seg")
+    if seg is None:
+        return ""
+    parts = [seg.text or ""]
+    for child in seg:
+        parts.append(child.tail or "")
+    return "".join(parts)
