@@ -210,3 +210,17 @@ def test_a_broken_tmx_is_one_line_and_exit_2(cli, tmp_path, text, told):
     (tmp_path / "b.tmx").write_text(text)
     result = cli("scan", "-q", "b.tmx", cwd=tmp_path)
     assert result.returncode == 2 and told in result.stderr, result.stderr
+
+
+def test_engine_records_carry_their_source(fake_checker):
+    """Ray's and datatrove's rows go through the same record adapter: with a source field each
+    row is one sentence checked against its source."""
+    from dataclasses import replace
+
+    from mtfix.integrations.records import score_records
+
+    fake_checker.settings = replace(fake_checker.settings, source_field="src")
+    rows = [{"text": "The price is 20,000 rubles.", "src": "Цена 2 000 рублей."}, {"text": "The cat.", "src": None}]
+    scored, missing = score_records(fake_checker, ["a", "b"], rows, with_sentences=True)
+    assert scored.figures["mistranslated"] == 1 and scored.sentence_rows[0]["label"] == "mistranslated"
+    assert missing.figures["error"] == "field 'src' is null, not a string"

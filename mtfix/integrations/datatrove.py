@@ -54,7 +54,10 @@ class MTFixFilter(BaseFilter):
         return self.filter_batch([doc])[0]
 
     def filter_batch(self, batch: list[DatatroveDocument]) -> list[bool | tuple[bool, str]]:
-        records = score_records(self.checker, [doc.id for doc in batch], [{"text": doc.text} for doc in batch])
+        source_field = self.checker.settings.source_field  # a document's source, in its metadata
+        rows = [{"text": doc.text, **({source_field: doc.metadata.get(source_field)} if source_field else {})}
+                for doc in batch]
+        records = score_records(self.checker, [doc.id for doc in batch], rows)
         results = []
         for doc, record in zip(batch, records):
             figures = record.figures

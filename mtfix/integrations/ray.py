@@ -51,7 +51,10 @@ class DocumentScorer:
         count = len(next(iter(batch.values()))) if batch else 0
         texts = list(batch[self.text_column]) if self.text_column in batch else [None] * count
         ids = list(batch[self.id_column]) if self.id_column in batch else [None] * count
-        rows = [{self.text_column: _text(t)} for t in texts]
+        source_field = self.checker.settings.source_field  # the record's source, when the settings name one
+        sources = list(batch[source_field]) if source_field and source_field in batch else [None] * count
+        rows = [{self.text_column: _text(t), **({source_field: _text(s)} if source_field else {})}
+                for t, s in zip(texts, sources)]
         records = score_records(self.checker, [_text(i) for i in ids], rows, self.text_column, self.sentences)
         out: dict[str, list] = {"schema_version": [SCHEMA_VERSION] * len(records), "id": [r.id for r in records]}
         for column in document_columns():

@@ -52,7 +52,8 @@ def score_records(checker, ids: Sequence, rows: Sequence[Mapping], field: str = 
     readers' record adapter as a JSONL or Parquet record is."""
     out: list[ScoredRecord] = []
     documents: list[Document] = []
-    options = ReadOptions(field=field)
+    settings = checker.settings  # the record's source field and language, when they name one
+    options = ReadOptions(field=field, source_field=settings.source_field, source_lang=settings.source_lang)
     for record_id, row in zip(ids, rows):
         read = record_document(str(record_id), row, options)
         if isinstance(read, Skipped):
