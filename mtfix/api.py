@@ -67,6 +67,14 @@ class Checker:
         return SourceChecks(self.settings.checks)
 
     @cached_property
+    def adequacy(self):
+        """The source's adequacy (a step of every chain this Checker builds; the signature
+        names its model once a source was compared)."""
+        from mtfix.pipeline.adequacy import Adequacy
+
+        return Adequacy()
+
+    @cached_property
     def detect(self):
         """The LM step, shared by every run of this Checker (and its cache)."""
         from mtfix.cache import AnalysisCache
@@ -105,11 +113,11 @@ class Checker:
 
     def steps(self, fix: bool = False, start: str = "read", only: Sequence[str] = ()) -> list[Step]:
         """The pipeline's steps (mtfix.pipeline.build) from START: read → segment → suppress →
-        boilerplate → duplicates → detect (→ fix); with ONLY, just the steps it names."""
-        return build(self, start=start, until="fix" if fix else "detect", only=only)
+        boilerplate → duplicates → checks → detect → adequacy (→ fix); with ONLY, just the steps it names."""
+        return build(self, start=start, until="fix" if fix else "adequacy", only=only)
 
     def signature(self, fix: bool = False) -> Signature:
-        parts = {**self.detect.signature, **self.source_checks.signature}
+        parts = {**self.detect.signature, **self.source_checks.signature, **self.adequacy.signature}
         results = ("analysis", "label")
         if fix:
             parts.update(self.fix.signature)

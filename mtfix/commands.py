@@ -16,7 +16,7 @@ EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
 class Command:
     name = ""
-    until = "detect"  # the last pipeline step it runs
+    until = "adequacy"  # the last pipeline step it runs
     reports = True  # writes a report in the chosen format
     collects = False  # gathers corpus figures and findings (score's report; scan's corpus formats)
 

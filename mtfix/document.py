@@ -62,6 +62,7 @@ class Sentence:
     quality: float = 0.0  # the detector's quality estimate (higher is better; MLQE-PE da_z scale)
     marks: list[Mark] = field(default_factory=list)  # what the steps found, in the order they ran
     source: str | None = None  # what the sentence translates, when its input says
+    adequacy: float | None = None  # cosine of the source and the English (multilingual encoder), when compared
     suppressed: bool = False  # by an inline marker or an ignore pattern: not scored, not a finding
     spans: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)

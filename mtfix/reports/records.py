@@ -42,6 +42,8 @@ def sentence_record(document: Document, sentence: Sentence, byte_map: dict[int, 
         record["source"] = sentence.source
         checks = labels.info(Label.MISTRANSLATED).checks
         record["checks"] = [{"check": m.code, "reason": m.reason} for m in sentence.marks if m.code in checks]
+        if sentence.adequacy is not None:
+            record["adequacy"] = sentence.adequacy
     if sentence.suppressed:
         record["suppressed"] = True
     if sentence.start in byte_map:
