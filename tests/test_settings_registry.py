@@ -221,16 +221,29 @@ def test_the_readme_lists_every_config_key():
     assert sorted(listed) == sorted(key_of(name) for name in SPECS)
 
 
+def _another_value(name: str, spec, words: frozenset[str] = frozenset({"other"})):
+    """A valid value of setting NAME other than its default."""
+    from mtfix.settings import default_of
+
+    if spec.kind == "choice":
+        return next(c for c in spec.choices if c != default_of(name))
+    if spec.kind == "bool":
+        return not default_of(name)
+    special = {"sources": ("lm", "grammar"), "checks": ("numbers",)}
+    if name in special:
+        return special[name]
+    value = {"string": "other", "strings": ("other",), "number": 0.55, "count": 7, "patterns": ("^other",),
+             "words": words}[spec.kind]
+    return (spec.low + spec.high) / 2 if spec.kind == "number" and not spec.low <= value <= spec.high else value
+
+
 def test_every_setting_that_changes_a_result_shows_in_the_signature():
     """A setting that changes results is in the signature when it is not at its default:
     in a step's entry when its spec names one (`signed`), else as its own `key:value`."""
     from fakes import stray_detector
 
     from mtfix.api import Checker
-    from mtfix.settings import SPECS, Settings, default_of
-
-    other = {"string": "other", "strings": ("other",), "number": 0.55, "count": 7,
-             "patterns": ("^other",), "words": frozenset({"a|b"})}  # a word with "|" in it is escaped
+    from mtfix.settings import SPECS, Settings
 
     def signature(**changed) -> str:
         checker = Checker(Settings(**changed))
@@ -239,20 +252,9 @@ def test_every_setting_that_changes_a_result_shows_in_the_signature():
 
     base = signature()
     for name, spec in SPECS.items():
-        if spec.kind == "choice":
-            value = next(c for c in spec.choices if c != default_of(name))
-        elif spec.kind == "bool":
-            value = not default_of(name)
-        else:
-            value = other[spec.kind]
-        if name == "sources":
-            value = ("lm", "grammar")
-        if name == "checks":
-            value = ("numbers",)
-        if spec.kind == "number" and not spec.low <= value <= spec.high:
-            value = (spec.low + spec.high) / 2
         if name == "detector":
             continue  # its entry is the digest of the detector read, which this test sets
+        value = _another_value(name, spec, words=frozenset({"a|b"}))  # a word with "|" in it is escaped
         changed = signature(**{name: value})
         assert (changed != base) == bool(spec.changes), name
         if spec.changes and not spec.signed:
@@ -265,12 +267,9 @@ def test_every_setting_that_changes_a_result_is_in_that_results_cache_key():
     from fakes import StandInSource, stand_in_fix_step, stray_detector
 
     from mtfix.api import Checker
-    from mtfix.settings import RESULTS, SPECS, Settings, default_of
+    from mtfix.settings import RESULTS, SPECS, Settings
 
     assert all(spec.changes <= set(RESULTS) for spec in SPECS.values())
-    other = {"string": "other", "strings": ("other",), "bool": None, "number": 0.55, "count": 7,
-             "patterns": ("^other",), "words": frozenset({"other"})}
-
     def keys(**changed) -> tuple[str, str]:
         checker = Checker(Settings(**changed))
         checker.__dict__["detector"] = stray_detector()
@@ -279,20 +278,8 @@ def test_every_setting_that_changes_a_result_is_in_that_results_cache_key():
 
     base = keys()
     for name, spec in SPECS.items():
-        if spec.kind == "choice":
-            value = next(c for c in spec.choices if c != default_of(name))
-        elif spec.kind == "bool":
-            value = not default_of(name)
-        else:
-            value = other[spec.kind]
-        if name == "sources":
-            value = ("lm", "grammar")
-        if name == "checks":
-            value = ("numbers",)
-        if spec.kind == "number" and not spec.low <= value <= spec.high:
-            value = (spec.low + spec.high) / 2
         if name == "backend":
             continue  # a backend other than torch needs its extra; its value joins the model's part of the key
-        analysis, suggestions = keys(**{name: value})
+        analysis, suggestions = keys(**{name: _another_value(name, spec)})
         assert (analysis != base[0]) == ("analysis" in spec.changes), name
         assert (suggestions != base[1]) == ("suggestions" in spec.changes or "analysis" in spec.changes), name
