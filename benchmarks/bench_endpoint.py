@@ -48,7 +48,8 @@ def server(url: str | None):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([shutil.which("transformers") or "transformers", "serve", "--host", "127.0.0.1",
+    beside = Path(sys.executable).with_name("transformers")
+    process = subprocess.Popen([str(beside) if beside.exists() else shutil.which("transformers") or "transformers", "serve", "--host", "127.0.0.1",
                                 "--port", str(port), location], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(240):
