@@ -254,3 +254,24 @@ def test_without_the_encoder_the_checks_still_run(cli, tmp_path, monkeypatch):
     result = cli("scan", "-q", "-f", "json", "p.tsv", cwd=tmp_path)
     assert b"pip install 'mtfix[source]'" in result.stderr
     assert json.loads(result.stdout)["sentences"][0]["label"] == "mistranslated"
+
+
+def test_fix_writes_the_english_only(fix_cli, tmp_path):
+    """--write on a TSV and on two line-aligned files rewrites the English and leaves every
+    other byte (the sources, the tabs, the line ends) as it was."""
+    from test_gate_and_inputs import TYPO
+
+    tsv = tmp_path / "p.tsv"
+    tsv.write_bytes(f"Первая строка.\t{TYPO}\r\nВторая.\tThe weather was fine today.\r\n".encode())
+    result = fix_cli("p.tsv", "--write", "--no-backup", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    after = tsv.read_bytes().decode()
+    assert after != f"Первая строка.\t{TYPO}\r\nВторая.\tThe weather was fine today.\r\n"
+    assert after.startswith("Первая строка.\t") and after.endswith("\r\nВторая.\tThe weather was fine today.\r\n")
+    (tmp_path / "src.ru").write_text("Первая строка.\nВторая.\n")
+    (tmp_path / "mt.en").write_text(f"{TYPO}\nThe weather was fine today.\n")
+    result = fix_cli("-s", "src.ru", "mt.en", "--write", "--no-backup", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "mt.en").read_text().endswith("\nThe weather was fine today.\n")
+    assert (tmp_path / "mt.en").read_text() != f"{TYPO}\nThe weather was fine today.\n"
+    assert (tmp_path / "src.ru").read_text() == "Первая строка.\nВторая.\n"
