@@ -109,13 +109,13 @@ def mlqe(args, url: str, model: str) -> None:
         bench_fix.run_mlqe(Namespace(
             device="cpu", sources="endpoint", all_sources=True, min_confidence=args.min_confidence,
             max_suggestions=3, part=args.part, per_pair=args.per_pair, record=None, examples=None,
-            endpoint=url, endpoint_model=model))
+            endpoint=url, endpoint_model=model, endpoint_concurrency=args.concurrency, endpoint_timeout=600.0))
     if args.compare:
         print(f"\n== {args.compare}, {args.part} part, {args.per_pair} per pair")
         bench_fix.run_mlqe(Namespace(
             device="cpu", sources=args.compare, all_sources=True, min_confidence=args.min_confidence,
             max_suggestions=3, part=args.part, per_pair=args.per_pair, record=None, examples=None,
-            endpoint=None, endpoint_model=None))
+            endpoint=None, endpoint_model=None, endpoint_concurrency=1, endpoint_timeout=60.0))
 
 
 def main() -> None:
@@ -127,6 +127,8 @@ def main() -> None:
     parser.add_argument("--prompt", default="rules+context", choices=[*PROMPTS, "all"])
     parser.add_argument("--compare", default="", help="also measure these built-in sources (e.g. posteditor)")
     parser.add_argument("--min-confidence", type=float, default=None)
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="requests at once (transformers serve answers one at a time)")
     args = parser.parse_args()
     with server(args.endpoint) as (url, model):
         if args.seeds:

@@ -37,7 +37,9 @@ def checker_for(args):
     sources = tuple(s for s in args.sources.split(",") if s) if args.sources else checker.settings.sources
     explicit = checker.settings.explicit | ({"sources"} if args.all_sources else set())
     floor = checker.settings.min_confidence if args.min_confidence is None else args.min_confidence
-    endpoint = {"endpoint": args.endpoint, "endpoint_model": args.endpoint_model} if args.endpoint else {}
+    endpoint = {"endpoint": args.endpoint, "endpoint_model": args.endpoint_model,
+                "endpoint_concurrency": args.endpoint_concurrency, "endpoint_timeout": args.endpoint_timeout} \
+        if args.endpoint else {}
     checker.settings = replace(checker.settings, sources=sources, min_confidence=floor,
                                max_suggestions=args.max_suggestions, explicit=explicit, **endpoint)
     return checker
@@ -180,6 +182,8 @@ def run_mlqe(args) -> None:
     print_ceiling(targets, pool, reference)
     print_rejections(fixes)
     stats = checker.fix.stats
+    if stats.failure:
+        print(f"A SOURCE FAILED: {stats.failure}")
     for source, spent in sorted(stats.source_seconds.items(), key=lambda p: -p[1]):
         print(f"  source {source:10s} {spent:7.1f} s, {stats.source_candidates.get(source, 0)} candidates")
     print(f"speed: {len(targets) / seconds:.2f} flagged sentences/s (bar >= 5), {seconds:.0f} s for {len(targets)}; "
@@ -292,6 +296,8 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--endpoint", help="the endpoint source's server (an OpenAI-compatible API's base URL)")
     parser.add_argument("--endpoint-model", help="the model the endpoint serves")
+    parser.add_argument("--endpoint-concurrency", type=int, default=4)
+    parser.add_argument("--endpoint-timeout", type=float, default=60.0)
     parser.add_argument("--examples", help="write each changed sentence, its fix and the post-edit here")
     args = parser.parse_args()
     if not (args.per_pair or args.synthetic or args.seeds):
