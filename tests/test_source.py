@@ -275,3 +275,12 @@ def test_fix_writes_the_english_only(fix_cli, tmp_path):
     assert (tmp_path / "mt.en").read_text().endswith("\nThe weather was fine today.\n")
     assert (tmp_path / "mt.en").read_text() != f"{TYPO}\nThe weather was fine today.\n"
     assert (tmp_path / "src.ru").read_text() == "Первая строка.\nВторая.\n"
+
+
+def test_one_list_of_checks():
+    """The label's SARIF sub-rules, the setting's default and the checks that run are one list."""
+    from mtfix import labels
+    from mtfix.filters.source_checks import CHECKS
+    from mtfix.settings import default_of
+
+    assert labels.info("mistranslated").checks == tuple(CHECKS) == default_of("checks")
