@@ -284,3 +284,29 @@ def test_one_list_of_checks():
     from mtfix.settings import default_of
 
     assert labels.info("mistranslated").checks == tuple(CHECKS) == default_of("checks")
+
+
+def test_what_the_source_decides_is_offered_back(fix_cli, tmp_path):
+    """A changed number or link is put back as the source has it (written the English way), at
+    full confidence: `fix --write` applies it with no person deciding."""
+    from mtfix.filters.source_checks import link_repair, number_repair
+
+    assert number_repair("Цена 2 000 рублей.", "The price is 20,000 rubles.") == "The price is 2,000 rubles."
+    assert number_repair("Рост 3,5 %.", "Growth of 3.7%.") == "Growth of 3.5%."
+    assert number_repair("В 2019 году.", "In 2018.") == "In 2019."
+    assert number_repair("12 и 30.", "13 and 31.") is None  # two changed: which is which is not certain
+    assert number_repair("预算为2.5亿元。", "The budget is 350 million yuan.") is None  # a scale word: not rewritten
+    assert link_repair("См. https://a.org/x.", "See https://a.com/x.") == "See https://a.org/x."
+    pairs = tmp_path / "p.tsv"
+    pairs.write_text("Цена выросла до 2 000 рублей.\tThe price rose to 20,000 rubles.\n"
+                     "Подробнее на https://example.ru/a.\tMore at https://example.com/a.\n")
+    result = fix_cli("p.tsv", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    fixed = [s for s in json.loads(result.stdout)["sentences"] if s.get("suggestions")]
+    assert [(s["suggestions"][0]["text"], s["suggestions"][0]["source"], s["suggestions"][0]["confidence"])
+            for s in fixed] == [("The price rose to 2,000 rubles.", "source", 1.0),
+                                ("More at https://example.ru/a.", "source", 1.0)]
+    result = fix_cli("p.tsv", "--write", "--no-backup", "--write-min-confidence", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert pairs.read_text() == ("Цена выросла до 2 000 рублей.\tThe price rose to 2,000 rubles.\n"
+                                 "Подробнее на https://example.ru/a.\tMore at https://example.ru/a.\n")

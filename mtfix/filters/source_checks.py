@@ -127,6 +127,26 @@ def _unmatched(ours: list, theirs: list) -> list[str]:
     return out
 
 
+def number_repair(source: str, target: str) -> str | None:
+    """TARGET with its one changed number put back as the source has it, written the English
+    way ('2 000' → '2,000' where the English groups digits, '3,5' → '3.5'), or None when the
+    change is not one plain number for another (several, or a scale word or CJK numeral)."""
+    before, after = numbers(source), numbers(target)
+    missing, added = _unmatched(before, after), _unmatched(after, before)
+    if len(missing) != 1 or len(added) != 1 or not all(_NUMBER.fullmatch(n) for n in missing + added):
+        return None
+    value = number_value(missing[0])
+    grouped = bool(re.search(r"\d[,.\u00a0\u202f ']\d{3}\b", added[0]))
+    if value == int(value):
+        english = f"{int(value):,}" if grouped else str(int(value))
+    else:
+        english = f"{value:,.6g}" if grouped else f"{value:.6g}"
+    spots = [m for m in _NUMBER.finditer(target) if m.group().strip() == added[0]]
+    if len(spots) != 1:
+        return None
+    return target[:spots[0].start()] + english + target[spots[0].start() + len(added[0]):]
+
+
 def check_numbers(source: str, target: str) -> str:
     """A number of the source that is not in the English while the English has one the source
     has not: a number changed. (A number left out or added alone is often written as a word
@@ -144,6 +164,18 @@ _LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"'）】」]+|[\w.+-]+@[\w-]+(?:\
 
 def links(text: str) -> list[str]:
     return [m.group().rstrip(".,;:!?)]}") for m in _LINK.finditer(text)]
+
+
+def link_repair(source: str, target: str) -> str | None:
+    """TARGET with its one changed link put back as the source has it, or None."""
+    missing = [link for link in links(source) if link not in links(target)]
+    added = [link for link in links(target) if link not in links(source)]
+    if len(missing) != 1 or len(added) != 1 or target.count(added[0]) != 1:
+        return None
+    return target.replace(added[0], missing[0])
+
+
+REPAIRS = {"numbers": number_repair, "links": link_repair}  # the checks whose finding the source can undo
 
 
 def check_links(source: str, target: str) -> str:

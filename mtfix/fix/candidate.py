@@ -49,6 +49,9 @@ class Candidate:
     text: str
     source: str  # roundtrip, seq2seq, grammar or lm
     detail: str = ""  # what the source did, e.g. "lower-cased 'Proposed'"
+    # the check whose finding the translation's source undoes (numbers, links): the source says
+    # what the sentence must hold, so it is offered at full confidence, past the guards
+    decided: str = ""
 
 
 @dataclass

@@ -108,8 +108,27 @@ def require_extras(names: list[str], settings: Settings) -> None:
 def suggestion_key(target: FixTarget) -> str:
     """What a sentence's suggestions depend on besides the settings: its text, the words the
     detector marked in it and their near-miss alternative and its gain (the only ways the text
-    read before it reaches the sources and the reranker) and the code inside it that must stay."""
-    return f"{target.text}\x00{target.suspects}\x00{target.protected}\x00{target.alternatives}\x00{target.near_gain:g}"
+    read before it reaches the sources and the reranker), the code inside it that must stay,
+    and its source when it was read with one."""
+    key = f"{target.text}\x00{target.suspects}\x00{target.protected}\x00{target.alternatives}\x00{target.near_gain:g}"
+    source = target.sentence.source
+    return key if source is None else f"{key}\x00source:{source}"  # what the source decides depends on it
+
+
+def source_decided(target: FixTarget) -> list[Candidate]:
+    """For a sentence read with its source, what the checks it failed (numbers, links) put back
+    from the source."""
+    from mtfix.filters.source_checks import REPAIRS
+
+    source, out = target.sentence.source, []
+    if source is None:
+        return out
+    for mark in target.sentence.marks:
+        repair = REPAIRS.get(mark.code)
+        repaired = repair(source, target.text) if repair else None
+        if repaired:
+            out.append(Candidate(repaired, "source", f"as the source has it ({mark.reason})", decided=mark.code))
+    return out
 
 
 class Fix(Step):
@@ -228,7 +247,8 @@ class Fix(Step):
 
     def _round(self, targets: list[FixTarget], sources: list[CandidateSource],
                earlier: list[SentenceFix] | None = None) -> list[SentenceFix]:
-        proposals: list[list[Candidate]] = [[] for _ in targets]
+        proposals: list[list[Candidate]] = [source_decided(t) for t in targets] if earlier is None else \
+            [[] for _ in targets]
         for source in sources:
             started = time.perf_counter()
             try:

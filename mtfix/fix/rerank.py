@@ -67,7 +67,8 @@ class Reranker:
         for fix, candidates in zip(fixes, proposals):
             rejected: Counter = Counter()
             for candidate in _unique(candidates, fix.target.text):
-                why = violation(fix.target.text, candidate.text, fix.target.protected)
+                # what the source decided changes a number or a link on purpose: no guard applies
+                why = "" if candidate.decided else violation(fix.target.text, candidate.text, fix.target.protected)
                 if why:
                     rejected[why.split(" '")[0]] += 1
                 else:
@@ -98,6 +99,10 @@ class Reranker:
                similarity: float) -> tuple[Suggestion | None, str]:
         s = self.settings
         original = target.text
+        if candidate.decided:
+            return Suggestion(candidate.text, candidate.source, candidate.detail, before.p_garbled, after.p_garbled,
+                              before.mean_nll, after.mean_nll, similarity, 0.0, 1.0,
+                              f"the source decides it ({candidate.decided} check)"), ""
         if similarity < s.min_similarity:
             return None, "meaning drift"
         gain = fluency_gain(before.p_garbled, after.p_garbled)
@@ -167,7 +172,7 @@ def _unique(candidates: list[Candidate], original: str) -> list[Candidate]:
         text = " ".join(candidate.text.split())
         if text not in seen:
             seen.add(text)
-            out.append(Candidate(text, candidate.source, candidate.detail))
+            out.append(Candidate(text, candidate.source, candidate.detail, candidate.decided))
     return out
 
 
