@@ -66,8 +66,9 @@ class Figures:
         return [row.name for row in labels.findings()]
 
     def shown(self) -> list[labels.LabelInfo]:
-        """The finding labels these figures show: those that need a source only when one was read."""
-        return [row for row in labels.findings() if not row.with_source or self.sourced]
+        """The finding labels these figures show: those that need a source only when one was read
+        or a sentence has the label (untranslated text is found without a source too)."""
+        return [row for row in labels.findings() if not row.with_source or self.sourced or self.count(row.name)]
 
     def count(self, label: str) -> int:
         return self.counts.get(label, 0)

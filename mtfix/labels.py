@@ -41,7 +41,7 @@ class LabelInfo:
     share: bool = False  # its share of all sentences is a figure of its own (`<name>_rate`)
     by_reason: bool = False  # a finding's message gives its reason (else P(garbled) and the suspect words)
     checks: tuple[str, ...] = ()  # the named checks that give it, each a SARIF rule of its own (<rule>/<check>)
-    with_source: bool = False  # given only to a translation read with its source: counted and listed only then
+    with_source: bool = False  # given mostly with a source: counted and listed when one was read or a sentence has it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", str(self.name))  # a plain str: a key every JSON library takes

@@ -101,7 +101,7 @@ def test_jsonl_with_a_source_field_keeps_record_ids(cli, tmp_path):
 
 
 def test_without_a_source_nothing_of_it_shows(cli, tmp_path):
-    (tmp_path / "a.txt").write_text("The price rose to 20,000 rubles. Это предложение не переведено.\n")
+    (tmp_path / "a.txt").write_text("The price rose to 20,000 rubles. The company Газпром said so.\n")
     for args in (("scan",), ("scan", "-f", "json"), ("scan", "-f", "sarif"), ("score",), ("score", "-f", "json"),
                  ("score", "-f", "markdown")):
         out = cli(*args, "-q", "a.txt", cwd=tmp_path).stdout
@@ -310,3 +310,13 @@ def test_what_the_source_decides_is_offered_back(fix_cli, tmp_path):
     assert result.returncode == 0, result.stderr
     assert pairs.read_text() == ("Цена выросла до 2 000 рублей.\tThe price rose to 2,000 rubles.\n"
                                  "Подробнее на https://example.ru/a.\tMore at https://example.ru/a.\n")
+
+
+def test_untranslated_text_is_found_without_a_source(cli, tmp_path):
+    (tmp_path / "a.txt").write_text("The minister said: Мы не будем повышать налоги в этом году. "
+                                    "The company Газпром agreed.\n")
+    payload = json.loads(cli("scan", "-q", "-f", "json", "a.txt", cwd=tmp_path).stdout)
+    first, second = payload["sentences"]
+    assert first["label"] == "mistranslated" and first["reason"].startswith("untranslated: a Cyrillic stretch left in")
+    assert second["label"] != "mistranslated"  # one word in its own script is a name
+    assert payload["summary"]["mistranslated"] == 1 and "source" not in first and "|source:" not in payload["signature"]

@@ -12,7 +12,8 @@ labelled `mistranslated`, with the check's code and a reason that says what diff
 - length: a translation far shorter or longer than its source (bounds per script, chosen on
   MLQE-PE and MQM tune data: benchmarks/RESULTS.md).
 
-Sentences without a source are not checked.
+Without a source only `untranslated` runs, on longer stretches: four words, or eight
+characters of a script written without spaces.
 """
 
 from __future__ import annotations
@@ -245,6 +246,20 @@ def check_untranslated(source: str, target: str, language: str | None = None) ->
     return ""
 
 
+MIN_WORDS_ALONE, MIN_DENSE_ALONE = 4, 8  # without a source, a longer stretch: a quoted name or title is shorter
+
+
+def untranslated_alone(target: str) -> str:
+    """Without a source: a stretch of English text in another (non-Latin) script, long enough
+    not to be a name or a title quoted in its own script."""
+    for kind in sorted({script(c) for c in target} - {""}):
+        for stretch in stretches(target, kind):
+            letters = sum(1 for c in stretch if script(c) == kind)
+            if (kind in DENSE and letters >= MIN_DENSE_ALONE) or (kind not in DENSE and len(stretch.split()) >= MIN_WORDS_ALONE):
+                return f"untranslated: a {kind} stretch left in («{stretch[:40]}»)"
+    return ""
+
+
 # -- brackets ------------------------------------------------------------------------------
 # Each kind: its opening and closing marks (a language's quotation marks may be another's:
 # «…» in the source is “…” or "…" in the English, so all double quotation marks are one kind).
@@ -324,7 +339,12 @@ class SourceChecks(DocumentStep):
 
     def process(self, document: Document) -> None:
         for sentence in document.sentences:
-            if sentence.source is None or sentence.suppressed or sentence.flagged:
+            if sentence.suppressed or sentence.flagged:
+                continue
+            if sentence.source is None:  # the one check that needs no source
+                why = untranslated_alone(sentence.text) if "untranslated" in self.chosen else ""
+                if why:
+                    sentence.mark(Label.MISTRANSLATED, "untranslated", why)
                 continue
             self.sources_seen += 1
             self.languages.add(document.source_lang or "")
