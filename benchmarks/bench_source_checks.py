@@ -9,8 +9,9 @@ zh→en MQM translations with no error at all. `tune`: MLQE-PE train (the first 
 and MQM's tune documents; `heldout`: MLQE-PE dev (5,000) and MQM's test documents (no choice
 was made there). Injected errors, each into the right pairs it applies to: a number changed,
 a link altered (the same URL put in both sides, then changed in the English), the English
-replaced by its source, and the last words of the English replaced by the source's (a
-fragment left untranslated; only where the source is not in Latin script).
+replaced by its source, the last words of the English replaced by the source's (a fragment
+left untranslated; only where the source is not in Latin script), and the English replaced by
+a Romanian or Estonian source sentence of the same part (a translation in the wrong language).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def right_pairs(part: str) -> list[tuple[str, str, str]]:
     return out
 
 
+OTHER_LANGUAGE: list[str] = []  # Latin-script source sentences of MLQE-PE (filled in main)
 LANG = {"ro-en": "ro", "et-en": "et", "ne-en": "ne", "si-en": "si", "ru-en": "ru", "zh-en": "zh"}
 DIGIT = re.compile(r"\d")
 
@@ -72,6 +74,8 @@ def inject(kind: str, source: str, target: str, rng: random.Random) -> tuple[str
         return f"{source} {url}", f"{target} {altered}"
     if kind == "copied":
         return source, source
+    if kind == "other language":  # the English replaced by another pair's (Latin-script) source sentence
+        return source, rng.choice(OTHER_LANGUAGE)
     if kind == "fragment":
         if not main_script(source):
             return None
@@ -141,8 +145,10 @@ def main() -> None:
         print(f"  e.g. {name}: " + " | ".join(shown[:2]))
     rng = random.Random(args.seed)
     print("\ninjected errors caught (any check; the check meant for it in brackets):")
-    meant = {"number": "numbers", "link": "links", "copied": "untranslated", "fragment": "untranslated"}
-    for kind in ("number", "link", "copied", "fragment"):
+    meant = {"number": "numbers", "link": "links", "copied": "untranslated", "fragment": "untranslated",
+             "other language": "language"}
+    OTHER_LANGUAGE.extend(s for g, s, _ in pairs if g in ("ro-en", "et-en"))
+    for kind in ("number", "link", "copied", "fragment", "other language"):
         caught = right_check = applied = 0
         for group, source, target in pairs:
             if flagged(checks, source, target, LANG[group]):
@@ -154,7 +160,7 @@ def main() -> None:
             applied += 1
             caught += bool(found)
             right_check += meant[kind] in found
-        print(f"  {kind:9s} {caught} of {applied} ({caught / max(1, applied):.1%}; bar >= 95 %)  "
+        print(f"  {kind:14s} {caught} of {applied} ({caught / max(1, applied):.1%}; bar >= 95 %)  "
               f"[{right_check / max(1, applied):.1%}]")
 
 
