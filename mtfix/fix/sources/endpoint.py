@@ -91,8 +91,12 @@ def messages(target: FixTarget) -> list[dict[str, str]]:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": ask}]
 
 
-def preceding_text(target: FixTarget, limit: int = CONTEXT_CHARS) -> str:
-    """Up to LIMIT characters of the document before the sentence, from a word's start, on one line."""
+def preceding_text(target: FixTarget, limit: int | None = None) -> str:
+    """Up to LIMIT (default CONTEXT_CHARS) characters of the document before the sentence,
+    from a word's start, on one line."""
+    limit = CONTEXT_CHARS if limit is None else limit
+    if limit <= 0:
+        return ""
     sentence, content = target.sentence, target.document.content or ""
     before = content[max(0, sentence.content_start - limit):sentence.content_start]
     if sentence.content_start > limit and " " in before:
