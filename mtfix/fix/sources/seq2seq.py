@@ -63,8 +63,11 @@ class Seq2SeqSource(CandidateSource):
         """The n best outputs for each input text."""
         import torch
 
-        inputs = self.tokenizer([self.prefix + t for t in texts], return_tensors="pt", padding=True,
-                                truncation=True, max_length=256).to(self.device)
+        encoded = self.tokenizer([self.prefix + t for t in texts], return_tensors="pt", padding=True,
+                                 truncation=True, max_length=256).to(self.device)
+        # the ids and their mask only: some tokenizers add token_type_ids, which an encoder-decoder's
+        # generate refuses in some transformers versions (4.56)
+        inputs = {key: encoded[key] for key in ("input_ids", "attention_mask") if key in encoded}
         with torch.inference_mode():
             generated = self.model.generate(**inputs, num_beams=self.beams, num_return_sequences=self.n_best,
                                             max_new_tokens=self.max_new_tokens, do_sample=False)
