@@ -118,6 +118,16 @@ def test_only_flagged_sentences_are_sent_with_the_text_before_them_and_a_second_
         assert b"sk-test-secret" not in (where if isinstance(where, bytes) else where.encode())
 
 
+def test_the_source_is_sent_when_the_input_has_one(cli, serve, tmp_path):
+    server = serve([(200, completion("The price rose to 2,000 rubles."))])
+    (tmp_path / "p.tsv").write_text("Цена выросла до 2 000 рублей.\tThe price Rose to 2,000 Rubles in the Can.\n")
+    result = cli("fix", "-q", "--sources", "endpoint", "--endpoint", server.url, "--endpoint-model", "tiny",
+                 "--threshold", "0.01", "p.tsv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [request] = server.requests
+    assert "It translates: Цена выросла до 2 000 рублей." in request["messages"][-1]["content"]
+
+
 def test_answers_that_add_or_drop_content_never_reach_review(cli, serve, tmp_path):
     added = REWRITE.replace("in June", "in June, officials in Moscow said on Friday")
     dropped = "The summit can take place."

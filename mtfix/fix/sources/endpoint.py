@@ -2,7 +2,8 @@
 (llama.cpp's server, Ollama, vLLM, TGI, `transformers serve`, a hosted service).
 
 Only the sentences the detector flagged reach a source, so only they are sent, each with the
-text before it in its document (at most CONTEXT_CHARS) and asked for `--endpoint-candidates`
+text before it in its document (at most CONTEXT_CHARS) and its source when its input has one
+(two line-aligned files, TSV, TMX, a source field), and asked for `--endpoint-candidates`
 answers in one request (`n`; a server that ignores `n` gives one). Requests run on
 `--endpoint-concurrency` threads, each with a timeout and retries with back-off on 429 and 5xx
 answers and on a dropped connection. Every answer is cleaned to one sentence and then passes the
@@ -85,10 +86,12 @@ def chat_url(base: str) -> str:
 
 def messages(target: FixTarget) -> list[dict[str, str]]:
     """The request's conversation: the rules, then the text before the sentence (when there is
-    some) and the sentence."""
+    some), what it was translated from (when its input says), and the sentence."""
     before = preceding_text(target)
-    ask = f"Text before it: {before}\n\nSentence: {target.text}" if before else f"Sentence: {target.text}"
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": ask}]
+    source = " ".join((target.sentence.source or "").split())
+    parts = ([f"Text before it: {before}"] if before else []) + \
+        ([f"It translates: {source}"] if source else []) + [f"Sentence: {target.text}"]
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
 
 
 def preceding_text(target: FixTarget, limit: int | None = None) -> str:
