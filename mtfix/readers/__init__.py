@@ -19,8 +19,8 @@ from mtfix.errors import InputError
 from mtfix.readers.decode import decode_bytes
 from mtfix.readers.options import MAX_BYTES, ReadOptions, Skipped
 
-__all__ = ["MAX_BYTES", "ReadOptions", "Skipped", "default_include", "discover", "found_in", "read_path",
-           "read_text", "reader_for", "reader_for_language"]
+__all__ = ["MAX_BYTES", "ReadOptions", "Skipped", "default_include", "discover", "found_in", "read_bytes",
+           "read_path", "read_text", "reader_for", "reader_for_language"]
 
 STDIN = "-"
 
@@ -181,7 +181,7 @@ def reader_for(path: str, options: ReadOptions | None = None):
 def read_path(path: str, options: ReadOptions) -> list[Document | Skipped]:
     """Read one file (or '-' for stdin) into Documents (and Skipped records); raises
     InputError with a reason when the file as a whole cannot be read."""
-    data = _read_bytes(path, options.max_bytes)
+    data = read_bytes(path, options.max_bytes)
     if not data.strip():
         raise InputError("empty file")
     display = "<stdin>" if path == STDIN else path
@@ -222,7 +222,8 @@ def _read_limited(handle, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _read_bytes(path: str, limit: int) -> bytes:
+def read_bytes(path: str, limit: int) -> bytes:
+    """The bytes of PATH ('-' for stdin), at most LIMIT; InputError with a one-line reason."""
     try:
         if path == STDIN:
             if sys.stdin is None:

@@ -15,26 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
-
 from mtfix.document import Document
 from mtfix.errors import InputError
+from mtfix.lines import line_spans
 from mtfix.readers.base import Reader
 from mtfix.readers.decode import decode_bytes
 from mtfix.readers.options import ReadOptions, Skipped
-
-
-def line_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each line of TEXT without its ending (LF or CRLF); a final line ending
-    does not start another line."""
-    spans, start = [], 0
-    while start < len(text):
-        end = text.find("\n", start)
-        if end < 0:
-            end = len(text)
-        spans.append((start, end - 1 if end > start and text[end - 1] == "\r" else end))
-        start = end + 1
-    return spans
 
 
 def aligned_document(path: str, text: str, codec: str, bom: int, targets: list[tuple[int, int]],
@@ -88,14 +74,11 @@ class TsvReader(Reader):
 
 
 def _source_text(path: str, limit: int) -> str:
+    """The source file's text, read and decoded as an input is."""
+    from mtfix.readers import read_bytes
+
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"source {path}: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise InputError(f"source {path} is larger than {limit // (1024 * 1024)} MB")
-    try:
-        text, _, _ = decode_bytes(data)
+        text, _, _ = decode_bytes(read_bytes(path, limit))
     except InputError as exc:
         raise InputError(f"source {path}: {exc}") from None
     return text
