@@ -72,7 +72,7 @@ class Fix(Command):
     def finish(self, request, outcome) -> None:
         from mtfix.run import note
 
-        failure = outcome.summary.fix.failure if outcome.summary.fix else ""
+        failure = _source_failure(outcome)
         if failure:
             note(f"error: {failure}; the sentences it did not answer have the other sources' suggestions"
                  + (", and no file was written" if request.write else ""))
@@ -92,8 +92,12 @@ class Fix(Command):
         outcome.failed_writes += failed
 
     def found(self, outcome) -> int:
-        failed_source = outcome.summary.fix is not None and outcome.summary.fix.failure
-        return EXIT_ERROR if outcome.failed_writes or failed_source else EXIT_OK
+        return EXIT_ERROR if outcome.failed_writes or _source_failure(outcome) else EXIT_OK
+
+
+def _source_failure(outcome) -> str:
+    """Why a remote fix source stopped answering in this run ('' when none did)."""
+    return outcome.summary.fix.failure if outcome.summary.fix is not None else ""
 
 
 def _remote(settings) -> bool:
@@ -114,8 +118,8 @@ class Review(Command):
         outcome.documents.append(document)
 
     def found(self, outcome) -> int:
-        failed_source = outcome.summary.fix is not None and outcome.summary.fix.failure
-        return EXIT_ERROR if outcome.review is not None and outcome.review.failed or failed_source else EXIT_OK
+        failed_review = outcome.review is not None and outcome.review.failed
+        return EXIT_ERROR if failed_review or _source_failure(outcome) else EXIT_OK
 
 
 COMMANDS: dict[str, Command] = {c.name: c for c in (Scan(), Score(), Fix(), Review())}

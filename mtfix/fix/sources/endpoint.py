@@ -35,7 +35,6 @@ from mtfix.fix.sources.base import CandidateSource
 from mtfix.safe import one_line
 
 KEY_VARIABLE = "MTFIX_ENDPOINT_KEY"
-PROMPT_VERSION = 1  # part of the source's signature; the prompt's text is also in the fix-code digest
 CONTEXT_CHARS = 600  # of the text before a sentence, sent with it
 RETRIES = 3  # after the first try, for 429, 5xx and dropped connections
 BACKOFF_S = 0.5  # the first wait; doubled each retry, with jitter; a Retry-After header wins (up to MAX_WAIT_S)
@@ -147,10 +146,6 @@ class EndpointSource(CandidateSource):
         return cls(EndpointConfig(chat_url(s.endpoint), s.endpoint_model, s.endpoint_candidates,
                                   s.endpoint_temperature, s.endpoint_concurrency, s.endpoint_timeout,
                                   os.environ.get(KEY_VARIABLE, "")))
-
-    @property
-    def signature(self) -> str:
-        return f"endpoint:{self.config.model}/prompt{PROMPT_VERSION}"
 
     def propose(self, targets: list[FixTarget]) -> list[list[Candidate]]:
         if not targets:
