@@ -85,6 +85,12 @@ class Figures:
                 setattr(out, name, sums[name])
         return out
 
+    def sums(self) -> dict[str, float]:
+        """Each of `summed()` by name, every label's count included (shown or not): what
+        `from_sums` reads back."""
+        label_names = self.label_names()
+        return {name: self.count(name) if name in label_names else getattr(self, name) for name in self.summed()}
+
     @property
     def garbled(self) -> int:
         """Sentences with a label that counts in the garbled rate."""

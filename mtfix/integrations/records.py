@@ -32,9 +32,7 @@ def figures_of(document: Document | None, error: str = "") -> dict:
     figures = Figures(document.path if document else "")
     if document is not None:
         figures.add_document(document)
-    # every summed figure (each label's count, shown or not), exact, so corpus figures add up across engines
-    out = {name: figures.count(name) if name in Figures.label_names() else getattr(figures, name)
-           for name in Figures.summed()}
+    out = figures.sums()  # exact, so corpus figures add up across engines
     out.update(garbled_rate=round(figures.garbled_rate, 4), mean_probability=round(figures.mean_probability, 4),
                quality=figures.quality, error=error)
     return out
