@@ -47,7 +47,8 @@ class Finding:
         row = labels.info(self.label)
         if not row.by_reason:
             suspects = f"; suspect: {', '.join(self.spans)}" if self.spans else ""
-            return f"{row.title} (p={self.score:.2f}{suspects}): {quoted}"
+            why = f"; {self.reason}" if self.reason else ""  # a near miss: the heads alone let it pass
+            return f"{row.title} (p={self.score:.2f}{suspects}{why}): {quoted}"
         return f"{row.title} ({self.reason}): {quoted}"
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from mtfix.detector.mlp import MLP
 from mtfix.detector.model import Detector
-from mtfix.lm.types import TokenScores, Window
+from mtfix.lm.types import Reading, TokenScores, Window
 
 REPO = Path(__file__).resolve().parents[1]
 # A garbled sentence of the seeds in a small article, for the tests that run the real model.
@@ -77,12 +77,28 @@ class FakeScorer:
         return TokenScores(offsets, np.array(logprob, np.float32), np.arange(1, n + 1, dtype=np.int32),
                            np.full(n, 3.0, np.float32), next_logprob=np.zeros(2, np.float32))
 
-    def score_windows(self, windows: list[Window], progress=None) -> list[list[TokenScores]]:
+    def window_batches(self, windows: list[Window], progress=None, keep: bool = False):
+        """All WINDOWS in one batch; with KEEP, readings that keep no keys, values or logits."""
         self.calls += 1
         out = [[self._score(window.text[start:end]) for start, end in window.spans] for window in windows]
         if progress:
             progress(sum(len(w.spans) for w in windows))
-        return out
+        yield list(range(len(windows))), out, [self.reading(w.text) for w in windows] if keep else None
+
+    def encode(self, texts, limit=None):
+        """Token 'ids' that stand for the tokens' texts (the same token, the same id)."""
+        return [([zlib.crc32(text[s:e].encode()) for s, e in scores.offsets], scores.offsets)
+                for text, scores in ((t, self._score(t)) for t in texts)]
+
+    def reading(self, text: str, k: int = 0) -> Reading:
+        scores = self._score(text)
+        return Reading(text, self.encode([text])[0][0], scores, np.zeros((len(scores), k), np.int64))
+
+    def probe(self, reading: Reading, wanted: dict[int, list[int]]) -> dict[int, dict[int, float]]:
+        return {}
+
+    def read_variants_of(self, items) -> list[np.ndarray]:
+        return [self._score(text).logprob for _, text in items]
 
     def score(self, texts, progress=None) -> list[TokenScores]:
         return [self._score(text) for text in texts]

@@ -289,10 +289,10 @@ def test_an_interrupted_run_keeps_what_it_scored(cli, tmp_path, monkeypatch):
         (tmp_path / f"{i}.txt").write_text(f"Sentence number {i} is here.\n", encoding="utf-8")
 
     class Dies(FakeScorer):
-        def score_windows(self, windows, progress=None):
+        def window_batches(self, windows, progress=None, keep=False):
             if self.calls == 2:
                 raise KeyboardInterrupt
-            return super().score_windows(windows, progress)
+            return super().window_batches(windows, progress, keep)
 
     import mtfix.api
 

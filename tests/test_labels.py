@@ -93,9 +93,9 @@ def test_a_later_mark_keeps_the_earlier_reason():
     sentence.mark(Label.OK, "starts-like-boilerplate", "starts like boilerplate (subscription)")
     assert sentence.label == Label.OK and not sentence.flagged
     sentence.mark(Label.GARBLED, "detector")
-    sentence.mark(Label.GARBLED, "near-miss", "near miss: the LM reads 'a' for 'b' here")
+    sentence.mark(Label.GARBLED, "near-miss", "'b' here reads as a slip for 'a'")
     assert sentence.label == Label.GARBLED
-    assert sentence.reason == "starts like boilerplate (subscription); near miss: the LM reads 'a' for 'b' here"
+    assert sentence.reason == "starts like boilerplate (subscription); 'b' here reads as a slip for 'a'"
     assert [m.code for m in sentence.marks] == ["starts-like-boilerplate", "detector", "near-miss"]
 
 

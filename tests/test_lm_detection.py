@@ -54,6 +54,33 @@ def test_variants_read_after_their_text_score_as_if_read_whole(real_checker):
         assert len(logprobs) == len(group)
         for text, logprob in zip(group, logprobs):
             np.testing.assert_allclose(logprob, whole[text], atol=2e-3, err_msg=text)
+    # variants of different texts, read together, each after its own text's keys and values
+    mixed = [(reading, text) for reading, group in zip(readings, variants) for text in group]
+    for (_, text), logprob in zip(mixed, scorer.read_variants_of(mixed[::-1])[::-1]):
+        np.testing.assert_allclose(logprob, whole[text], atol=2e-3, err_msg=text)
+
+
+def test_a_window_reading_probes_and_reads_variants_of_its_sentences(real_checker):
+    """A window kept by window_batches: its probes are the log-probabilities a variant's
+    first new token gets, and a variant of its second sentence, read after the window's
+    keys and values, scores as that text read whole."""
+    from mtfix.lm.types import Window
+
+    scorer = real_checker.detect.scorer
+    first = "The talks broke down last week."
+    second = "Relations are on the verge of a breakthrough."
+    text = f"{first} {second}"
+    window = Window(text, [(0, len(first)), (len(first) + 1, len(text))])
+    [(batch, [scores], [reading])] = list(scorer.window_batches([window], keep=True))
+    variant = text.replace("breakthrough", "breakdown")
+    [ids], _ = zip(*scorer.encode([variant]))
+    position = next(i for i, (a, b) in enumerate(zip(reading.ids, ids)) if a != b)
+    whole = scorer.score([variant])[0].logprob
+    probed = scorer.probe(reading, {position: [ids[position]]})
+    assert batch == [0] and len(scores) == 2
+    assert abs(probed[position][ids[position]] - whole[position]) < 2e-3
+    [logprob] = scorer.read_variants_of([(reading, variant)])
+    np.testing.assert_allclose(logprob, whole, atol=2e-3)
 
 
 def test_a_window_scores_each_sentence_after_the_ones_before_it(real_checker):

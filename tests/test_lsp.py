@@ -181,15 +181,15 @@ def test_a_near_miss_is_told_in_the_diagnostic_and_the_hover():
 
     text = "They agreed on its structural."
     start = text.index("structural")
-    reason = "near miss: the LM reads 'structure' for 'structural' here"
+    reason = "'structural' here reads as a slip for 'structure'"
     sentence = Sentence(0, len(text), text, 0, score=0.3, marks=[Mark(Label.GARBLED, "near-miss", reason)],
                         spans=[Span(start, start + 10, "structural", 0.2, start, "structure")])
     document = Document("a.txt", text, "utf-8", sentences=[sentence])
     checked = Checked(1, document, Positions(text), 0.6)
     [diagnostic, word] = diagnostics("file:///a.txt", checked)
     assert reason in diagnostic.message
-    assert "the LM reads 'structure'" in diagnostic.related_information[0].message
-    assert word.code == "suspect-word" and "the LM reads 'structure'" in word.message
+    assert "a slip for 'structure'" in diagnostic.related_information[0].message
+    assert word.code == "suspect-word" and "a slip for 'structure'" in word.message
     assert reason in hover_text(sentence, start, checked)
 
 

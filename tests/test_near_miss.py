@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import zlib
 
-import numpy as np
 import pytest
 
 from mtfix.detector import nearmiss
-from mtfix.lm.types import Reading
 
 from fakes import FakeScorer, target
 
@@ -61,27 +59,22 @@ class FavouringScorer(FakeScorer):
             scores.logprob[-1] += self.bonus
         return scores
 
-    def encode(self, texts):
-        """Token 'ids' that stand for the tokens' texts (the same token, the same id)."""
-        return [([zlib.crc32(text[s:e].encode()) for s, e in scores.offsets], scores.offsets)
-                for text, scores in ((t, self._score(t)) for t in texts)]
+    def window_batches(self, windows, progress=None, keep: bool = False):
+        self.texts_read += len(windows)
+        yield from super().window_batches(windows, progress, keep)
 
-    def read(self, texts, k: int = 0, probes=None):
+    def read(self, texts, k: int = 0):
+        return [self.reading(text, k) for text in texts]
+
+    def probe(self, reading, wanted):
         """A probed token reads as likely as the token it would replace, FAVOURED more so."""
         favoured = zlib.crc32(f" {self.favoured}".encode())
-        self.texts_read += len(texts)
-        out = []
-        for index, text in enumerate(texts):
-            scores = self._score(text)
-            probed = {p: {i: float(scores.logprob[p]) + (1.0 if i == favoured else 0.0) for i in ids}
-                      for p, ids in (probes[index] if probes else {}).items()}
-            out.append(Reading(text, self.encode([text])[0][0], scores, np.zeros((len(scores), k), np.int64),
-                               None, probed))
-        return out
+        return {p: {i: float(reading.scores.logprob[p]) + (1.0 if i == favoured else 0.0) for i in ids}
+                for p, ids in wanted.items()}
 
-    def read_variants(self, reading, variants):
-        self.variants_read += len(variants)
-        return [self._score(text).logprob for text in variants]
+    def read_variants_of(self, items):
+        self.variants_read += len(items)
+        return super().read_variants_of(items)
 
 
 def bonus(margin: float) -> float:
@@ -112,7 +105,7 @@ def test_a_near_miss_the_lm_much_prefers_flags_the_sentence_and_marks_the_word(m
     document = near_miss_checker(monkeypatch, scorer).check_text(SENTENCE)
     [sentence] = document.sentences
     assert sentence.label == "garbled" and sentence.score < 0.5  # the heads alone let it pass
-    assert sentence.reason == "near miss: the LM reads 'breakdown' for 'breakthrough' here"
+    assert sentence.reason == "'breakthrough' here reads as a slip for 'breakdown'"
     [span] = [s for s in sentence.spans if s.alternative]
     assert (span.text, span.alternative) == ("breakthrough", "breakdown")
     assert [s.start for s in sentence.spans] == sorted(s.start for s in sentence.spans)  # reports read them in order
@@ -158,7 +151,7 @@ class CueScorer(FavouringScorer):
 def test_the_check_reads_the_text_before_the_sentence(monkeypatch, context):
     """In context the check reads a sentence after the text before it, as the heads do, and
     marks the word at its place in the document; read alone, the cue is not seen. In
-    context the first sentence's text begins the second's, so one reading serves both."""
+    context the two sentences are one window, read once for the heads and the check."""
     text = f"Talks with the delegation broke down last week. {SENTENCE}"
     scorer = CueScorer("breakdown", bonus(+0.5))
     checker = near_miss_checker(monkeypatch, scorer, context)
@@ -168,7 +161,7 @@ def test_the_check_reads_the_text_before_the_sentence(monkeypatch, context):
     if not context:
         assert second.label == "ok" and scorer.variants_read > 0
         return
-    assert second.label == "garbled" and "'breakdown' for 'breakthrough'" in second.reason
+    assert second.label == "garbled" and "'breakthrough' here reads as a slip for 'breakdown'" in second.reason
     [span] = [s for s in second.spans if s.alternative]
     assert text[span.start:span.end] == "breakthrough" == span.text
 
@@ -222,25 +215,40 @@ def test_the_lm_prefers_the_word_a_near_miss_replaced(real_checker):
              "The company reported a sharp rise in profits this quarter."]
     suspicion = [[(texts[0].index("breakthrough"), len(texts[0]) - 1, 10.0)],
                  [(texts[1].index("profits"), texts[1].index("profits") + 7, 10.0)]]
-    found, clean = check.find(texts, suspicion)
+    found, clean = check.find_in_texts(texts, suspicion)
     assert (found.word, found.alternative) == ("breakthrough", "breakdown") and found.gain > 2
     assert clean is None or clean.gain < found.gain
 
 
-def test_the_check_is_off_unless_asked_for(monkeypatch):
+def test_the_check_is_on_by_default_and_can_be_turned_off(monkeypatch):
     import mtfix
     from mtfix.pipeline import detect
 
     from fakes import stray_detector
 
     monkeypatch.setattr(detect, "NEAR_MISS_FROM", 0.0)
-    scorer = FavouringScorer("breakdown", 50.0)
-    checker = mtfix.load(scorer=scorer)
-    checker.__dict__["detector"] = stray_detector()
-    [sentence] = checker.check_text(SENTENCE).sentences
-    assert sentence.label == "ok" and scorer.variants_read == 0
-    assert checker.signature()["near-miss"] == "off"
-    assert "near-miss=False" in checker.detect.settings_key  # a cached analysis says which it was
+    for options, flagged in (({}, True), ({"near_miss": False}, False)):
+        scorer = FavouringScorer("breakdown", 50.0)
+        checker = mtfix.load(scorer=scorer, **options)
+        checker.__dict__["detector"] = stray_detector()
+        [sentence] = checker.check_text(SENTENCE).sentences
+        assert (sentence.label == "garbled") is flagged and (scorer.variants_read > 0) is flagged
+        rule = f"{detect.NEAR_MISS_FROM:g}/{detect.NEAR_MISS_GAIN:g}"
+        assert checker.signature()["near-miss"] == (rule if flagged else "off")
+        assert f"near-miss={flagged}" in checker.detect.settings_key  # a cached analysis says which it was
+
+
+@pytest.mark.parametrize("before, said", [
+    ("Relations were “on the verge of breaking down” last month.", "on the verge of breaking down"),
+    ("Talks ended in a breakdown.", "Talks ended in a breakdown"),
+    ("The talks broke down.", ""),  # another form of the verb: not told
+    ("", ""),
+])
+def test_the_finding_quotes_the_words_before_it_that_say_the_alternative(before, said):
+    miss = nearmiss.NearMiss(0, 12, "breakthrough", "breakdown", 6.0)
+    assert nearmiss.echo(before, "breakdown") == said
+    expected = "'breakthrough' here reads as a slip for 'breakdown'" + (f"; the text before says '{said}'" if said else "")
+    assert miss.reason(before) == expected
 
 
 @pytest.mark.model
@@ -249,7 +257,7 @@ def test_a_near_miss_in_an_article_is_flagged_and_fix_offers_the_word():
     the check on it is flagged, the word is marked, and `fix` offers the alternative."""
     import mtfix
 
-    checker = mtfix.load(device="cpu", near_miss=True)
+    checker = mtfix.load(device="cpu")
     # First in its article, so that the heads score it in the band the check reads (from 0.2 up).
     text = ("The ministry said the draft would be published once the negotiators had agreed on its structural. "
             "The two governments met in Geneva on Tuesday to discuss tariffs on steel and grain.")
@@ -278,9 +286,10 @@ def test_a_near_miss_that_the_text_before_gives_away_is_flagged_and_fixed():
             "stated that in this conversation “it was emphasized that such statements by the American president, "
             "unworthy of a statesman of such a high rank, put Russian-American relations on the verge of a "
             "breakthrough.")
-    document = mtfix.load(device="cpu", near_miss=True).suggest(text)
+    document = mtfix.load(device="cpu").suggest(text)
     sentence = document.sentences[-1]
-    assert sentence.label == "garbled" and "'breakdown' for 'breakthrough'" in sentence.reason
+    assert sentence.label == "garbled" and sentence.reason == (
+        "'breakthrough' here reads as a slip for 'breakdown'; the text before says 'on the verge of breaking down'")
     assert [(s.text, s.alternative) for s in sentence.spans if s.alternative] == [("breakthrough", "breakdown")]
     [fix] = [f for f in document.fixes if f.target.sentence is sentence]
     assert fix.best is not None and fix.best.text.endswith("on the verge of a breakdown."), fix.rejected
@@ -299,3 +308,39 @@ def test_the_near_miss_word_joins_the_highlights_in_text_order():
     assert (marked[1].alternative, marked[1].gain) == ("structure", 6.0)
     again = _with_alternative([first, Span(20, 28, "structur", 0.3, 20)], word, near)
     assert [(s.text, s.alternative) for s in again] == [("its", ""), ("structur", "structure")]
+
+
+@pytest.mark.model
+def test_a_plain_scan_of_the_first_seed_article_flags_its_near_miss():
+    """The example the tool is for, as a user first meets it: `mtfix scan` with no options
+    flags "… on the verge of a breakthrough", underlines the word and names the alternative."""
+    import json
+
+    from fakes import REPO, run_cli
+
+    article = str(REPO / "seeds" / "000_16b8fff714ca5ad1.txt")
+    text = run_cli("scan", "--no-cache", article)
+    assert text.returncode == 0, text.stderr
+    [line] = [line for line in text.stdout.decode().splitlines() if "verge of a >>breakthrough<<" in line]
+    assert " garbled " in line and "reads as a slip for 'breakdown'" in line
+    report = json.loads(run_cli("scan", "--no-cache", "--format", "json", article).stdout)
+    [sentence] = [s for s in report["sentences"] if "verge of a breakthrough" in s["text"]]
+    assert sentence["label"] == "garbled"
+    assert [(s["text"], s["alternative"]) for s in sentence["spans"] if s.get("alternative")] == [
+        ("breakthrough", "breakdown")]
+
+
+def test_a_near_miss_is_told_in_the_corpus_findings_and_the_page(monkeypatch):
+    """SARIF, JUnit and the CI annotations read a finding's message; the HTML page underlines
+    the word and names its alternative."""
+    from mtfix.reports.html import sentence_data
+    from mtfix.score import findings_of
+
+    scorer = FavouringScorer("breakdown", bonus(+0.5))
+    document = near_miss_checker(monkeypatch, scorer).check_text(SENTENCE)
+    [sentence] = document.sentences
+    [finding] = findings_of(document, "a.txt")
+    assert "suspect: breakthrough" in finding.message
+    assert "'breakthrough' here reads as a slip for 'breakdown'" in finding.message
+    start = SENTENCE.index("breakthrough")
+    assert [start, start + 12, "breakdown"] in sentence_data(sentence, None)["spans"]

@@ -136,7 +136,7 @@ def test_both_modes_tell_why_a_near_miss_was_flagged(fixer, tmp_path):
     from mtfix.review.prompts import LineReview
     from mtfix.review.tui import ReviewApp
 
-    reason = "near miss: the LM reads 'breakdown' for 'breakthrough' here"
+    reason = "'breakthrough' here reads as a slip for 'breakdown'"
     session = session_for(fixer, tmp_path)
     session.current.target.sentence.mark(Label.GARBLED, "near-miss", reason)
     sink = io.StringIO()

@@ -3,12 +3,13 @@
 reads as fluent English to the detector's heads, but the LM, reading the whole sentence,
 prefers the right word. For a sentence's most suspect content words, each word near in form
 (a shared stem, or a small edit: `near_in_form`) from a vocabulary of common English words is
-put in its place and the sentence read again, after its own cached reading from that word on,
-so the words after it count too (only the alternatives the LM already favours at the word
-are read whole). Scan reads the sentence after the text before it in its document, as the
-heads do: what came before often tells which word was meant. The best gain in the whole
-sentence's log-probability, with its alternative, is the signal (`NearMiss`); scan's Detect
-step flags on it when asked to (`--near-miss`), and the fix's LM edits offer the alternative.
+put in its place and the sentence read on from that word, after the keys and values scan's
+own reading of its window kept, so the words after it count too (only the alternatives the
+LM already favours at the word, by that same reading's logits, are read at all). The
+sentence is read after the text before it in its document, as the heads read it: what came
+before often tells which word was meant. The best gain in the whole sentence's
+log-probability, with its alternative, is the signal (`NearMiss`); scan's Detect step flags
+on it (the near_miss setting, on by default), and the fix's LM edits offer the alternative.
 
 Inflections of the word itself ("crime" / "crimes", "offer" / "offered") are not
 alternatives: agreement slips are the grammar checker's and the LM edits' to mend, and on
@@ -21,14 +22,15 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from mtfix.features.casing import function_word
-from mtfix.features.words import opposite_word
+from mtfix.features.words import opposite_word, split_words
+from mtfix.lm.types import Reading, Window
 
 VOCABULARY = 40_000  # most frequent English words the alternatives come from
 PER_WORD = 8  # alternatives tried for one word, the most frequent first
 SUSPECT_WORDS = 3  # words of a sentence tried, the most suspect first
 MIN_LETTERS = 4
 LOCAL_MIN = -2.0  # nats: how much less likely than the word an alternative's first token may be
-KEEP = 2  # alternatives read whole per word
+KEEP = 1  # alternatives read per word (bench_near_miss.py --grid: a second one added little)
 INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "ies", "ied", "ier", "iest")
 
 
@@ -54,6 +56,33 @@ class NearMiss:
     def from_record(cls, text: str, record: list) -> "NearMiss":
         start, end, alternative, gain = record
         return cls(start, end, text[start:end], alternative, float(gain))
+
+    def reason(self, before: str = "") -> str:
+        """What the finding says, as a person would: the slip, and when BEFORE (the text read
+        before the sentence) says the alternative another way, those words."""
+        said = echo(before, self.alternative)
+        told = f"'{self.word}' here reads as a slip for '{self.alternative}'"
+        return f"{told}; the text before says '{said}'" if said else told
+
+
+def echo(before: str, alternative: str, lead: int = 4) -> str:
+    """The last words of BEFORE that say ALTERNATIVE: the word itself or an inflection of it,
+    or two words that join into it ("breaking down" for "breakdown"), with up to LEAD words
+    before them; empty when none do."""
+    words = [word for word in split_words(before) if word.text[0].isalpha()]
+    wanted = alternative.lower()
+    for index in range(len(words) - 1, -1, -1):
+        first = words[index].text.lower()
+        end = None
+        if wanted in _stems(first):
+            end = words[index].end
+        elif index + 1 < len(words) and any(stem + words[index + 1].text.lower() == wanted
+                                            for stem in _stems(first)):
+            end = words[index + 1].end
+        if end is not None:
+            start = words[max(0, index - lead)].start
+            return " ".join(before[start:end].split())
+    return ""
 
 
 def near_in_form(a: str, b: str) -> bool:
@@ -115,85 +144,73 @@ def checkable(word: str) -> bool:
 
 
 class NearMissCheck:
-    """Finds the best near miss of texts with an LM scorer (`read` and `read_variants`)."""
+    """Finds the best near miss of sentences the LM has read, with an LM scorer's `probe` and
+    `read_variants_of`: each sentence is given as a `Reading` that holds it with the text read
+    before it (LMScorer.window_batches keeps one per window) and where it ends there."""
 
     def __init__(self, scorer) -> None:
         self.scorer = scorer
 
-    def find(self, texts: list[str], suspicion: list[list[tuple[int, int, float]]]) -> list[NearMiss | None]:
-        """The best near miss of each text (None when no alternative gains)."""
-        out: list[NearMiss | None] = []
-        for tried in self.tried(texts, suspicion):
-            best = max(tried, key=lambda miss: miss.gain, default=None)
-            out.append(best if best is not None and best.gain > 0 else None)
-        return out
+    def find(self, readings: list[Reading], ends: list[int],
+             suspicion: list[list[tuple[int, int, float]]]) -> list[NearMiss | None]:
+        """The best near miss of each sentence (None when no alternative gains)."""
+        return [_best(tried) for tried in self.tried(readings, ends, suspicion)]
 
-    def tried(self, texts: list[str], suspicion: list[list[tuple[int, int, float]]]) -> list[list[NearMiss]]:
-        """The alternatives read for each text, with their gains. SUSPICION holds, per text,
-        (start, end, how suspect) of its words; the SUSPECT_WORDS most suspect checkable
-        ones are tried. An alternative is read whole only if the LM, before reading on, puts
-        its first token no more than -LOCAL_MIN nats below the word's (the KEEP best per
-        word): the whole reads are what the check costs."""
+    def find_in_texts(self, texts: list[str], suspicion: list[list[tuple[int, int, float]]]) -> list[NearMiss | None]:
+        """`find` for whole TEXTS, each read as one sentence (its context, if any, in it)."""
+        return [_best(tried) for tried in self.tried_in_texts(texts, suspicion)]
+
+    def tried_in_texts(self, texts: list[str], suspicion: list[list[tuple[int, int, float]]]) -> list[list[NearMiss]]:
+        """`tried` for whole TEXTS, read here one batch at a time."""
         out: list[list[NearMiss]] = [[] for _ in texts]
-        chosen = [self._candidates(text, words) for text, words in zip(texts, suspicion)]
-        todo = [i for i, variants in enumerate(chosen) if variants]
-        if not todo:
-            return out
-        firsts = [self._first_new_tokens(texts[i], chosen[i]) for i in todo]
-        shared, lengths = self._shared_reads([texts[i] for i in todo])
-        probes: dict[str, dict[int, list[int]]] = {text: {} for text in shared}
-        for read_as, first in zip(shared, firsts):
-            for position, token in first:
-                if position >= 0:
-                    probes[read_as].setdefault(position, []).append(token)
-        unique = list(probes)
-        readings = dict(zip(unique, self.scorer.read(unique, probes=[probes[t] for t in unique])))
-        for index, read_as, length, first in zip(todo, shared, lengths, firsts):
-            reading = readings[read_as]
-            kept = self._promising(reading, chosen[index], first)
-            base = float(reading.scores.logprob[:length].sum())
-            logprobs = self.scorer.read_variants(reading, [text for _, text in kept])
-            out[index] = [replace(miss, gain=float(lp.sum()) - base) for (miss, _), lp in zip(kept, logprobs)]
+        windows = [Window.single(text) for text in texts]
+        for batch, _, readings in self.scorer.window_batches(windows, keep=True):
+            found = self.tried(readings, [len(texts[i]) for i in batch], [suspicion[i] for i in batch])
+            for index, tried in zip(batch, found):
+                out[index] = tried
         return out
 
-    def _shared_reads(self, texts: list[str]) -> tuple[list[str], list[int]]:
-        """For each text, the text read for it and how many of that reading's tokens are its
-        own. Sentences of one window are read after the same text, so a sentence's text often
-        begins a later one's: the later one is read once for both, and each sentence's
-        variants and gain stop at its own end (the LM reads left to right, so the tokens up
-        to there score the same). A text whose tokens are not a prefix of the longer one's is
-        read on its own."""
-        encoded = dict(zip(texts, (ids for ids, _ in self.scorer.encode(texts))))
-        longest_first = sorted(encoded, key=len, reverse=True)
-        shared, lengths = [], []
-        for text in texts:
-            ids = encoded[text]
-            read_as = next((other for other in longest_first if other.startswith(text)
-                            and encoded[other][:len(ids)] == ids), text)
-            shared.append(read_as)
-            lengths.append(len(ids))
-        return shared, lengths
+    def tried(self, readings: list[Reading], ends: list[int],
+              suspicion: list[list[tuple[int, int, float]]]) -> list[list[NearMiss]]:
+        """The alternatives read for each sentence, with their gains. Sentence i is
+        READINGS[i].text up to ENDS[i]; SUSPICION holds, per sentence, (start, end, how
+        suspect) of its words in that text; the SUSPECT_WORDS most suspect checkable ones are
+        tried. An alternative is read on only if the LM, before reading it, puts its first
+        token no more than -LOCAL_MIN nats below the word's (the KEEP best per word): those
+        reads are what the check costs. Every sentence's variants are read together, each
+        after its own reading's cached tokens."""
+        kept: list[tuple[int, NearMiss, str]] = []
+        read = [_tokens_before(reading, end) for reading, end in zip(readings, ends)]
+        for index, (reading, words) in enumerate(zip(readings, suspicion)):
+            # a sentence cut short (at MAX_TOKENS) is compared only as far as it was read
+            stop = reading.scores.offsets[read[index] - 1][1] if read[index] else 0
+            variants = self._candidates(reading.text[:stop], [w for w in words if w[1] <= stop])
+            if variants:
+                kept += [(index, miss, text) for miss, text in self._promising(reading, variants)]
+        logprobs = self.scorer.read_variants_of([(readings[index], text) for index, _, text in kept])
+        out: list[list[NearMiss]] = [[] for _ in readings]
+        for (index, miss, _), logprob in zip(kept, logprobs):
+            base = float(readings[index].scores.logprob[:read[index]].sum())
+            out[index].append(replace(miss, gain=float(logprob.sum()) - base))
+        return out
 
-    def _first_new_tokens(self, text: str, variants: list[tuple[NearMiss, str]]) -> list[tuple[int, int]]:
-        """(position, token id) of each variant's first token that differs from TEXT's."""
+    def _promising(self, reading: Reading, variants: list[tuple[NearMiss, str]]) -> list[tuple[NearMiss, str]]:
+        """The variants whose first new token the LM favours enough where the word stands,
+        the KEEP best per word."""
         from mtfix.lm.batching import common_prefix
 
-        encoded = self.scorer.encode([text] + [v for _, v in variants])
-        base = encoded[0][0]
-        out = []
-        for ids, _ in encoded[1:]:
-            shared = common_prefix(base, ids)
-            out.append((shared, ids[shared]) if shared < min(len(ids), len(base)) else (-1, -1))
-        return out
-
-    def _promising(self, reading, variants: list[tuple[NearMiss, str]],
-                   first: list[tuple[int, int]]) -> list[tuple[NearMiss, str]]:
-        """The variants whose first new token the LM favours enough, the KEEP best per word."""
+        first = []
+        for ids, _ in self.scorer.encode([text for _, text in variants], limit=None):
+            shared = common_prefix(reading.ids, ids)
+            first.append((shared, ids[shared]) if shared < min(len(ids), len(reading.ids)) else (-1, -1))
+        wanted: dict[int, list[int]] = {}
+        for position, token in first:
+            if position >= 0:
+                wanted.setdefault(position, []).append(token)
+        probed = self.scorer.probe(reading, wanted)
         by_word: dict[int, list[tuple[float, tuple[NearMiss, str]]]] = {}
         for variant, (position, token) in zip(variants, first):
-            if position < 0:
-                continue
-            local = reading.probed.get(position, {}).get(token)
+            local = probed.get(position, {}).get(token)
             if local is None:
                 continue
             local -= float(reading.scores.logprob[position])
@@ -212,3 +229,14 @@ class NearMissCheck:
             for alternative in alternatives(word):
                 out.append((NearMiss(start, end, word, alternative, 0.0), text[:start] + alternative + text[end:]))
         return out
+
+
+def _best(tried: list[NearMiss]) -> NearMiss | None:
+    best = max(tried, key=lambda miss: miss.gain, default=None)
+    return best if best is not None and best.gain > 0 else None
+
+
+def _tokens_before(reading: Reading, end: int) -> int:
+    """How many of READING's tokens begin before character END (a token that begins with the
+    space after a sentence belongs to the next one)."""
+    return sum(1 for start, _ in reading.scores.offsets if start < end)

@@ -1,6 +1,5 @@
 """How windows are cut into forward passes: token ids with their offsets and owners, batches
-bounded by a token budget, and groups of texts that share a prefix (read once, then only
-their different tails)."""
+bounded by a token budget, and how many leading tokens two texts share."""
 
 from __future__ import annotations
 
@@ -43,16 +42,3 @@ def common_prefix(a: list[int], b: list[int]) -> int:
             break
         same += 1
     return same
-
-
-def prefix_groups(shared: list[int], batch_size: int, slack: int = 4) -> list[list[int]]:
-    """Indices (into SHARED, sorted ascending) cut into groups read together: each group is
-    read after its smallest shared length, so members sharing more re-read at most SLACK
-    tokens; more groups would mean more, smaller forward passes."""
-    groups: list[list[int]] = []
-    for index, same in enumerate(shared):
-        if groups and len(groups[-1]) < batch_size and same - shared[groups[-1][0]] <= slack:
-            groups[-1].append(index)
-        else:
-            groups.append([index])
-    return groups

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from mtfix.errors import ModelUnavailable
-from mtfix.lm.batching import Encoded, common_prefix, prefix_groups, token_batches
+from mtfix.lm.batching import Encoded, common_prefix, token_batches
 from mtfix.lm.kernels import token_logprobs, token_statistics
 from mtfix.lm.provision import DEFAULT_MODEL, model_location, resolve_device
 from mtfix.lm.threads import configure_torch
 from mtfix.lm.types import LOOKAHEAD, MAX_TOKENS, Reading, TokenScores, Window
+
+VARIANT_TOKENS_PER_ROW = 8  # a batch of variants holds about batch_size × this many tokens
 
 
 class LMScorer:
@@ -89,10 +91,11 @@ class LMScorer:
         backend = "" if self.backend == "torch" else f"+{self.backend}"
         return f"lm:{self.name}{backend}|device:{self.device}"
 
-    def encode(self, texts: Sequence[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
-        """Token ids and character offsets of each text (a sentence is cut at MAX_TOKENS)."""
+    def encode(self, texts: Sequence[str], limit: int | None = MAX_TOKENS) -> list[tuple[list[int], list[tuple[int, int]]]]:
+        """Token ids and character offsets of each text, cut at LIMIT tokens (a sentence's
+        MAX_TOKENS; None: whole, for a window's text)."""
         encoded = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True)
-        return [(ids[:MAX_TOKENS], [tuple(o) for o in offs[:MAX_TOKENS]])
+        return [(ids[:limit], [tuple(o) for o in offs[:limit]])
                 for ids, offs in zip(encoded["input_ids"], encoded["offset_mapping"])]
 
     def _encode_windows(self, windows: Sequence[Window]) -> list[Encoded]:
@@ -124,39 +127,53 @@ class LMScorer:
                       progress: Callable[[int], None] | None = None) -> list[list[TokenScores]]:
         """Every sentence of every window, scored with the window's earlier text as context.
         `progress(n)` is called after each batch with the number of sentences in it."""
-        if not windows:
-            return []
-        encoded = self._encode_windows(windows)
         results: list[list[TokenScores]] = [[] for _ in windows]
-        for batch in token_batches([len(e.ids) for e in encoded], self.batch_size):
-            for index, scores in zip(batch, self._score_batch([encoded[i] for i in batch], windows, batch)):
-                results[index] = scores
-            if progress:
-                progress(sum(len(windows[i].spans) for i in batch))
+        for batch, scores, _ in self.window_batches(windows, progress):
+            for index, per_sentence in zip(batch, scores):
+                results[index] = per_sentence
         return results
 
-    def _score_batch(self, batch: list[Encoded], windows: Sequence[Window],
-                     indices: list[int]) -> list[list[TokenScores]]:
+    def window_batches(self, windows: Sequence[Window], progress: Callable[[int], None] | None = None,
+                       keep: bool = False) -> Iterator[tuple[list[int], list[list[TokenScores]], list[Reading] | None]]:
+        """`score_windows` one batch at a time: (the windows' indices, their sentences' scores,
+        and with KEEP a `Reading` of each window). A window's reading holds its keys and values
+        and its logits while the batch is being handled, so that edited copies of its text can
+        be read from their first edit on (`read_variants_of`) and edits probed (`probe`)
+        without reading the window again."""
+        if not windows:
+            return
+        encoded = self._encode_windows(windows)
+        for batch in token_batches([len(e.ids) for e in encoded], self.batch_size):
+            scores, readings = self._score_batch([encoded[i] for i in batch], windows, batch, keep)
+            if progress:
+                progress(sum(len(windows[i].spans) for i in batch))
+            yield batch, scores, readings
+
+    def _score_batch(self, batch: list[Encoded], windows: Sequence[Window], indices: list[int],
+                     keep: bool = False) -> tuple[list[list[TokenScores]], list[Reading] | None]:
         if not any(e.ids for e in batch):
-            return [[TokenScores.empty() for _ in e.owners] for e in batch]
-        logits, targets, hidden = self.forward([e.ids or [self.pad_id] for e in batch], with_hidden=bool(self.layers))
-        out = []
+            empty = [Reading(windows[i].text, [], TokenScores.empty(), np.zeros((0, 0), np.int64)) for i in indices]
+            return [[TokenScores.empty() for _ in e.owners] for e in batch], (empty if keep else None)
+        logits, targets, hidden, cache = self.forward([e.ids or [self.pad_id] for e in batch],
+                                                      with_hidden=bool(self.layers), with_cache=keep)
+        out, readings = [], []
         for row, (encoded, index) in enumerate(zip(batch, indices)):
             n = len(encoded.ids)
             logprob, rank, entropy = token_statistics(logits[row, :n], targets[row, :n])
             states = hidden[:, row, :n].cpu().numpy() if hidden is not None else None
             out.append([_span_scores(encoded, span, windows[index].spans[k][0], logprob, rank, entropy, states)
                         for k, span in enumerate(encoded.owners)])
-        return out
+            if keep:
+                readings.append(Reading(windows[index].text, encoded.ids,
+                                        TokenScores(encoded.offsets, logprob, rank, entropy),
+                                        np.zeros((n, 0), np.int64), _row(cache, row), logits[row, :n]))
+        return out, (readings if keep else None)
 
-    def read(self, texts: Sequence[str], k: int = 0,
-             probes: Sequence[dict[int, list[int]]] | None = None) -> list[Reading]:
+    def read(self, texts: Sequence[str], k: int = 0) -> list[Reading]:
         """Each text read once and kept: its token scores, the LM's top-K token ids at every
         position (what it expected instead of each token: the raw material of LM-guided
         edits) and its keys and values, so that edited copies can be read from their first
-        edit on (see read_variants). PROBES, per text, ask for the log-probabilities of
-        some token ids at some positions (`Reading.probed`): what the LM thinks of an edit
-        before it reads the copy."""
+        edit on (see read_variants)."""
         import torch
 
         encoded = [(ids or [self.pad_id], offsets) for ids, offsets in self.encode(texts)]
@@ -165,62 +182,74 @@ class LMScorer:
         # is ten times longer, and 32 of them make a logits tensor of gigabytes
         for indices in token_batches([len(ids) for ids, _ in encoded], self.batch_size):
             batch = [encoded[i] for i in indices]
-            if self._onnx is None:
-                logits, targets, cache = self._forward_cached([ids for ids, _ in batch])
-            else:  # no cache to keep: variants are read whole, on the chosen backend
-                (logits, targets, _), cache = self.forward([ids for ids, _ in batch]), None
+            logits, targets, _, cache = self.forward([ids for ids, _ in batch], with_cache=True)
             for row, (index, (ids, offsets)) in enumerate(zip(indices, batch)):
                 row_logits = logits[row, : len(ids)]
                 logprob, rank, entropy = token_statistics(row_logits, targets[row, : len(ids)])
                 with torch.inference_mode():
                     top = torch.topk(row_logits, k, dim=-1).indices.cpu().numpy() if k else np.zeros((len(ids), 0))
-                keys_values = [(key[row:row + 1], value[row:row + 1]) for key, value in cache] if cache else None
-                probed = _probed(row_logits, probes[index]) if probes else {}
                 out[index] = Reading(texts[index], ids, TokenScores(offsets, logprob, rank, entropy), top,
-                                     keys_values, probed)
+                                     _row(cache, row))
         return out
 
-    def read_variants(self, reading: Reading, variants: Sequence[str]) -> list[np.ndarray]:
-        """Token log-probabilities of each variant (an edited copy) of a text READ before, as
-        `score` gives them but without ranks, entropies or states.
+    def probe(self, reading: Reading, wanted: dict[int, list[int]]) -> dict[int, dict[int, float]]:
+        """The log-probabilities of the WANTED token ids at their positions (position p
+        predicts token p) in a READING that kept its logits (`window_batches`): what the LM
+        thinks of an edit before it reads the edited copy. Empty for a reading without them."""
+        return _probed(reading.logits, wanted) if reading.logits is not None else {}
 
-        A variant shares the text's tokens up to its first edit, and their keys and values
-        (the KV cache) are reused: it is read only from where it parts from the text, in
-        groups that share one prefix length. Exact, and about a third cheaper than reading
+    def read_variants(self, reading: Reading, variants: Sequence[str]) -> list[np.ndarray]:
+        """Token log-probabilities of each variant (an edited copy) of a text READ before
+        (`read_variants_of`)."""
+        return self.read_variants_of([(reading, variant) for variant in variants])
+
+    def read_variants_of(self, items: Sequence[tuple[Reading, str]]) -> list[np.ndarray]:
+        """Token log-probabilities of each (reading, variant) of ITEMS, a variant being an
+        edited copy of the reading's text, as `score` gives them but without ranks, entropies
+        or states.
+
+        A variant shares its text's tokens up to its first edit, and their keys and values
+        (the KV cache) are reused: it is read only from where it parts from the text. Variants
+        of any readings are read together, each row after its own cached tokens (left-padded
+        to the longest) at its own positions. Exact, and about a third cheaper than reading
         every variant whole when LM-guided edits screen twenty edited copies of a sentence.
         (Also stopping a few tokens after the last edit, with the text's log-probabilities
         for the rest, saved only another 17 to 28 % and changed the kept edits of one
-        sentence in five.)"""
-        variant_ids = [ids for ids, _ in self.encode(variants)] if variants else []
-        if reading.keys_values is None:
-            return self._plain_logprobs(variant_ids)
-        base, base_logprobs = reading.ids, reading.scores.logprob
-        shared = [common_prefix(base, ids) for ids in variant_ids]
-        out: list[np.ndarray] = [np.zeros(0, np.float32)] * len(variant_ids)
-        pending = []
-        for index, (ids, same) in enumerate(zip(variant_ids, shared)):
-            if same >= len(ids):  # the variant is the text cut short: nothing new to read
-                out[index] = base_logprobs[:len(ids)].copy()
+        sentence in five.) A reading without keys and values (the ONNX backends) has its
+        variants read whole."""
+        # whole: a variant of a window's text may be longer than one sentence may be
+        variant_ids = [ids for ids, _ in self.encode([variant for _, variant in items], limit=None)] if items else []
+        out: list[np.ndarray] = [np.zeros(0, np.float32)] * len(items)
+        whole, pending, shared = [], [], {}
+        for index, ((reading, _), ids) in enumerate(zip(items, variant_ids)):
+            if reading.keys_values is None:
+                whole.append(index)
+                continue
+            shared[index] = common_prefix(reading.ids, ids)
+            if shared[index] >= len(ids):  # the variant is the text cut short: nothing new to read
+                out[index] = reading.scores.logprob[:len(ids)].copy()
             else:
                 pending.append(index)
-        pending.sort(key=lambda i: shared[i])
-        for group in prefix_groups([shared[i] for i in pending], self.batch_size):
-            members = [pending[g] for g in group]
-            keep = shared[members[0]]  # tokens of the text every member shares
-            # input position p (0 = the prefix token) predicts token p; the cache holds the
-            # positions before `keep`, and each member is read from its token keep - 1 on
-            feeds = [([self.prefix_id] + variant_ids[m])[keep:len(variant_ids[m])] for m in members]
-            logits = self._forward_after(reading.keys_values, keep, feeds)
+        for index, logprob in zip(whole, self._plain_logprobs([variant_ids[i] for i in whole])):
+            out[index] = logprob
+        # input position p (0 = the prefix token) predicts token p; a row's cache holds the
+        # positions before its shared length `keep`, and the row is read from its token keep - 1 on
+        feeds = {i: ([self.prefix_id] + variant_ids[i])[shared[i]:len(variant_ids[i])] for i in pending}
+        # batched by what is read (a row's cached positions cost a copy, not a pass), in small
+        # batches of like lengths: padding a short tail to a long one costs more than a pass
+        for batch in token_batches([len(feeds[i]) for i in pending], self.batch_size, VARIANT_TOKENS_PER_ROW):
+            members = [pending[b] for b in batch]
+            logits = self._forward_after([(items[m][0].keys_values, shared[m], feeds[m]) for m in members])
             for row, member in enumerate(members):
-                ids = variant_ids[member]
+                ids, keep = variant_ids[member], shared[member]
                 fresh = token_logprobs(logits[row, :len(ids) - keep], _as_long(ids[keep:]))
-                out[member] = np.concatenate([base_logprobs[:keep], fresh]).astype(np.float32)
+                out[member] = np.concatenate([items[member][0].scores.logprob[:keep], fresh]).astype(np.float32)
         return out
 
     def _plain_logprobs(self, ids_list: list[list[int]]) -> list[np.ndarray]:
         out: list[np.ndarray] = [np.zeros(0, np.float32)] * len(ids_list)
         for batch in token_batches([len(ids) for ids in ids_list], self.batch_size):
-            logits, targets, _ = self.forward([ids_list[i] or [self.pad_id] for i in batch])
+            logits, targets, _, _ = self.forward([ids_list[i] or [self.pad_id] for i in batch])
             for row, index in enumerate(batch):
                 n = len(ids_list[index])
                 out[index] = token_logprobs(logits[row, :n], targets[row, :n])
@@ -276,40 +305,32 @@ class LMScorer:
                 handle.remove()
         return torch.stack([captured[layer] for layer in layers]).float()
 
-    def _forward_cached(self, ids_batch: list[list[int]]):
-        """`forward` on the torch model, keeping each layer's keys and values."""
-        import torch
-
-        input_ids, mask = self._padded(ids_batch)
-        started = time.perf_counter()
-        with torch.inference_mode():
-            output = self.model(input_ids=input_ids, attention_mask=mask, use_cache=True)
-        self.forward_seconds += time.perf_counter() - started
-        cache = [(layer.keys, layer.values) for layer in output[self.cache_arg].layers]
-        return output.logits[:, :-1].float(), input_ids[:, 1:], cache
-
-    def _forward_after(self, keys_values: list[tuple], keep: int, feeds: list[list[int]]):
-        """Logits of FEEDS read after the first KEEP cached positions of one text (right-padded;
-        position ids follow from the cache length, so padding on the right changes nothing)."""
+    def _forward_after(self, rows: list[tuple[list[tuple], int, list[int]]]):
+        """Logits of each row's FEED read after the first KEEP cached positions of its text's
+        keys and values, for ROWS of (keys and values, KEEP, FEED). The cached positions are
+        left-padded to the longest KEEP and the feeds right-padded; each row's position ids
+        run on from its own KEEP, so the padding changes nothing."""
         import torch
         from transformers import DynamicCache
 
-        width = max(len(f) for f in feeds)
-        input_ids = torch.full((len(feeds), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(feeds), keep + width), dtype=torch.long)
-        mask[:, :keep] = 1
-        for row, feed in enumerate(feeds):
+        longest = max(keep for _, keep, _ in rows)
+        width = max(len(feed) for _, _, feed in rows)
+        input_ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), longest + width), dtype=torch.long)
+        positions = torch.zeros((len(rows), width), dtype=torch.long)
+        for row, (_, keep, feed) in enumerate(rows):
             input_ids[row, : len(feed)] = torch.tensor(feed)
-            mask[row, keep:keep + len(feed)] = 1
+            mask[row, longest - keep:longest + len(feed)] = 1
+            positions[row] = torch.arange(keep, keep + width)
         started = time.perf_counter()
         with torch.inference_mode():
             past = None
-            if keep:
-                past = DynamicCache(ddp_cache_data=[(k[:, :, :keep].expand(len(feeds), -1, -1, -1),
-                                                     v[:, :, :keep].expand(len(feeds), -1, -1, -1))
-                                                    for k, v in keys_values], config=self.model.config)
+            if longest:
+                past = DynamicCache(ddp_cache_data=[_left_padded([kv[layer] for kv, _, _ in rows],
+                                                                 [keep for _, keep, _ in rows], longest)
+                                                    for layer in range(len(rows[0][0]))], config=self.model.config)
             output = self.model(input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device),
-                                use_cache=True, **{self.cache_arg: past})
+                                position_ids=positions.to(self.device), use_cache=True, **{self.cache_arg: past})
         self.forward_seconds += time.perf_counter() - started
         return output.logits.float()
 
@@ -325,28 +346,32 @@ class LMScorer:
             mask[row, : len(ids) + 1] = 1
         return input_ids.to(self.device), mask.to(self.device)
 
-    def forward(self, ids_batch: list[list[int]], with_hidden: bool = False):
+    def forward(self, ids_batch: list[list[int]], with_hidden: bool = False, with_cache: bool = False):
         """One padded forward pass after the prefix token; returns (logits predicting each
-        token, the tokens, hidden states of `self.layers` after each token or None)."""
+        token, the tokens, hidden states of `self.layers` after each token or None, and with
+        WITH_CACHE each layer's keys and values on the torch backend, else None)."""
         import torch
 
         input_ids, mask = self._padded(ids_batch)
         started = time.perf_counter()
+        cache = None
         with torch.inference_mode():
             hidden = None
-            if self._onnx is not None:
+            if self._onnx is not None:  # keeps no keys and values: variants are read whole
                 all_logits, states = self._onnx(input_ids, mask)
                 logits = all_logits[:, :-1].float()
                 if with_hidden:
                     hidden = torch.stack([state[:, 1:] for state in states]).float()
             else:
                 output = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=with_hidden,
-                                    use_cache=False)  # nothing reads this pass's keys and values again
+                                    use_cache=with_cache)
                 logits = output.logits[:, :-1].float()
                 if with_hidden:
                     hidden = torch.stack([output.hidden_states[layer][:, 1:] for layer in self.layers]).float()
+                if with_cache:
+                    cache = [(layer.keys, layer.values) for layer in output[self.cache_arg].layers]
         self.forward_seconds += time.perf_counter() - started
-        return logits, input_ids[:, 1:], hidden
+        return logits, input_ids[:, 1:], hidden, cache
 
 
 def _token_start(text: str, offset: tuple[int, int]) -> int:
@@ -387,6 +412,24 @@ def _probed(logits, wanted: dict[int, list[int]]) -> dict[int, dict[int, float]]
                 row = torch.log_softmax(logits[position].float(), dim=-1)
                 out[position] = {i: float(row[i]) for i in ids}
     return out
+
+
+def _row(cache: list[tuple] | None, row: int) -> list[tuple] | None:
+    """One row's keys and values of a batch's cache (views, not copies)."""
+    return [(key[row:row + 1], value[row:row + 1]) for key, value in cache] if cache else None
+
+
+def _left_padded(rows: list[tuple], keeps: list[int], longest: int) -> tuple:
+    """One layer's (keys, values) of each row's first KEEP positions, left-padded with zeros to
+    LONGEST positions: shape (rows, heads, LONGEST, dim)."""
+    key, value = rows[0]
+    keys = key.new_zeros((len(rows), key.shape[1], longest, key.shape[3]))
+    values = value.new_zeros((len(rows), value.shape[1], longest, value.shape[3]))
+    for index, ((key, value), keep) in enumerate(zip(rows, keeps)):
+        if keep:
+            keys[index, :, longest - keep:] = key[0, :, :keep]
+            values[index, :, longest - keep:] = value[0, :, :keep]
+    return keys, values
 
 
 def _as_long(ids: list[int]):

@@ -56,14 +56,14 @@ class TokenScores:
 
 @dataclass
 class Reading:
-    """A text the LM read and kept (see LMScorer.read): `ids` its tokens, `top` the top-k
-    token ids predicted at each position, `keys_values` each layer's cached keys and values
-    (None on a backend that keeps none), `probed` the log-probabilities asked for, by
-    position and token id."""
+    """A text the LM read and kept (LMScorer.read, or a window by LMScorer.window_batches):
+    `ids` its tokens, `top` the top-k token ids predicted at each position, `keys_values`
+    each layer's cached keys and values (None on a backend that keeps none), `logits` the
+    logits at each position while a window's batch is handled (for LMScorer.probe), else None."""
 
     text: str
     ids: list[int]
     scores: TokenScores
     top: np.ndarray
     keys_values: list[tuple] | None = None
-    probed: dict[int, dict[int, float]] = field(default_factory=dict)
+    logits: object = None

@@ -222,14 +222,14 @@ def diagnostics(uri: str, checked: Checked) -> list[lsp.Diagnostic]:
                 related_information=[lsp.DiagnosticRelatedInformation(
                     location=lsp.Location(uri=uri, range=_range(checked, span.start, span.end)),
                     message=f"suspect word '{span.text}' (P(BAD) {span.score:.2f})"
-                            + (f"; the LM reads '{span.alternative}'" if span.alternative else ""))
+                            + (f"; reads as a slip for '{span.alternative}'" if span.alternative else ""))
                     for span in sentence.spans]))
             # each suspect word under its own mark, so the editor underlines the words
             out += [lsp.Diagnostic(
                 range=_range(checked, span.start, span.end), source=SOURCE, code="suspect-word",
                 severity=lsp.DiagnosticSeverity.Hint,
                 message=f"suspect word '{span.text}' (P(BAD) {span.score:.2f})"
-                        + (f"; the LM reads '{span.alternative}'" if span.alternative else ""))
+                        + (f"; reads as a slip for '{span.alternative}'" if span.alternative else ""))
                 for span in sentence.spans]
         else:
             out.append(lsp.Diagnostic(

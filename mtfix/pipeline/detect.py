@@ -31,13 +31,13 @@ MAX_SPANS = 12  # highlighted words per sentence (tuned: python -m training.tune
 COMMIT_WINDOWS = 128  # windows scored between cache commits
 NAME_MARGIN = 0.15  # names, numbers and quotations need this much more P(BAD) to be highlighted
 RECORD_VERSION = 5  # of the cached analysis: 4 = with the near miss, 5 = early layers pooled alone
-# The near-miss check (detector/nearmiss.py; the near_miss setting, off by default) reads the
+# The near-miss check (detector/nearmiss.py; the near_miss setting, on by default) reads the
 # sentences the heads score in [NEAR_MISS_FROM, the detector's threshold); one whose best near
 # alternative gains NEAR_MISS_GAIN nats or more is flagged: the lowest gain that adds at most
 # 1 % of clean sentences to the flagged on MQM tune and training documents read in context
 # (bench_near_miss.py --grid --context). The floor bounds what the check costs a scan.
 NEAR_MISS_FROM = 0.2
-NEAR_MISS_GAIN = 5.0
+NEAR_MISS_GAIN = 4.0
 
 
 # The code an analysis depends on: changing a feature invalidates the cache.
@@ -59,7 +59,7 @@ class Detect(BatchStep):
     def __init__(self, scorer, detector: Detector, model: str, threshold: float | None = None,
                  cache: AnalysisCache | None = None, context: bool = True,
                  threshold_for: Callable[[str], float | None] | None = None,
-                 allow: set[str] | frozenset[str] = frozenset(), device: str = "auto", near_miss: bool = False,
+                 allow: set[str] | frozenset[str] = frozenset(), device: str = "auto", near_miss: bool = True,
                  results: str = "") -> None:
         self._scorer = scorer
         self.detector = detector
@@ -86,7 +86,7 @@ class Detect(BatchStep):
     @property
     def loaded_scorer(self):
         """The LM if it has been made, else None."""
-        return None if callable(self._scorer) and not hasattr(self._scorer, "score_windows") else self._scorer
+        return None if callable(self._scorer) and not hasattr(self._scorer, "window_batches") else self._scorer
 
     @property
     def signature(self) -> dict[str, str]:
@@ -139,8 +139,8 @@ class Detect(BatchStep):
             spans = self._spans(document, sentence, record["spans"], index_map)
             near = NearMiss.from_record(text, record["near"]) if record["near"] else None
             if near and near.gain >= NEAR_MISS_GAIN:
-                sentence.mark(Label.GARBLED, "near-miss",
-                              f"near miss: the LM reads '{near.alternative}' for '{near.word}' here")
+                before = document.content[max(0, sentence.content_start - WINDOW_CHARS):sentence.content_start]
+                sentence.mark(Label.GARBLED, "near-miss", near.reason(before))
                 bad = max((b for start, end, _, b in record["words"] if (start, end) == (near.start, near.end)),
                           default=0.0)
                 [word] = self._spans(document, sentence, [[near.start, near.end, bad]], index_map)
@@ -183,16 +183,21 @@ class Detect(BatchStep):
         for begin in range(0, len(missing), COMMIT_WINDOWS):  # committed as it goes: a killed run resumes
             chunk = missing[begin:begin + COMMIT_WINDOWS]
             done: dict[str, dict] = {}
-            places: dict[str, tuple[str, int, int]] = {}  # (its window's text, its start and end there)
             linting = self.detector.lint_ahead(w.text[s:e] for w, _ in chunk for s, e in w.spans)
-            read = self.scorer.score_windows([w for w, _ in chunk], progress=progress)
-            alone = self.pooled_alone([w for w, _ in chunk])
-            for number, ((window, members), per_sentence) in enumerate(zip(chunk, read)):
-                for (start, end), index, tokens in zip(window.spans, members, per_sentence):
-                    places[keys[index]] = (window.text, start, end)
-                    done[keys[index]] = self.analysis_record(window.text[start:end], tokens, alone.get((number, start)))
+            # the near-miss check reads a batch's band sentences while the LM's reading of their
+            # windows (keys, values and logits) is kept, so no window is read twice
+            for batch, read, readings in self.scorer.window_batches([w for w, _ in chunk], progress=progress,
+                                                                   keep=self.near_miss):
+                windows = [chunk[i] for i in batch]
+                alone = self.pooled_alone([w for w, _ in windows])
+                places: dict[str, tuple[int, int, int]] = {}  # key: (its window in the batch, its start, its end)
+                for number, ((window, members), per_sentence) in enumerate(zip(windows, read)):
+                    for (start, end), index, tokens in zip(window.spans, members, per_sentence):
+                        places[keys[index]] = (number, start, end)
+                        done[keys[index]] = self.analysis_record(window.text[start:end], tokens,
+                                                                 alone.get((number, start)))
+                self.add_near_misses(done, places, readings)
             linting.join()
-            self.add_near_misses(done, places)
             if self.cache:
                 self.cache.put_many(done)
             fresh.update(done)
@@ -209,23 +214,25 @@ class Detect(BatchStep):
         states = self.scorer.pooled_alone([text for _, _, text in wanted], layers)
         return {(number, start): state for (number, start, _), state in zip(wanted, states)}
 
-    def add_near_misses(self, records: dict[str, dict], places: dict[str, tuple[str, int, int]]) -> None:
-        """Add to each record its best near miss, or None. When the check is on, read only
+    def add_near_misses(self, records: dict[str, dict], places: dict[str, tuple[int, int, int]],
+                        readings: list | None) -> None:
+        """Add to the records of PLACES (each sentence's window among READINGS, and where it
+        starts and ends there) the best near miss, or None. When the check is on, read only
         for the sentences the heads left in the band under the detector's threshold, whose
         flag it may change (the words tried are those the LM found most surprising). Each is
         read after the text before it in its window, as the heads read it: what came before
         tells the LM which word was meant ("relations … on the verge of breaking down")."""
-        band = [key for key, r in records.items() if NEAR_MISS_FROM <= r["p"] < self.detector.threshold]
-        for record in records.values():
-            record["near"] = None
-        if not band or not self.near_miss:
+        band = [key for key in places if NEAR_MISS_FROM <= records[key]["p"] < self.detector.threshold]
+        for key in places:
+            records[key]["near"] = None
+        if not band or not self.near_miss or readings is None:
             return
+        windows = [readings[places[key][0]] for key in band]
         starts = [places[key][1] for key in band]
+        ends = [places[key][2] for key in band]
         suspicion = [[(offset + start, offset + end, surprisal) for start, end, surprisal, _ in records[key]["words"]]
                      for key, offset in zip(band, starts)]
-        # each sentence read with the text before it in its window
-        read = [text[:end] for text, _, end in (places[key] for key in band)]
-        for key, offset, miss in zip(band, starts, NearMissCheck(self.scorer).find(read, suspicion)):
+        for key, offset, miss in zip(band, starts, NearMissCheck(self.scorer).find(windows, ends, suspicion)):
             records[key]["near"] = miss.shifted(-offset).as_record() if miss else None
 
     def analysis_record(self, text: str, tokens: TokenScores, alone: np.ndarray | None = None) -> dict:

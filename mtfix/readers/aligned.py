@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
 from mtfix.document import Document
 from mtfix.errors import InputError
 from mtfix.lines import line_spans

@@ -32,7 +32,7 @@ def sentence_data(sentence, fix: SentenceFix | None) -> dict:
         "score": round(sentence.score, 4), "quality": round(sentence.quality, 3), "reason": sentence.reason,
         "suppressed": sentence.suppressed,
         **({"source": sentence.source} if sentence.source is not None else {}),
-        "spans": [[s.local_start, s.local_start + len(s.text)] for s in sentence.spans],
+        "spans": [[s.local_start, s.local_start + len(s.text), s.alternative] for s in sentence.spans],
         "words": [[start, end, nll, bad] for start, end, nll, bad in sentence.words],
     }
     if fix is not None:
