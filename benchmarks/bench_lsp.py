@@ -4,7 +4,10 @@ cache, the same article reopened (cache warm), and typing: a burst of keystrokes
 of the article, 50 ms apart, then the time from the last keystroke to its diagnostics and how
 many checks the server ran (debounced: one). Hover and code-action answer times too.
 
-    python benchmarks/bench_lsp.py seeds/002_65571ab1ae43f4a4.txt
+    python benchmarks/bench_lsp.py seeds/002_65571ab1ae43f4a4.txt [--no-near-miss]
+
+With --no-near-miss the article is copied into a folder whose mtfix.toml turns the near-miss
+check off, so the two settings can be compared on one machine.
 
 Needs the lsp and fix extras. Uses a fresh MTFIX_HOME (the prepared model linked in), so the
 analysis and suggestion caches start empty."""
@@ -119,10 +122,21 @@ async def bench(path: Path) -> None:
     await client.stop()
 
 
+def without_near_miss(path: Path) -> Path:
+    """A copy of PATH in a folder whose mtfix.toml turns the near-miss check off."""
+    folder = Path(tempfile.mkdtemp(prefix="mtfix-bench-lsp-off-"))
+    (folder / "mtfix.toml").write_text("near-miss = false\n", encoding="utf-8")
+    copy = folder / path.name
+    copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return copy
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
-    asyncio.run(bench(parser.parse_args().path))
+    parser.add_argument("--no-near-miss", action="store_true", help="with the near-miss check off")
+    args = parser.parse_args()
+    asyncio.run(bench(without_near_miss(args.path) if args.no_near_miss else args.path))
 
 
 if __name__ == "__main__":

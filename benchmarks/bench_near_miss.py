@@ -1,7 +1,8 @@
 """The near-miss check (mtfix/detector/nearmiss.py) on WMT21 zh→en MQM documents, each
 sentence read alone, or with --context after the sentences before it in its document, packed
-into windows as scan packs them (its heads and the check both read that text). The tune part (where the rule is chosen) is the detector's tune and
-training documents; the held-out part is the documents no setting was chosen on:
+into windows as scan packs them (its heads and the check both read that text). The tune part
+(where the rule is chosen) is the detector's tune and training documents; the held-out part is
+the documents no setting was chosen on:
 
 - clean: sentences with no error at all; any flag is a false alarm;
 - synthetic: each clean sentence with one content word replaced by a common word near it in
@@ -117,7 +118,8 @@ def read(part: str, limit: int, context: bool) -> list[dict]:
 
     items = examples(part, limit)
     # the heads alone (near_miss is off): the check runs below
-    checker = mtfix.load(device="cpu", context=context, cache_path=str(CACHE / "near_miss_analyses.sqlite"))
+    checker = mtfix.load(device="cpu", context=context, near_miss=False,
+                         cache_path=str(CACHE / "near_miss_analyses.sqlite"))
     check = nearmiss.NearMissCheck(checker.detect.scorer)
     started = time.perf_counter()
     sentences = scored(checker, items, context)
@@ -130,8 +132,8 @@ def read(part: str, limit: int, context: bool) -> list[dict]:
     suspicion = [[(len(b) + w.start, len(b) + w.end, w.surprisal) for w in s.words] if s.score < threshold else []
                  for s, b in zip(sentences, before)]
     for begin in range(0, len(items), 50):
-        tried = check.tried([b + i["text"] for b, i in zip(before[begin:begin + 50], items[begin:begin + 50])],
-                            suspicion[begin:begin + 50])
+        tried = check.tried_in_texts([b + i["text"] for b, i in zip(before[begin:begin + 50], items[begin:begin + 50])],
+                                     suspicion[begin:begin + 50])
         for item, sentence, misses in zip(items[begin:begin + 50], sentences[begin:begin + 50], tried):
             item["p"] = sentence.score
             item["tried"] = [[m.word, m.alternative, round(m.gain, 3), round(prior(m.word, m.alternative), 3), rank]

@@ -9,7 +9,7 @@ or the near-miss check, whose reason is shown), then the seed bars:
   bracketed leftover) and `stop_inside` (a full stop inside a sentence) is flagged;
 - at most 1 in 10 fluent sentences is flagged.
 
-    python benchmarks/bench_seeds.py [--threshold T] [--near-miss]
+    python benchmarks/bench_seeds.py [--threshold T] [--no-near-miss]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--detector", default=None)
     parser.add_argument("--no-context", action="store_true")
-    parser.add_argument("--near-miss", action="store_true", help="with the near-miss check on")
+    parser.add_argument("--no-near-miss", action="store_true", help="with the near-miss check off")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     import mtfix
@@ -36,7 +36,7 @@ def main() -> None:
 
     labels = [json.loads(line) for line in (REPO / "benchmarks/data/seed_labels.jsonl").read_text().splitlines() if line]
     checker = mtfix.load(detector=args.detector, device="cpu", context=not args.no_context, threshold=args.threshold,
-                         near_miss=args.near_miss)
+                         near_miss=not args.no_near_miss)
     threshold = checker.detect.threshold
     scored = []
     for item in checker.check_paths([str(REPO / "seeds")]):
