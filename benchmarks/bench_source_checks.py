@@ -6,7 +6,7 @@ are right, and on the same pairs with one error put in.
 
 Right pairs: MLQE-PE source with its human post-edit (five pairs into English), and WMT21
 zh→en MQM translations with no error at all. `tune`: MLQE-PE train (the first 1,000 per pair)
-and MQM's tune documents; `heldout`: MLQE-PE dev (5,000) and MQM's test documents (no choice
+and MQM's tune and training documents; `heldout`: MLQE-PE dev (5,000) and MQM's test documents (no choice
 was made there). Injected errors, each into the right pairs it applies to: a number changed,
 a link altered (the same URL put in both sides, then changed in the English), the English
 replaced by its source, the last words of the English replaced by the source's (a fragment
@@ -47,8 +47,8 @@ def right_pairs(part: str) -> list[tuple[str, str, str]]:
         out.append((row["lp"], row["source"], row["post_edit"]))
     rows = [json.loads(line) for line in open(DATA / "mqm_zhen_wmt21.jsonl", encoding="utf-8")]
     docs = mqm_doc_splits(rows)
-    wanted = "tune" if part == "tune" else "test"
-    out += [("zh-en", r["source"], r["target"]) for r in rows if docs[r["doc"]] == wanted and mqm_no_error(r)]
+    wanted = ("tune", "train") if part == "tune" else ("test",)
+    out += [("zh-en", r["source"], r["target"]) for r in rows if docs[r["doc"]] in wanted and mqm_no_error(r)]
     return out
 
 

@@ -129,6 +129,21 @@ def test_number_values(written, value):
     ("Осталось 12 мест из 30.", "There were 13 places left out of 30.", True),
     ("26 млн 773 тыс. рублей", "26 million 773 thousand rubles", False),
     ("Рост на 1,5 миллиона.", "Growth of 1.5 million.", False),
+    # times, dates, decades, months and hours written another way are the same numbers
+    ("Встреча в 12:00.", "The meeting is at 12: 00.", False),
+    ("Встреча в 12:00.", "The meeting is at 13:00.", True),
+    ("当天14时40分左右", "at around 14:40 that day", False),
+    ("江西省于24日18时下调", "At 18:00 on the 24th, Jiangxi lowered", False),
+    ("截至7月25日24时，现有确诊病例135例", "As of 24:00 on July 25, there were 135 cases", False),
+    ("7月26日在上海", "In Shanghai on August 26.", True),  # the month changed
+    ("国际米兰客场3：0完胜热那亚", "Inter Milan's 3-0 away win over Genoa", False),
+    ("比利时有1100多万人口。", "Belgium has more than 11 million people.", False),
+    ("14.09.2015 saabus kaebus", "On 14 September 2015, the complaint arrived", False),
+    ("Încă prin anii 30 ai secolului", "As early as the 1930s", False),
+    ("В середине 90-х годов", "In the mid-1980s", True),
+    ("Kella 13 ajal nägi Napoleon", "At 1 p.m., Napoleon saw", False),
+    ("०६५ मा उनको सालिक", "His statue was built in 2065", False),
+    ("ඇපලෝ 17 1972 දෙසැම්බර් 07", "Apollo 17 on December 7, 1972", False),  # a space groups only three digits
 ])
 def test_numbers_check(source, target, flagged):
     assert bool(check_numbers(source, target)) == flagged, (numbers(source), numbers(target))
@@ -163,6 +178,8 @@ def test_untranslated_check(source, target, language, flagged):
     ("Он сказал «да».", "He said \"yes\".", False),
     ("Он сказал (да.", "He said (yes.", False),  # the source is unbalanced too
     ("Он сказал «да».", "He said (yes.", False),  # a kind the source has not: not judged
+    ("“任何飓风都是一个巨大的挑战。”", "\"Any hurricane is a huge challenge. ”", False),  # '"…”' is a pair
+    ("“任何飓风都是一个巨大的挑战。”", "\"Any hurricane is a huge challenge.", True),
 ])
 def test_brackets_check(source, target, flagged):
     assert bool(check_brackets(source, target)) == flagged

@@ -29,12 +29,24 @@ from mtfix.errors import ConfigError
 from mtfix.pipeline.base import DocumentStep
 
 # -- numbers -------------------------------------------------------------------------------
-_NUMBER = re.compile(r"\d+(?:[.,:'\u00a0\u202f ]\d+)*")
+# digits grouped by a mark, or by a space before exactly three digits ("2 000"; "17 1972" is two;
+# "3:0", a score, is two)
+_NUMBER = re.compile(r"\d+(?:[.,']\d+|[\u00a0\u202f ]\d{3}(?!\d))*")
+# a time of day, a colon and a space allowed ("18:06", "18: 06", "24:00"), or in Chinese
+# ("14时40分"); a date of three numbers; a month in Chinese ("7月"), matched by its English name
+_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-4]) ?: ?([0-5]\d)(?!\d)|(?<!\d)([01]?\d|2[0-4])[时點点]([0-5]?\d)分")
+_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])(?=月)")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+_MONTH_NAME = re.compile(r"\b(" + "|".join(m.title() for m in MONTHS) + r")\b")
+_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b")
+_AFTERNOON = re.compile(r" ?[pP]\.? ?[mM]\b\.?")
+_DECADE = re.compile(r"(?:'?s|-х|-e)\b")
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_BIG = {"万": 10_000, "亿": 100_000_000}
 # a CJK numeral: digits with a unit or a scale, or several digits (二〇一九); a lone 一 is a word ("a", 统一)
-_CJK_NUMERAL = re.compile(r"\d+(?:\.\d+)?[万亿]|[零〇一二两三四五六七八九]*[零〇一二两三四五六七八九][十百千万亿][零〇一二两三四五六七八九十百千]*[万亿]?"
+_CJK_NUMERAL = re.compile(r"\d+(?:\.\d+)?[多余]?[万亿]|[零〇一二两三四五六七八九]*[零〇一二两三四五六七八九][十百千万亿][零〇一二两三四五六七八九十百千]*[万亿]?"
                           r"|[零〇一二两三四五六七八九]{2,}")
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12,
            "тыс": 1000, "млн": 10**6, "млрд": 10**9, "миллион": 10**6, "миллиард": 10**9,
@@ -66,7 +78,7 @@ def number_value(written: str) -> float:
 def cjk_value(written: str) -> float:
     """'三百二十' is 320, '两万' 20000, '2.5亿' 250000000, '二〇一九' 2019."""
     big = _CJK_BIG.get(written[-1], 1)
-    body = written[:-1] if big > 1 else written
+    body = (written[:-1] if big > 1 else written).rstrip("多余")  # "1100多万": over 11 million
     if body and body[0].isdigit():
         return float(body) * big
     if body and all(c in _CJK_DIGITS for c in body):
@@ -87,7 +99,7 @@ def _keys(value: float, written: str = "") -> frozenset[str]:
     """What a number may be matched by: its value, and the digits as written (so that a
     grouping or a decimal mark read the other way still matches: '3,5' and '3.5')."""
     keys = {f"{value:.6g}" if value < 1e15 else f"{value:.6e}"}
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", written)).lstrip("0")
+    digits = re.sub(r"\D", "", _ascii_digits(unicodedata.normalize("NFKC", written))).lstrip("0")
     if digits:
         keys.add("d" + digits)
     return frozenset(keys)
@@ -100,20 +112,62 @@ def numbers(text: str) -> list[tuple[str, frozenset[str]]]:
     found = []
     for match in _CJK_NUMERAL.finditer(text):
         value = cjk_value(match.group())
-        found.append((match.group(), _keys(value) | ({"d" + match.group()[:-1].replace(".", "")}
+        found.append((match.group(), _keys(value) | ({"d" + match.group()[:-1].rstrip("多余").replace(".", "")}
                                                      if match.group()[0].isdigit() else set())))
     rest = _CJK_NUMERAL.sub(" ", text)
     for match in _SCALED.finditer(rest):
         bare = number_value(match.group(1))
         found.append((match.group(), _keys(bare * _SCALES[match.group(2).lower()]) | _keys(bare, match.group(1))))
     rest = _SCALED.sub(" ", rest)
+    for match in _DATE.finditer(rest):  # a date's day, month and year are matched one by one
+        found += [(part, _keys(float(part), part)) for part in match.groups()]
+    rest = _DATE.sub(" ", rest)
+    for match in _TIME.finditer(rest):
+        hour, minute = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        found.append((match.group(), _time_keys(hour, minute.zfill(2))))
+    rest = _TIME.sub(" ", rest)
+    for match in _MONTH.finditer(rest):
+        found.append((match.group() + "月", _keys(float(match.group()), match.group()) | {f"month{int(match.group())}"}))
+    rest = _MONTH.sub(" ", rest)
     for match in _NUMBER.finditer(rest):
         written = match.group().strip()
         try:
-            found.append((written, _keys(number_value(written), written)))
+            found.append((written, _keys(number_value(written), written) | _read_as(written, rest[match.end():])))
         except ValueError:
             continue
     return found
+
+
+def _ascii_digits(text: str) -> str:
+    """TEXT with every decimal digit of any script as an ASCII one ("०३८" → "038")."""
+    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and c.isdecimal() else c for c in text)
+
+
+def _time_keys(hour: str, minute: str) -> frozenset[str]:
+    """A time matches the same time written with any separator, and on the hour the hour
+    alone ("18时", "18 h")."""
+    keys = {f"t{int(hour)}:{minute}", "d" + ((hour + minute).lstrip("0") or "0")}
+    return frozenset(keys | ({f"{int(hour)}"} if minute == "00" else set()))
+
+
+def _month_names(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The months TEXT names in English, as numbers only a month numeral matches."""
+    return [(m.group(), frozenset({f"month{MONTHS.index(m.group().lower()) + 1}"})) for m in _MONTH_NAME.finditer(text)]
+
+
+def _read_as(written: str, after: str) -> set[str]:
+    """What else a number is often written as in another language: a decade as its last two
+    digits ("the 1930s" for "anii 30", "1990s" for "90-х"), an afternoon hour on the 24-hour
+    clock ("1 p.m." for 13), a year written without its thousands ("2065" for "०६५")."""
+    keys: set[str] = set()
+    written = _ascii_digits(written)
+    if re.fullmatch(r"1[5-9][1-9]0|20[1-9]0", written) and _DECADE.match(after):
+        keys.add(written[2:])
+    if re.fullmatch(r"\d{1,2}", written) and 1 <= int(written) <= 11 and _AFTERNOON.match(after):
+        keys.add(str(int(written) + 12))
+    if re.fullmatch(r"0\d\d", written):
+        keys.add(str(2000 + int(written)))
+    return keys
 
 
 def _unmatched(ours: list, theirs: list) -> list[str]:
@@ -154,6 +208,8 @@ def check_numbers(source: str, target: str) -> str:
     has not: a number changed. (A number left out or added alone is often written as a word
     or implied, and is not flagged.)"""
     before, after = numbers(source), numbers(target)
+    if any(key.startswith("month") for _, keys in before for key in keys):
+        after += _month_names(target)  # the source writes months as numbers ("7月"), English as names
     missing, added = _unmatched(before, after), _unmatched(after, before)
     if missing and added:
         return f"numbers differ: {missing[0]} in the source, {added[0]} here"
@@ -283,7 +339,8 @@ def check_brackets(source: str, target: str) -> str:
             if here[0] != here[1] and not (straight and (straight + sum(here)) % 2 == 0):
                 return f"{kind} unbalanced: {here[0]} opened and {here[1]} closed here; balanced in the source"
     quoted = source.count('"') + sum(_balance(source, *PAIRS["quotation marks"]))
-    if quoted and quoted % 2 == 0 and source.count('"') % 2 == 0 and target.count('"') % 2 == 1:
+    doubled = target.count('"') + target.count("“") + target.count("”")  # '"…”' is a pair
+    if quoted and quoted % 2 == 0 and source.count('"') % 2 == 0 and doubled % 2 == 1:
         return "quotation marks unbalanced: an odd number of '\"' here; balanced in the source"
     return ""
 
@@ -316,7 +373,7 @@ def check_language(source: str, target: str) -> str:
 # post-edits, MQM's error-free tune translations), rounded outward to 0.05. Scripts not
 # measured there get wide bounds.
 LENGTH_BOUNDS = {"": (0.6, 1.6), "Cyrillic": (0.55, 2.25), "Devanagari": (0.6, 1.75), "Sinhala": (0.35, 1.75),
-                 "Chinese": (2.1, 7.35)}
+                 "Chinese": (1.75, 6.2)}
 DEFAULT_BOUNDS = (0.3, 8.0)
 MIN_LENGTH = 20  # characters of the source: shorter units vary too much to judge
 
