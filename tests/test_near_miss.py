@@ -85,7 +85,7 @@ def bonus(margin: float) -> float:
     return NEAR_MISS_GAIN + margin - 1.0
 
 
-def near_miss_checker(monkeypatch, scorer, context: bool = True):
+def near_miss_checker(monkeypatch, scorer, context: bool = True, **options):
     """A checker on SCORER whose detector leaves every sentence in the near-miss band."""
     import mtfix
     from mtfix.pipeline import detect
@@ -93,7 +93,7 @@ def near_miss_checker(monkeypatch, scorer, context: bool = True):
     from fakes import stray_detector
 
     monkeypatch.setattr(detect, "NEAR_MISS_FROM", 0.0)
-    checker = mtfix.load(scorer=scorer, near_miss=True, context=context)
+    checker = mtfix.load(scorer=scorer, near_miss=True, context=context, **options)
     checker.__dict__["detector"] = stray_detector()
     return checker
 
@@ -176,6 +176,55 @@ def test_a_sentence_out_of_the_band_is_not_read_again():
     checker.__dict__["detector"] = stray_detector()  # P(garbled) 0.05 on a clean sentence: under the band
     [sentence] = checker.check_text(SENTENCE).sentences
     assert sentence.label == "ok" and scorer.variants_read == 0
+
+
+def test_a_deferring_check_shows_the_heads_first_and_the_next_check_reads_the_near_miss(monkeypatch):
+    """Detect.defer (the language server's quick check): the heads' labels at once, the near
+    miss unread and uncached; the next check of the same text reads it from the kept plan,
+    without reading the window again, and finds what a check that did not defer finds."""
+    scorer = FavouringScorer("breakdown", bonus(+0.5))
+    checker = near_miss_checker(monkeypatch, scorer)
+    checker.detect.defer = True
+    [quick] = checker.check_text(SENTENCE).sentences
+    assert quick.label == "ok" and scorer.variants_read == 0 and checker.detect.deferred
+    checker.detect.defer = False
+    windows_read = scorer.texts_read
+    [full] = checker.check_text(SENTENCE).sentences
+    assert scorer.texts_read == windows_read and scorer.variants_read > 0 and not checker.detect.deferred
+    plain = near_miss_checker(monkeypatch, FavouringScorer("breakdown", bonus(+0.5)))
+    [expected] = plain.check_text(SENTENCE).sentences
+    assert (full.label, full.reason, full.spans) == (expected.label, expected.reason, expected.spans)
+    assert full.label == "garbled"
+
+
+def test_a_deferred_near_miss_of_text_since_changed_is_dropped(monkeypatch):
+    scorer = FavouringScorer("breakdown", bonus(+0.5))
+    checker = near_miss_checker(monkeypatch, scorer)
+    checker.detect.defer = True
+    checker.check_text(SENTENCE)
+    checker.detect.defer = False
+    [other] = checker.check_text(SENTENCE.replace("statement", "remark")).sentences
+    assert not checker.detect.deferred and other.label == "garbled"  # read in full, as without deferring
+
+
+def test_a_sentence_before_an_edit_keeps_its_analysis(monkeypatch, tmp_path):
+    """An edit re-reads its window; the sentences before the edit, whose text and context are
+    unchanged, keep their cached analysis and are not checked for near misses again."""
+    class Recording(FavouringScorer):
+        def read_variants_of(self, items):
+            self.variants += [variant for _, variant in items]
+            return super().read_variants_of(items)
+
+    scorer = Recording("breakdown", bonus(+0.5))
+    scorer.variants = []
+    checker = near_miss_checker(monkeypatch, scorer, cache_path=str(tmp_path / "cache.sqlite"))
+    first = "The statement put relations on the verge of a breakthrough. "
+    checker.check_text(first + "It was read aloud today.")
+    assert any("breakdown" in variant for variant in scorer.variants)
+    scorer.variants = []
+    document = checker.check_text(first + "It was read aloud yesterday.")
+    assert document.sentences[0].label == "garbled"
+    assert scorer.variants and not any("breakdown" in variant for variant in scorer.variants)
 
 
 def test_the_alternative_reaches_the_fix_and_its_cache_key(monkeypatch):
@@ -344,3 +393,21 @@ def test_a_near_miss_is_told_in_the_corpus_findings_and_the_page(monkeypatch):
     assert "'breakthrough' here reads as a slip for 'breakdown'" in finding.message
     start = SENTENCE.index("breakthrough")
     assert [start, start + 12, "breakdown"] in sentence_data(sentence, None)["spans"]
+
+
+def test_the_language_server_shows_an_edit_s_near_miss_in_a_second_check(monkeypatch, tmp_path):
+    """LspAnalysis.check(quick=True), as the server checks after a keystroke: a window or two
+    read, the near miss put off and said to be pending; the server's next check of the same
+    text reads it."""
+    from mtfix.lsp.analysis import LspAnalysis
+
+    checker = near_miss_checker(monkeypatch, FavouringScorer("breakdown", bonus(+0.5)),
+                                cache_path=str(tmp_path / "cache.sqlite"))
+    analysis = LspAnalysis(checker_for=lambda config: checker)
+    uri = (tmp_path / "a.txt").as_uri()
+    quick = analysis.check(uri, SENTENCE, quick=True)
+    assert quick.near_misses_pending and quick.document.sentences[0].label == "ok"
+    full = analysis.check(uri, SENTENCE)
+    assert not full.near_misses_pending and full.document.sentences[0].label == "garbled"
+    assert not analysis.check(uri, SENTENCE, quick=True).near_misses_pending  # cached now: nothing put off
+    analysis.close()

@@ -50,11 +50,15 @@ def detect_step(alone_layers: list[int]):
     return Detect(PoolingScorer(), detector, model="test")
 
 
+def spans_of(windows) -> list[tuple[int, int, int]]:
+    return [(number, start, end) for number, window in enumerate(windows) for start, end in window.spans]
+
+
 def test_only_sentences_with_text_before_them_are_pooled_alone():
     [(first, _)] = pack(["Opening line.", "Short.", "Shorter."], paragraphs=[0, 0, 0])
     [(second, _)] = pack(["Alone in its document."], paragraphs=[0])
     step = detect_step([2])
-    pooled = step.pooled_alone([first, second])
+    pooled = step.pooled_alone([first, second], spans_of([first, second]))
     assert step.scorer.asked == [(["Short.", "Shorter."], [2])]
     starts = [start for start, _ in first.spans[1:]]
     assert sorted(pooled) == [(0, start) for start in starts]
@@ -64,4 +68,4 @@ def test_only_sentences_with_text_before_them_are_pooled_alone():
 def test_a_detector_without_early_layers_reads_nothing_more():
     [(window, _)] = pack(["Opening line.", "Short."], paragraphs=[0, 0])
     step = detect_step([])
-    assert step.pooled_alone([window]) == {} and step.scorer.asked == []
+    assert step.pooled_alone([window], spans_of([window])) == {} and step.scorer.asked == []

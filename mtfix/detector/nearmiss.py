@@ -154,11 +154,11 @@ class NearMissCheck:
     def find(self, readings: list[Reading], ends: list[int],
              suspicion: list[list[tuple[int, int, float]]]) -> list[NearMiss | None]:
         """The best near miss of each sentence (None when no alternative gains)."""
-        return [_best(tried) for tried in self.tried(readings, ends, suspicion)]
+        return [best_of(tried) for tried in self.tried(readings, ends, suspicion)]
 
     def find_in_texts(self, texts: list[str], suspicion: list[list[tuple[int, int, float]]]) -> list[NearMiss | None]:
         """`find` for whole TEXTS, each read as one sentence (its context, if any, in it)."""
-        return [_best(tried) for tried in self.tried_in_texts(texts, suspicion)]
+        return [best_of(tried) for tried in self.tried_in_texts(texts, suspicion)]
 
     def tried_in_texts(self, texts: list[str], suspicion: list[list[tuple[int, int, float]]]) -> list[list[NearMiss]]:
         """`tried` for whole TEXTS, read here one batch at a time."""
@@ -231,7 +231,8 @@ class NearMissCheck:
         return out
 
 
-def _best(tried: list[NearMiss]) -> NearMiss | None:
+def best_of(tried: list[NearMiss]) -> NearMiss | None:
+    """The alternative that gains most, if any gains."""
     best = max(tried, key=lambda miss: miss.gain, default=None)
     return best if best is not None and best.gain > 0 else None
 

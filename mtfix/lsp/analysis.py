@@ -69,6 +69,7 @@ class Checked:
     document: Document
     positions: Positions
     threshold: float  # P(garbled) at or above which a sentence of it is garbled
+    near_misses_pending: bool = False  # checked with its near misses put off: a full check follows
 
     def sentence_at(self, offset: int) -> Sentence | None:
         for sentence in self.document.sentences:
@@ -112,18 +113,26 @@ class LspAnalysis:
         return str(checker.signature())
 
     def check(self, uri: str, text: str, language: str = "", version: int | None = None,
-              encoding: str = "utf-16") -> Checked:
+              encoding: str = "utf-16", quick: bool = False) -> Checked:
         """TEXT segmented, filtered and scored as `mtfix scan` would its file: sentences whose
         text and context are unchanged come from the analysis cache, so a re-check after an
-        edit reads only the stretch around it."""
+        edit reads only the stretch around it. QUICK: a re-check that reads only a window or
+        two puts off the near-miss check's reads (Detect.defer) and says so; the next check of
+        the same text reads them, so the heads' findings are shown as soon as a person stops
+        typing and the near misses a moment later."""
         path = uri_to_path(uri)
         # an editor may send half of a UTF-16 pair; no tokenizer takes it. Read as U+FFFD (one
         # character for one: every offset stays), so the rest of the document is still checked.
         readable = LONE_SURROGATE.sub("\ufffd", text)
         checker = self.checker(path)
         document = buffer_document(path, readable, language, checker.settings.read)
-        checked = checker.check_documents([document])[0]
-        return Checked(version, checked, Positions(text, encoding), checker.detect.threshold_of(path))
+        checker.detect.defer = quick
+        try:
+            checked = checker.check_documents([document])[0]
+        finally:
+            checker.detect.defer = False
+        return Checked(version, checked, Positions(text, encoding), checker.detect.threshold_of(path),
+                       near_misses_pending=bool(checker.detect.deferred))
 
     def suggest(self, checked: Checked, sentence: Sentence) -> SentenceFix:
         """The fix suggestions for one garbled sentence (from the suggestion cache when known)."""

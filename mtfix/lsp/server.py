@@ -126,22 +126,27 @@ async def _check(ls: MtfixServer, uri: str) -> None:
     version, text, language = document.version, document.source, document.language_id or ""
     encoding = str(ls.workspace.position_encoding or "utf-16")
 
-    def job() -> Checked | None:
+    def job(quick: bool) -> Checked | None:
         latest = ls.workspace.get_text_document(uri)
         if latest.version != version:
             return None  # typed on since: the newer check is queued already
-        return ls.analysis.check(uri, text, language, version, encoding)
+        return ls.analysis.check(uri, text, language, version, encoding, quick=quick)
 
-    try:
-        checked = await asyncio.wrap_future(ls.analysis.worker.submit(job))
-    except MtfixError as exc:
-        _tell(ls, exc)
-        return
-    if checked is None or ls.workspace.get_text_document(uri).version != version:
-        return
-    ls.checked[uri] = checked
-    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-        uri=uri, version=version, diagnostics=diagnostics(uri, checked)))
+    quick = True  # the heads' findings first; the near misses, when put off, in a second check
+    while True:
+        try:
+            checked = await asyncio.wrap_future(ls.analysis.worker.submit(job, quick))
+        except MtfixError as exc:
+            _tell(ls, exc)
+            return
+        if checked is None or ls.workspace.get_text_document(uri).version != version:
+            return
+        ls.checked[uri] = checked
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+            uri=uri, version=version, diagnostics=diagnostics(uri, checked)))
+        if not checked.near_misses_pending:
+            return
+        quick = False
 
 
 def _tell(ls: MtfixServer, error: Exception) -> None:

@@ -6,19 +6,19 @@ depends on), and the LM is loaded only when a sentence is missing from the cache
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from mtfix import __version__, labels
 from mtfix.cache import INTEGER, NUMBER, TEXT, AnalysisCache, EachValue, has_shape
 from mtfix.detector.inputs import quoted_positions, scored_words
 from mtfix.detector.model import Analysis, Detector
-from mtfix.detector.nearmiss import NearMiss, NearMissCheck
+from mtfix.detector.nearmiss import NearMiss, NearMissCheck, best_of
 from mtfix.document import Document, Label, Sentence, Span, WordScore
 from mtfix.features import sentence_view
 from mtfix.features.casing import suspicious_capitals
 from mtfix.features.words import Word
-from mtfix.lm.types import MAX_TOKENS, TokenScores, Window
+from mtfix.lm.types import MAX_TOKENS, Reading, TokenScores, Window
 from mtfix.lm.windows import WINDOW_CHARS, pack
 from mtfix.normalize import normalize, span_to_original
 from mtfix.pipeline.base import BatchStep
@@ -38,6 +38,9 @@ RECORD_VERSION = 5  # of the cached analysis: 4 = with the near miss, 5 = early 
 # (bench_near_miss.py --grid --context). The floor bounds what the check costs a scan.
 NEAR_MISS_FROM = 0.2
 NEAR_MISS_GAIN = 4.0
+# A check that reads at most this many windows (a re-check after an edit) may put off reading
+# its near misses (Detect.defer): the language server shows the heads' findings first.
+DEFER_WINDOWS = 2
 
 
 # The code an analysis depends on: changing a feature invalidates the cache.
@@ -75,6 +78,11 @@ class Detect(BatchStep):
         # hand, without settings, is keyed on what it was given
         self.results = results or f"model={model}|context={context}|near-miss={near_miss}"
         self.progress: Callable[[int], None] | None = None  # called with each batch's sentence count
+        # With DEFER, a check of at most DEFER_WINDOWS windows leaves its band sentences' near
+        # misses unread (their records not cached) until the next check without it, which reads
+        # them from what is kept here, by sentence key: (record, (start, end, its window's reading)).
+        self.defer = False
+        self.deferred: dict[str, tuple[dict, tuple[int, int, Reading]]] = {}
 
     @property
     def scorer(self):
@@ -176,7 +184,12 @@ class Detect(BatchStep):
             for (start, end), index in zip(window.spans, members):
                 keys[index] = f"{window.text[:start]}\x00{window.text[start:end]}"
         known = {k: v for k, v in (self.cache.get_many(keys) if self.cache else {}).items() if _is_record(v)}
+        if not self.defer:
+            known.update(self.read_deferred(keys, known))
         missing = [(w, m) for w, m in windows if any(keys[i] not in known for i in m)]
+        defer = self.defer and self.near_miss and len(missing) <= DEFER_WINDOWS
+        if self.defer:
+            self.deferred = {}
         if progress and known:
             progress(count - sum(len(m) for _, m in missing))
         fresh: dict[str, dict] = {}
@@ -189,51 +202,81 @@ class Detect(BatchStep):
             for batch, read, readings in self.scorer.window_batches([w for w, _ in chunk], progress=progress,
                                                                    keep=self.near_miss):
                 windows = [chunk[i] for i in batch]
-                alone = self.pooled_alone([w for w, _ in windows])
                 places: dict[str, tuple[int, int, int]] = {}  # key: (its window in the batch, its start, its end)
+                tokens: dict[str, TokenScores] = {}
                 for number, ((window, members), per_sentence) in enumerate(zip(windows, read)):
-                    for (start, end), index, tokens in zip(window.spans, members, per_sentence):
-                        places[keys[index]] = (number, start, end)
-                        done[keys[index]] = self.analysis_record(window.text[start:end], tokens,
-                                                                 alone.get((number, start)))
-                self.add_near_misses(done, places, readings)
+                    for (start, end), index, scores in zip(window.spans, members, per_sentence):
+                        # a known sentence was read again only for a later one's sake (an edit after it)
+                        if keys[index] not in known:
+                            places[keys[index]] = (number, start, end)
+                            tokens[keys[index]] = scores
+                alone = self.pooled_alone([w for w, _ in windows], places.values())
+                for key, (number, start, end) in places.items():
+                    done[key] = self.analysis_record(windows[number][0].text[start:end], tokens[key],
+                                                     alone.get((number, start)))
+                band = self.near_miss_band(done, places, readings)
+                if defer:
+                    self.deferred.update({key: (done[key], place) for key, place in band.items()})
+                else:
+                    self.read_near_misses(done, band)
             linting.join()
             if self.cache:
-                self.cache.put_many(done)
+                self.cache.put_many({key: record for key, record in done.items() if key not in self.deferred})
             fresh.update(done)
         return [known.get(key) or fresh[key] for key in keys]
 
-    def pooled_alone(self, windows: list[Window]) -> dict[tuple[int, int], np.ndarray]:
-        """The early layers' pooled states (Detector.alone_layers) of every sentence that has
-        text before it in its window, read alone; keyed by (window number, sentence start)."""
+    def pooled_alone(self, windows: list[Window],
+                     spans: Iterable[tuple[int, int, int]]) -> dict[tuple[int, int], np.ndarray]:
+        """The early layers' pooled states (Detector.alone_layers) of the sentences SPANS
+        ((window number, start, end) in WINDOWS) that have text before them in their window,
+        read alone; keyed by (window number, sentence start)."""
         layers = self.detector.alone_layers
-        wanted = [(number, start, window.text[start:end]) for number, window in enumerate(windows)
-                  for start, end in window.spans if start > 0]
+        wanted = [(number, start, windows[number].text[start:end]) for number, start, end in spans if start > 0]
         if not layers or not wanted:
             return {}
         states = self.scorer.pooled_alone([text for _, _, text in wanted], layers)
         return {(number, start): state for (number, start, _), state in zip(wanted, states)}
 
-    def add_near_misses(self, records: dict[str, dict], places: dict[str, tuple[int, int, int]],
-                        readings: list | None) -> None:
-        """Add to the records of PLACES (each sentence's window among READINGS, and where it
-        starts and ends there) the best near miss, or None. When the check is on, read only
-        for the sentences the heads left in the band under the detector's threshold, whose
-        flag it may change (the words tried are those the LM found most surprising). Each is
-        read after the text before it in its window, as the heads read it: what came before
-        tells the LM which word was meant ("relations … on the verge of breaking down")."""
-        band = [key for key in places if NEAR_MISS_FROM <= records[key]["p"] < self.detector.threshold]
+    def near_miss_band(self, records: dict[str, dict], places: dict[str, tuple[int, int, int]],
+                       readings: list[Reading] | None) -> dict[str, tuple[int, int, Reading]]:
+        """Set the near miss of every record of PLACES (each sentence's window among READINGS,
+        and where it starts and ends there) to None, and give the sentences the near-miss check
+        reads: those the heads left in the band under the detector's threshold, whose flag it
+        may change; by key, (start, end, its window's reading)."""
         for key in places:
             records[key]["near"] = None
-        if not band or not self.near_miss or readings is None:
+        if not self.near_miss or readings is None:
+            return {}
+        return {key: (start, end, readings[number]) for key, (number, start, end) in places.items()
+                if NEAR_MISS_FROM <= records[key]["p"] < self.detector.threshold}
+
+    def read_near_misses(self, records: dict[str, dict], band: dict[str, tuple[int, int, Reading]]) -> None:
+        """Set the near miss of each record of BAND to its best, or None. The words tried are
+        those the LM found most surprising, each sentence read after the text before it in
+        its window, as the heads read it: what came before tells the LM which word was meant
+        ("relations … on the verge of breaking down")."""
+        if not band:
             return
-        windows = [readings[places[key][0]] for key in band]
-        starts = [places[key][1] for key in band]
-        ends = [places[key][2] for key in band]
-        suspicion = [[(offset + start, offset + end, surprisal) for start, end, surprisal, _ in records[key]["words"]]
-                     for key, offset in zip(band, starts)]
-        for key, offset, miss in zip(band, starts, NearMissCheck(self.scorer).find(windows, ends, suspicion)):
-            records[key]["near"] = miss.shifted(-offset).as_record() if miss else None
+        keys = list(band)
+        suspicion = [[(band[key][0] + start, band[key][0] + end, surprisal)
+                      for start, end, surprisal, _ in records[key]["words"]] for key in keys]
+        tried = NearMissCheck(self.scorer).tried([band[key][2] for key in keys], [band[key][1] for key in keys],
+                                                 suspicion)
+        for key, found in zip(keys, tried):
+            miss = best_of(found)
+            records[key]["near"] = miss.shifted(-band[key][0]).as_record() if miss else None
+
+    def read_deferred(self, keys: list[str], known: dict[str, dict]) -> dict[str, dict]:
+        """The records of KEYS whose near misses a deferring check left unread, read now and
+        cached; the rest of what was deferred is dropped (its text has changed since)."""
+        wanted = {key: self.deferred[key] for key in keys if key not in known and key in self.deferred}
+        self.deferred = {}
+        records = {key: record for key, (record, _) in wanted.items()}
+        if records:
+            self.read_near_misses(records, {key: place for key, (_, place) in wanted.items()})
+            if self.cache:
+                self.cache.put_many(records)
+        return records
 
     def analysis_record(self, text: str, tokens: TokenScores, alone: np.ndarray | None = None) -> dict:
         """What is cached of one sentence: P(garbled), quality, features, words and spans.
