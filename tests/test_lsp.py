@@ -174,6 +174,39 @@ def test_a_changed_config_keeps_the_loaded_model_unless_it_asks_for_another(tmp_
     assert made == ["smollm2-135m", "other-lm"]
 
 
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, str(SERVER), "--near-miss"]))
+async def near_miss_client(lsp_client: LanguageClient, tmp_path: Path):
+    lsp_client.root = tmp_path
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("neovim"), root_uri=tmp_path.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_an_edit_shows_the_heads_findings_then_its_near_miss(near_miss_client: LanguageClient):
+    """After an edit the server publishes the version twice: the heads' findings, then with
+    the near miss the second check read."""
+    class Recorded(dict):  # the client keeps the last publication of each document: keep them all
+        def __setitem__(self, uri, diagnostics):
+            self.setdefault("history", []).append((uri, list(diagnostics)))
+            super().__setitem__(uri, diagnostics)
+
+    client = near_miss_client
+    uri = _open(client, "a.txt", "")  # no sentence: one publication
+    await _diagnostics(client, uri)
+    client.diagnostics = Recorded()
+    _change(client, uri, 2, "The weather was fine today.\n\nThe statement put relations on the verge of a breakthrough.\n")
+
+    async def both() -> list[list[lsp.Diagnostic]]:
+        while len(ours := [d for u, d in client.diagnostics.get("history", []) if u == uri]) < 2:
+            await asyncio.sleep(0.05)
+        return ours
+    first, second = await asyncio.wait_for(both(), 60)
+    assert not any("slip" in d.message for d in first)
+    assert any("'breakthrough' here reads as a slip for 'breakdown'" in d.message for d in second)
+
+
 def test_a_near_miss_is_told_in_the_diagnostic_and_the_hover():
     from mtfix.document import Document, Label, Mark, Sentence, Span
     from mtfix.lsp.analysis import Checked, Positions

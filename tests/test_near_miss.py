@@ -4,13 +4,11 @@ variants are scored by rule); and the check on the real model (model tier)."""
 
 from __future__ import annotations
 
-import zlib
-
 import pytest
 
 from mtfix.detector import nearmiss
 
-from fakes import FakeScorer, target
+from fakes import FavouringScorer, target
 
 SENTENCE = "The statement put relations on the verge of a breakthrough."
 
@@ -37,44 +35,6 @@ def test_alternatives_come_from_common_words_near_in_form():
     assert all(nearmiss.near_in_form("breakthrough", w) for w in found)
     assert "likely" not in nearmiss.alternatives("unlikely")  # an opposite is never an alternative
     assert not nearmiss.checkable("Moscow") and not nearmiss.checkable("with") and nearmiss.checkable("verge")
-
-
-class FavouringScorer(FakeScorer):
-    """The fake LM, reading variants too: the word DISFAVOURED costs a nat more (so it is the
-    most surprising word), and a text holding FAVOURED reads BONUS nats cheaper at its last
-    token. Counts the variants read."""
-
-    disfavoured = "breakthrough"
-
-    def __init__(self, favoured: str, bonus: float) -> None:
-        super().__init__()
-        self.favoured, self.bonus, self.variants_read, self.texts_read = favoured, bonus, 0, 0
-
-    def _score(self, text: str):
-        scores = super()._score(text)
-        for index, (start, end) in enumerate(scores.offsets):
-            if text[start:end].strip() == self.disfavoured:
-                scores.logprob[index] -= 1.0
-        if f" {self.favoured}" in text:
-            scores.logprob[-1] += self.bonus
-        return scores
-
-    def window_batches(self, windows, progress=None, keep: bool = False):
-        self.texts_read += len(windows)
-        yield from super().window_batches(windows, progress, keep)
-
-    def read(self, texts, k: int = 0):
-        return [self.reading(text, k) for text in texts]
-
-    def probe(self, reading, wanted):
-        """A probed token reads as likely as the token it would replace, FAVOURED more so."""
-        favoured = zlib.crc32(f" {self.favoured}".encode())
-        return {p: {i: float(reading.scores.logprob[p]) + (1.0 if i == favoured else 0.0) for i in ids}
-                for p, ids in wanted.items()}
-
-    def read_variants_of(self, items):
-        self.variants_read += len(items)
-        return super().read_variants_of(items)
 
 
 def bonus(margin: float) -> float:
