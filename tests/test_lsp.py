@@ -18,13 +18,18 @@ TEXT = ("One of the following America Proposed summit Can Take place in June.\n\
         "The weather was fine today.\n\nShare this article\n\nThe weather was fine today.\n")
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, str(SERVER)]))
-async def client(lsp_client: LanguageClient, tmp_path: Path):
+async def _session(lsp_client: LanguageClient, tmp_path: Path):
     lsp_client.root = tmp_path
     await lsp_client.initialize_session(lsp.InitializeParams(
         capabilities=client_capabilities("neovim"), root_uri=tmp_path.as_uri()))
     yield
     await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, str(SERVER)]))
+async def client(lsp_client: LanguageClient, tmp_path: Path):
+    async for _ in _session(lsp_client, tmp_path):
+        yield
 
 
 def _open(client: LanguageClient, name: str, text: str, language: str = "plaintext") -> str:
@@ -176,11 +181,8 @@ def test_a_changed_config_keeps_the_loaded_model_unless_it_asks_for_another(tmp_
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, str(SERVER), "--near-miss"]))
 async def near_miss_client(lsp_client: LanguageClient, tmp_path: Path):
-    lsp_client.root = tmp_path
-    await lsp_client.initialize_session(lsp.InitializeParams(
-        capabilities=client_capabilities("neovim"), root_uri=tmp_path.as_uri()))
-    yield
-    await lsp_client.shutdown_session()
+    async for _ in _session(lsp_client, tmp_path):
+        yield
 
 
 @pytest.mark.asyncio
