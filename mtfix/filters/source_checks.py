@@ -3,8 +3,9 @@ each is a SARIF rule of its own, `mtfix/mistranslated/<check>`). A sentence a ch
 labelled `mistranslated`, with the check's code and a reason that says what differs:
 
 - numbers: no number changed (digit grouping, decimal commas, full-width digits, CJK numerals
-  and scale words such as "млн" and "万" read as numbers; one left out or added alone is not
-  flagged: it is often written as a word);
+  and scale words such as "млн" and "万" read as numbers, and times, dates, Chinese months,
+  decades and afternoon hours matched however English writes them; one left out or added
+  alone is not flagged: it is often written as a word);
 - links: every URL and e-mail address of the source kept as it is written;
 - untranslated: the source copied as the translation, or a stretch of the source's script
   left in the English (names and brands copied verbatim are short: they are not flagged);
