@@ -242,7 +242,7 @@ def main() -> None:
         for budget in ((3, 1), (2, 1), (1, 1)):
             for floor in (0.0, 0.1, 0.2):
                 for weight in (0.0, 1.0):
-                    for bar in (2.0, 2.5, 3.0, 3.5, 4.0, 5.0):
+                    for bar in (2.0, 3.0, 4.0, 5.0, 5.5, 6.0, 6.5):
                         print(show(f"{budget[0]}×{budget[1]} from {floor} prior×{weight} ≥{bar}",
                                    rates(items, threshold, floor, weight, bar, budget)))
     else:
