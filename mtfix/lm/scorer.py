@@ -137,9 +137,10 @@ class LMScorer:
                        keep: bool = False) -> Iterator[tuple[list[int], list[list[TokenScores]], list[Reading] | None]]:
         """`score_windows` one batch at a time: (the windows' indices, their sentences' scores,
         and with KEEP a `Reading` of each window). A window's reading holds its keys and values
-        and its logits while the batch is being handled, so that edited copies of its text can
-        be read from their first edit on (`read_variants_of`) and edits probed (`probe`)
-        without reading the window again."""
+        and its logits, as long as the caller keeps it (Detect: the batch, or until the next
+        check when it defers its near misses), so that edited copies of its text can be read
+        from their first edit on (`read_variants_of`) and edits probed (`probe`) without
+        reading the window again."""
         if not windows:
             return
         encoded = self._encode_windows(windows)

@@ -59,7 +59,7 @@ class Reading:
     """A text the LM read and kept (LMScorer.read, or a window by LMScorer.window_batches):
     `ids` its tokens, `top` the top-k token ids predicted at each position, `keys_values`
     each layer's cached keys and values (None on a backend that keeps none), `logits` the
-    logits at each position while a window's batch is handled (for LMScorer.probe), else None."""
+    logits at each position of a window's reading (for LMScorer.probe), else None."""
 
     text: str
     ids: list[int]
